@@ -1,0 +1,45 @@
+import type { NewEvent, RecordedEvent } from './core/envelope.js';
+
+/** `any`: no check; `no-stream`: the stream must not exist; a number: the stream's last revision must equal it. */
+export type ExpectedRevision = 'any' | 'no-stream' | number;
+
+export interface AppendResult {
+  streamId: string;
+  /** Revision of the stream's last event after the append. */
+  nextExpectedRevision: number;
+  /** Global position of the first and last appended events (0-based). */
+  firstPosition: number;
+  lastPosition: number;
+  events: RecordedEvent[];
+}
+
+/** Called for every new event before anything is written; throws a DomainError (e.g. SCHEMA_INVALID) to refuse the whole append. */
+export type EventValidator = (event: NewEvent) => void;
+
+export interface Subscription {
+  /** Resolves once the subscriber has caught up to the head at the time of the call. */
+  caughtUp(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface LedgerHead {
+  /** Number of events (= next global position). */
+  size: number;
+  /** Hash of the last event, or the genesis prevHash if empty. */
+  lastHash: string;
+}
+
+/**
+ * The ledger port. Global positions are 0-based and gap-free; the chain order is the
+ * global order. `append` is atomic: all events of one call or none.
+ */
+export interface EventStore {
+  append(streamId: string, expectedRevision: ExpectedRevision, events: NewEvent[]): Promise<AppendResult>;
+  readStream(streamId: string): Promise<RecordedEvent[]>;
+  /** Events with globalPosition >= fromPosition, in order, at most `limit`. */
+  readAll(fromPosition: number, limit?: number): Promise<RecordedEvent[]>;
+  /** Catch-up subscription: delivers every event from `fromPosition`, then new ones as they are appended. */
+  subscribe(fromPosition: number, handler: (event: RecordedEvent) => Promise<void> | void): Subscription;
+  head(): Promise<LedgerHead>;
+  close(): Promise<void>;
+}
