@@ -5,6 +5,11 @@ import { CliFailure } from './cli-failure.js';
 
 // Each command lives in ./commands/<name>.command.ts and exports `register(program)`.
 const commandModules: Array<() => Promise<{ register(program: Command): void }>> = [
+  () => import('./commands/features.command.js'),
+  () => import('./commands/verify.command.js'),
+  () => import('./commands/checkpoint.command.js'),
+  () => import('./commands/prove.command.js'),
+  () => import('./commands/verify-proof.command.js'),
 ];
 
 async function main(): Promise<void> {

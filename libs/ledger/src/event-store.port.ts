@@ -43,3 +43,37 @@ export interface EventStore {
   head(): Promise<LedgerHead>;
   close(): Promise<void>;
 }
+
+/** A signed checkpoint as kept by the store: its parsed fields and the exact signed note text. */
+export interface StoredCheckpoint {
+  treeSize: number;
+  /** Lowercase hex. */
+  rootHash: string;
+  issuedAt: string;
+  /** The C2SP signed note, byte for byte as issued. */
+  note: string;
+}
+
+/** A stored row exactly as on disk, for verification: nothing parsed or trusted. */
+export interface StoredEventRow {
+  /** The row's position column (the verifier also checks the position inside the canonical bytes). */
+  globalPosition: number;
+  canonical: string;
+  hash: string;
+}
+
+/**
+ * What a ledger backend offers beyond the EventStore port: raw rows and leaf hashes for
+ * the verifier and the Merkle tree, lookup by eventId for proofs, and checkpoint storage.
+ */
+export interface LedgerStore extends EventStore {
+  /** Stored rows with globalPosition >= fromPosition, in order, at most `limit`. */
+  readStoredRows(fromPosition: number, limit: number): Promise<StoredEventRow[]>;
+  /** Leaf hashes (32 bytes each) of positions [fromPosition, toPosition). */
+  readLeafHashes(fromPosition: number, toPosition: number): Promise<Uint8Array[]>;
+  findEvent(eventId: string): Promise<RecordedEvent | undefined>;
+  addCheckpoint(checkpoint: StoredCheckpoint): Promise<void>;
+  /** Oldest first. */
+  listCheckpoints(): Promise<StoredCheckpoint[]>;
+  latestCheckpoint(): Promise<StoredCheckpoint | undefined>;
+}

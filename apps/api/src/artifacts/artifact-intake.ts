@@ -1,0 +1,53 @@
+import { ValidationError } from '@radledger/platform';
+import { deidentifyDicom, readNifti, sniffFormat, type SniffedFormat } from '@radledger/radiomics';
+import { inspectModel, type ModelSignature } from '@radledger/inference';
+
+export type ArtifactKind = 'image' | 'mask' | 'model';
+
+export interface ArtifactIntake {
+  /** The bytes to store: de-identified for DICOM, as uploaded otherwise. */
+  bytes: Uint8Array;
+  format: Exclude<SniffedFormat, 'unknown'>;
+  dicom?: { uidHashes: Record<string, string>; blanked: string[] };
+  model?: ModelSignature;
+}
+
+const KIND_FORMATS: Record<ArtifactKind, readonly SniffedFormat[]> = {
+  image: ['nifti', 'nifti-gz', 'dicom'],
+  mask: ['nifti', 'nifti-gz', 'dicom'],
+  model: ['onnx'],
+};
+
+/**
+ * Checks an upload by its content before anything is stored: NIfTI is decoded in full (a
+ * truncated .nii.gz fails here), DICOM is de-identified (PHI never reaches the store), ONNX
+ * is opened with onnxruntime (unsupported operators fail here).
+ */
+export async function takeInArtifact(bytes: Uint8Array, expectedKind?: ArtifactKind): Promise<ArtifactIntake> {
+  if (bytes.length === 0) throw new ValidationError('ARTIFACT_EMPTY', 'body: the upload is empty (0 bytes)', { field: 'body' });
+  const format = sniffFormat(bytes);
+  if (format === 'unknown') {
+    throw new ValidationError('ARTIFACT_FORMAT_UNSUPPORTED', 'body: expected a NIfTI (.nii, .nii.gz), DICOM Part 10 or ONNX file', { field: 'body' });
+  }
+  if (expectedKind && !KIND_FORMATS[expectedKind].includes(format)) {
+    throw new ValidationError('ARTIFACT_FORMAT_UNSUPPORTED', `kind: a ${expectedKind} must be ${KIND_FORMATS[expectedKind].join(' or ')}, the upload is ${format}`, { field: 'kind' });
+  }
+  switch (format) {
+    case 'nifti':
+    case 'nifti-gz':
+      readNifti(bytes, 'upload');
+      return { bytes, format };
+    case 'dicom': {
+      const deidentified = deidentifyDicom(bytes);
+      return { bytes: deidentified.bytes, format, dicom: { uidHashes: deidentified.uidHashes as Record<string, string>, blanked: deidentified.blanked } };
+    }
+    case 'onnx':
+      return { bytes, format, model: await inspectModel(bytes) };
+  }
+}
+
+export function parseArtifactKind(value: unknown): ArtifactKind | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (value === 'image' || value === 'mask' || value === 'model') return value;
+  throw new ValidationError('VALIDATION_FAILED', `kind: expected image, mask or model, got ${JSON.stringify(String(value).slice(0, 40))}`, { field: 'kind' });
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { CommandSender } from './command-sender.js';
+import { WorkflowCommandHandler } from './workflow-command.handler.js';
+import { WorkflowResolver } from './workflow.resolver.js';
+import { SignaturesResolver } from './signatures.resolver.js';
+import { SignerVerification } from '../auth/signer-verification.js';
+
+/** The write side over GraphQL: one mutation per domain command, through the CommandBus. */
+@Module({
+  providers: [CommandSender, WorkflowCommandHandler, WorkflowResolver, SignaturesResolver, SignerVerification],
+  exports: [CommandSender, SignerVerification],
+})
+export class CommandsModule {}

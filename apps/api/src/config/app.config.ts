@@ -1,0 +1,106 @@
+import { isAbsolute, join, resolve } from 'node:path';
+
+/** The API's configuration, validated once at boot (DESIGN.md "Configuration"). */
+export interface AppConfig {
+  port: number;
+  /** Event store URL: `sqlite:<path>`, `postgres://…`, `kurrentdb://…`. */
+  store: string;
+  /** Read-model store URL; defaults to the event store's database. */
+  readStore: string;
+  dataDir: string;
+  /** Ed25519 private key file for checkpoints (created as a dev key when absent). */
+  signingKeyPath: string;
+  /** Load the demo trial when the ledger is empty. */
+  demo: boolean;
+  /** HS256 secret for the API's own session tokens; a dev secret is generated into the data dir when absent. */
+  authSecretPath: string;
+  /** Serve Apollo Sandbox (development only). */
+  development: boolean;
+  /** OIDC issuer and JWKS URL for production tokens (both or neither). */
+  oidc?: { issuer: string; jwksUrl: string; audience?: string };
+  /** Largest accepted upload, bytes. */
+  maxUploadBytes: number;
+  /**
+   * Run the projection workers in this process. Production runs stateless API replicas with
+   * this off and one projection worker with it on, all sharing the read-model database.
+   */
+  runProjections: boolean;
+  /** Serve HTTP (off for a projection-only worker). */
+  serveHttp: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, expected: string, actual: string | undefined) {
+    super(`invalid configuration: ${variable}=${actual === undefined ? '(unset)' : JSON.stringify(actual)}: expected ${expected}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function parseBoolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(name, 'true or false', raw);
+}
+
+function parseInteger(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(name, `an integer from ${min} to ${max}`, raw);
+  }
+  return Number(raw);
+}
+
+/** RADLEDGER_MODE: `all` (default: API and projections in one process), `api`, or `projector`. */
+function parseMode(env: Env): 'all' | 'api' | 'projector' {
+  const raw = env.RADLEDGER_MODE || 'all';
+  if (raw !== 'all' && raw !== 'api' && raw !== 'projector') {
+    throw new ConfigError('RADLEDGER_MODE', 'all, api or projector', raw);
+  }
+  return raw;
+}
+
+const STORE_URL = /^(sqlite:.+|postgres(ql)?:\/\/.+|kurrentdb:\/\/.+)$/;
+
+function parseStoreUrl(env: Env, name: string, fallback: string): string {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!STORE_URL.test(raw)) {
+    throw new ConfigError(name, 'sqlite:<path>, postgres://… or kurrentdb://…', raw);
+  }
+  return raw;
+}
+
+/** Reads and validates the environment; throws ConfigError naming the first bad variable. */
+export function loadAppConfig(env: Env = process.env, cwd = process.cwd()): AppConfig {
+  const dataDirRaw = env.RADLEDGER_DATA_DIR || './data';
+  const dataDir = isAbsolute(dataDirRaw) ? dataDirRaw : resolve(cwd, dataDirRaw);
+  const store = parseStoreUrl(env, 'RADLEDGER_STORE', `sqlite:${join(dataDir, 'radledger.db')}`);
+  const readStore = parseStoreUrl(env, 'RADLEDGER_READ_STORE', store.startsWith('kurrentdb:') ? `sqlite:${join(dataDir, 'read-models.db')}` : store);
+  if (readStore.startsWith('kurrentdb:')) {
+    throw new ConfigError('RADLEDGER_READ_STORE', 'sqlite:<path> or postgres://… (read models are relational)', readStore);
+  }
+  const issuer = env.RADLEDGER_OIDC_ISSUER;
+  const jwksUrl = env.RADLEDGER_OIDC_JWKS_URL;
+  if (Boolean(issuer) !== Boolean(jwksUrl)) {
+    throw new ConfigError(issuer ? 'RADLEDGER_OIDC_JWKS_URL' : 'RADLEDGER_OIDC_ISSUER', 'set together with the other OIDC variable', issuer ? jwksUrl : issuer);
+  }
+  const nodeEnv = env.NODE_ENV ?? 'development';
+  return {
+    port: parseInteger(env, 'PORT', 3000, 0, 65535),
+    store,
+    readStore,
+    dataDir,
+    signingKeyPath: env.RADLEDGER_SIGNING_KEY || join(dataDir, 'signing-key.pem'),
+    authSecretPath: env.RADLEDGER_AUTH_SECRET_FILE || join(dataDir, 'auth-secret'),
+    demo: parseBoolean(env, 'RADLEDGER_DEMO', store.startsWith('sqlite:')),
+    development: nodeEnv === 'development',
+    oidc: issuer && jwksUrl ? { issuer, jwksUrl, audience: env.RADLEDGER_OIDC_AUDIENCE || undefined } : undefined,
+    maxUploadBytes: parseInteger(env, 'RADLEDGER_MAX_UPLOAD_BYTES', 256 * 1024 * 1024, 1, 2 * 1024 * 1024 * 1024),
+    runProjections: parseMode(env) !== 'api',
+    serveHttp: parseMode(env) !== 'projector',
+  };
+}

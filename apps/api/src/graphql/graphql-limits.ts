@@ -1,0 +1,39 @@
+import { createRequire } from 'node:module';
+import depthLimit from 'graphql-depth-limit';
+import { GraphQLError, type ValidationRule } from 'graphql';
+import type { ApolloServerPlugin } from '@apollo/server';
+
+// graphql-query-complexity's ESM build imports `graphql/index.mjs`, a second copy of graphql
+// beside the CommonJS one Nest and Apollo load ("another module or realm" at validation).
+// Its CommonJS build shares graphql's single CommonJS instance.
+const { getComplexity, simpleEstimator, fieldExtensionsEstimator } = createRequire(import.meta.url)('graphql-query-complexity') as typeof import('graphql-query-complexity');
+
+/** Deepest query accepted: lineage is walked by the server (maxDepth argument), not by nesting. */
+export const MAX_QUERY_DEPTH = 10;
+/** Cost budget of one operation (each field costs 1 unless its definition says more). */
+export const MAX_QUERY_COST = 5000;
+
+export const graphqlValidationRules: ValidationRule[] = [depthLimit(MAX_QUERY_DEPTH) as ValidationRule];
+
+/**
+ * Query cost limit, checked once the operation and its variables are known (a static
+ * validation rule would not see the variables).
+ */
+export const queryCostPlugin: ApolloServerPlugin = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ request, document, schema }) {
+        const cost = getComplexity({
+          schema,
+          query: document,
+          operationName: request.operationName ?? undefined,
+          variables: request.variables ?? {},
+          estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
+        });
+        if (cost > MAX_QUERY_COST) {
+          throw new GraphQLError(`query cost ${cost} exceeds the limit ${MAX_QUERY_COST}`, { extensions: { code: 'QUERY_TOO_COMPLEX', cost, limit: MAX_QUERY_COST } });
+        }
+      },
+    };
+  },
+};

@@ -1,0 +1,44 @@
+import type { Command } from 'commander';
+import { LedgerService } from '@radledger/ledger';
+import { CliFailure } from '../cli-failure.js';
+import { openExistingStore, parseSize, storeOption } from './ledger-cli.options.js';
+
+interface ProveOptions {
+  store: string;
+  event?: string;
+  treeSize?: string;
+  from?: string;
+  to?: string;
+}
+
+/** `prove`: an inclusion proof for one event, or a consistency proof between two tree sizes, as JSON. */
+export function register(program: Command): void {
+  program
+    .command('prove')
+    .description('print an inclusion proof (--event) or a consistency proof (--from/--to) as JSON')
+    .addOption(storeOption())
+    .option('--event <eventId>', 'event to prove included')
+    .option('--tree-size <n>', 'tree size for the inclusion proof (default: latest checkpoint covering it, else the head)')
+    .option('--from <n>', 'older tree size of a consistency proof')
+    .option('--to <n>', 'newer tree size of a consistency proof')
+    .action(async (options: ProveOptions) => {
+      const consistency = options.from !== undefined || options.to !== undefined;
+      if (consistency === (options.event !== undefined)) {
+        throw new CliFailure('prove needs either --event <id> or both --from <n> and --to <n>', 2);
+      }
+      if (consistency && (options.from === undefined || options.to === undefined)) {
+        throw new CliFailure('a consistency proof needs both --from <n> and --to <n>', 2);
+      }
+      const treeSize = options.treeSize === undefined ? undefined : parseSize(options.treeSize, '--tree-size');
+      const store = await openExistingStore(options.store);
+      try {
+        const ledger = new LedgerService(store);
+        const bundle = consistency
+          ? await ledger.proveConsistency(parseSize(options.from!, '--from'), parseSize(options.to!, '--to'))
+          : await ledger.proveInclusion(options.event!, treeSize);
+        process.stdout.write(`${JSON.stringify(bundle, null, 2)}\n`);
+      } finally {
+        await store.close();
+      }
+    });
+}

@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { CheckpointError, ProofError, verifyProofBundle } from '@radledger/ledger';
+import { CliFailure } from '../cli-failure.js';
+import { parsePublicKey, publicKeyOption } from './ledger-cli.options.js';
+
+/** `verify-proof`: check a proof document offline (no store): leaf, path, root, and the checkpoint signature if a key is pinned. */
+export function register(program: Command): void {
+  program
+    .command('verify-proof')
+    .description('verify an inclusion or consistency proof JSON offline (file or - for stdin)')
+    .argument('<file>', 'proof JSON file, or - for stdin')
+    .addOption(publicKeyOption())
+    .action(async (file: string, options: { publicKey?: string }) => {
+      const verifier = parsePublicKey(options.publicKey);
+      let text: string;
+      try {
+        text = readFileSync(file === '-' ? 0 : file, 'utf8');
+      } catch (error) {
+        throw new CliFailure(`cannot read proof ${file}: ${oneLine((error as Error).message)}`, 2);
+      }
+      let document: unknown;
+      try {
+        document = JSON.parse(text);
+      } catch (error) {
+        throw new CliFailure(`proof ${file} is not JSON: ${oneLine((error as Error).message)}`, 2);
+      }
+      try {
+        const check = verifyProofBundle(document, { verifier });
+        const doc = document as Record<string, unknown>;
+        const signed = check.rootSigned ? 'root signed by the pinned key' : 'root NOT signed-checked (no checkpoint or no --public-key)';
+        const what =
+          check.kind === 'radledger.inclusion-proof.v1'
+            ? `event ${String(doc['eventId'])} is leaf ${String(doc['leafIndex'])} of tree ${String(doc['treeSize'])}, root ${String(doc['rootHash'])}`
+            : `tree ${String(doc['size1'])} is a prefix of tree ${String(doc['size2'])}, root ${String(doc['root2'])}`;
+        process.stdout.write(`OK ${what}; ${signed}\n`);
+      } catch (error) {
+        if (error instanceof ProofError || error instanceof CheckpointError) throw new CliFailure(`FAIL: ${error.message}`, 1);
+        throw error;
+      }
+    });
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}

@@ -1,0 +1,566 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { ArtifactStore } from '@radledger/artifacts';
+import type { CommandMetadata, CommandResult, IbsiSettings, WorkflowCommand } from '@radledger/domain';
+import type { EventStore, RecordedEvent } from '@radledger/ledger';
+import type { LockedModelRunner, LockedModelSpec, ModelDecision, ModelSignature } from '@radledger/inference';
+import { parseRadiomicsSettings, readNifti, type FeatureExtraction, type Mask, type RadiomicsSettings, type Volume } from '@radledger/radiomics';
+import { BIAS_FIELD_PARAMETERS, correctBiasField, PREPROCESSING_TOOL, zScore, Z_SCORE_PARAMETERS } from '../synthetic/demo-preprocessing.js';
+import { encodeNiftiGz } from '../synthetic/nifti-gzip.io.js';
+import type { NiftiDatatype } from '../synthetic/nifti1.encoder.js';
+import { generateSyntheticSubject, type SyntheticSubject } from '../synthetic/synthetic-brain.js';
+import { DEMO_CLIENT, DEMO_PROTOCOLS, DEMO_SEED, DEMO_SITES, DEMO_TRIAL, DEMO_USERS, demoSubjects, type DemoSubject, type DemoUser } from './demo-trial.plan.js';
+
+/** What the demo needs; every part is the project's real implementation (no stand-ins). */
+export interface DemoTrialDeps {
+  /** The write path (libs/domain CommandService or anything with the same `execute`). */
+  commandService: { execute(command: WorkflowCommand, metadata: CommandMetadata): Promise<CommandResult> };
+  /** The ledger the command service appends to: read to check it is empty and to count. */
+  eventStore: Pick<EventStore, 'head'>;
+  artifactStore: ArtifactStore;
+  /** libs/radiomics `extractFeatures`. */
+  extractFeatures: (image: Volume, mask: Mask, settings: RadiomicsSettings) => FeatureExtraction;
+  /** libs/inference LockedModelRunner over the same artifact store. */
+  modelRunner: Pick<LockedModelRunner, 'decide'>;
+  /** libs/inference `inspectModel`: opens the ONNX file and reads its signature. */
+  inspectModel: (bytes: Uint8Array) => Promise<ModelSignature>;
+  log?: (line: string) => void;
+}
+
+export interface DemoTrialOptions {
+  /** Directory with models.json and the ONNX files (default `<cwd>/models`). */
+  modelsDir?: string;
+  /** IBSI settings file for the T1c features (default `<cwd>/libs/demo/settings/mri-glioma-demo.json`). */
+  settingsFile?: string;
+  /** Subjects per site (default 4; three sites). */
+  subjectsPerSite?: number;
+  seed?: number;
+}
+
+export interface DemoTrialSummary {
+  skipped: false;
+  trialId: string;
+  sites: string[];
+  subjects: number;
+  /** Events appended by the demo, by type. */
+  eventsByType: Record<string, number>;
+  eventsAppended: number;
+  /** Ledger size after the load. */
+  ledgerSize: number;
+  artifactsStored: number;
+  example: {
+    decisionId: string;
+    subjectId: string;
+    modelId: string;
+    modelVersion: string;
+    modelSha256: string;
+    decision: string;
+    featureSetId: string;
+    editedSegmentationId: string;
+    deviationImageId: string;
+    lockedModels: Array<{ modelId: string; version: string; sha256: string }>;
+  };
+  durationMs: number;
+  timingsMs: Record<string, number>;
+}
+
+export type DemoTrialResult = DemoTrialSummary | { skipped: true; reason: string; ledgerSize: number };
+
+interface ModelManifestEntry {
+  id: string;
+  version: number;
+  file: string;
+  featureCodes: string[];
+  probabilityOutput: { name: string; column: number };
+  threshold: number;
+  labels: { positive: string; negative: string };
+  intendedUse: string;
+  trainingData: { cohort: string; trainedOn: Array<'train' | 'tune' | 'test'>; tunedOn: Array<'train' | 'tune' | 'test'> };
+  sha256: string;
+  performance: { metric: string; partition: string; value: number; ci95: { lower: number; upper: number } };
+  changeSummary?: string;
+}
+
+const EXTRACTOR = { name: 'radledger-radiomics', version: '0.1.0' };
+const AUTOSEG_TOOL = { name: 'radledger-demo-autoseg', version: '0.9.0' };
+
+/**
+ * Loads the GLIO-RAD-01 demo trial through the real write path: users and roles, trial,
+ * sites, imaging protocols, subjects; per subject generated T1c and FLAIR NIfTI volumes
+ * uploaded to the artifact store, acquisitions (one outside the protocol), preprocessing,
+ * automatic segmentations, second-reader edits, QC reviews, IBSI features computed on the
+ * stored volumes, partitions; the demo ONNX models registered, signed, locked under a
+ * change control plan; decisions by the locked models; e-signatures.
+ * Skipped (`{ skipped: true }`) when the ledger already holds events.
+ */
+export async function loadDemoTrial(deps: DemoTrialDeps, options: DemoTrialOptions = {}): Promise<DemoTrialResult> {
+  const head = await deps.eventStore.head();
+  if (head.size > 0) return { skipped: true, reason: `the ledger already holds ${head.size} events`, ledgerSize: head.size };
+  return new DemoTrialLoader(deps, options).load();
+}
+
+class DemoTrialLoader {
+  private readonly log: (line: string) => void;
+  private readonly eventsByType: Record<string, number> = {};
+  private readonly artifacts = new Set<string>();
+  private readonly timings: Record<string, number> = {};
+  private readonly seed: number;
+  private readonly subjects: DemoSubject[];
+
+  constructor(
+    private readonly deps: DemoTrialDeps,
+    private readonly options: DemoTrialOptions,
+  ) {
+    this.log = deps.log ?? (() => undefined);
+    this.seed = options.seed ?? DEMO_SEED;
+    this.subjects = demoSubjects(options.subjectsPerSite ?? 4);
+  }
+
+  async load(): Promise<DemoTrialSummary> {
+    const started = performance.now();
+    const modelsDir = this.options.modelsDir ?? resolve(process.cwd(), 'models');
+    const settingsFile = this.options.settingsFile ?? resolve(process.cwd(), 'libs', 'demo', 'settings', 'mri-glioma-demo.json');
+    const settings = parseRadiomicsSettings(JSON.parse(await readFile(settingsFile, 'utf8')));
+    const manifest = JSON.parse(await readFile(resolve(modelsDir, 'models.json'), 'utf8')) as { models: ModelManifestEntry[] };
+
+    await this.timed('trial', () => this.setUpTrial());
+    const featureSets: Array<{ subject: DemoSubject; featureSetId: string; features: Record<string, number> }> = [];
+    let editedSegmentationId = '';
+    let deviationImageId = '';
+    for (const subject of this.subjects) {
+      const done = await this.loadSubject(subject, settings);
+      featureSets.push({ subject, featureSetId: done.featureSetId, features: done.features });
+      if (done.editedSegmentationId && !editedSegmentationId) editedSegmentationId = done.editedSegmentationId;
+      if (done.deviation) deviationImageId = done.t1cImageId;
+    }
+    this.log(`demo: ${this.subjects.length} subjects acquired, segmented and featurised`);
+
+    const models = await this.timed('models', () => this.registerModels(manifest.models, modelsDir));
+    const idhV1 = models.find((m) => m.entry.id === 'idh-logreg' && m.entry.version === 1)!;
+    const idhV2 = models.find((m) => m.entry.id === 'idh-logreg' && m.entry.version === 2)!;
+    const mgmt = models.find((m) => m.entry.id === 'mgmt-trees')!;
+
+    // First lock: idh-logreg v1 and mgmt-trees v1, then decisions for the first two sites.
+    await this.timed('models', async () => {
+      await this.lock(idhV1);
+      await this.lock(mgmt);
+    });
+    const firstWave = featureSets.filter((f) => f.subject.site.siteId !== 'SITE-TYO');
+    const laterWave = featureSets.filter((f) => f.subject.site.siteId === 'SITE-TYO');
+    const decisions: Array<{ decisionId: string; subjectId: string; model: RegisteredModel; decision: ModelDecision; featureSetId: string }> = [];
+    await this.timed('decisions', async () => {
+      for (const fs of firstWave) for (const m of [idhV1, mgmt]) decisions.push(await this.decide(m, fs));
+    });
+
+    // Change under the PCCP: idh-logreg v2 validated against the plan, approved, locked; later decisions use it.
+    await this.timed('models', async () => {
+      await this.exec(
+        {
+          type: 'RecordModelValidation',
+          data: {
+            modelId: idhV2.entry.id,
+            version: idhV2.version,
+            planId: this.planId,
+            results: { auc: idhV2.entry.performance.value, aucCiLower: idhV2.entry.performance.ci95.lower, aucCiUpper: idhV2.entry.performance.ci95.upper },
+            passed: idhV2.entry.performance.value >= 0.85 && idhV2.entry.performance.ci95.lower >= 0.8,
+            summary: `Sequestered test partition of ${idhV2.entry.trainingData.cohort}: ROC AUC ${idhV2.entry.performance.value} (95% CI ${idhV2.entry.performance.ci95.lower}-${idhV2.entry.performance.ci95.upper}); acceptance criteria of the plan met; inputs, outputs and threshold unchanged.`,
+          },
+        },
+        DEMO_USERS.dataScientist,
+        `demo:model:${idhV2.entry.id}`,
+      );
+      await this.lock(idhV2, `Locked under change control plan ${this.planId}: retrained on more data, validated before release`);
+    });
+    await this.timed('decisions', async () => {
+      for (const fs of laterWave) for (const m of [idhV2, mgmt]) decisions.push(await this.decide(m, fs));
+    });
+
+    // The monitor reviews one decision per site (21 CFR 11.50: meaning "reviewed").
+    await this.timed('signatures', async () => {
+      const seen = new Set<string>();
+      for (const d of decisions) {
+        const site = this.subjects.find((s) => s.subjectId === d.subjectId)!.site.siteId;
+        if (seen.has(site)) continue;
+        seen.add(site);
+        await this.sign(this.decisionEvents.get(d.decisionId)!, 'reviewed', DEMO_USERS.monitor, `demo:decision:${d.decisionId}`);
+      }
+    });
+
+    const example = decisions.find((d) => d.model === idhV1) ?? decisions[0]!;
+    const ledgerSize = (await this.deps.eventStore.head()).size;
+    const summary: DemoTrialSummary = {
+      skipped: false,
+      trialId: DEMO_TRIAL.trialId,
+      sites: DEMO_SITES.map((s) => s.siteId),
+      subjects: this.subjects.length,
+      eventsByType: Object.fromEntries(Object.entries(this.eventsByType).sort(([a], [b]) => a.localeCompare(b))),
+      eventsAppended: Object.values(this.eventsByType).reduce((a, b) => a + b, 0),
+      ledgerSize,
+      artifactsStored: this.artifacts.size,
+      example: {
+        decisionId: example.decisionId,
+        subjectId: example.subjectId,
+        modelId: example.model.entry.id,
+        modelVersion: example.model.version,
+        modelSha256: example.decision.verifiedSha256,
+        decision: example.decision.decision,
+        featureSetId: example.featureSetId,
+        editedSegmentationId,
+        deviationImageId,
+        lockedModels: [idhV2, mgmt].map((m) => ({ modelId: m.entry.id, version: m.version, sha256: m.sha256 })),
+      },
+      durationMs: Math.round(performance.now() - started),
+      timingsMs: Object.fromEntries(Object.entries(this.timings).map(([k, v]) => [k, Math.round(v)])),
+    };
+    this.log(`demo: loaded trial ${summary.trialId}: ${summary.eventsAppended} events, ${summary.artifactsStored} artifacts in ${summary.durationMs} ms`);
+    return summary;
+  }
+
+  private planId = 'PCCP-IDH-LOGREG-01';
+  private readonly decisionEvents = new Map<string, RecordedEvent>();
+
+  private async timed<T>(phase: string, work: () => Promise<T> | T): Promise<T> {
+    const t = performance.now();
+    try {
+      return await work();
+    } finally {
+      this.timings[phase] = (this.timings[phase] ?? 0) + performance.now() - t;
+    }
+  }
+
+  private async exec(command: WorkflowCommand, actor: DemoUser, correlationId: string, extra: { reason?: string; causationId?: string } = {}): Promise<CommandResult> {
+    const metadata: CommandMetadata = { actor: actor.userId, role: actor.role, correlationId, client: DEMO_CLIENT };
+    if (extra.reason !== undefined) metadata.reason = extra.reason;
+    if (extra.causationId !== undefined) metadata.causationId = extra.causationId;
+    const result = await this.timed('ledger', () => this.deps.commandService.execute(command, metadata));
+    for (const e of result.events) this.eventsByType[e.type] = (this.eventsByType[e.type] ?? 0) + 1;
+    return result;
+  }
+
+  private async sign(event: RecordedEvent, meaning: 'authored' | 'reviewed' | 'approved' | 'responsible', signer: DemoUser, correlationId: string): Promise<void> {
+    await this.exec({ type: 'SignRecord', data: { eventId: event.eventId, streamId: event.streamId, meaning, printedName: signer.printedName } }, signer, correlationId, { causationId: event.eventId });
+  }
+
+  private async put(bytes: Uint8Array): Promise<string> {
+    const stored = await this.timed('artifacts', () => this.deps.artifactStore.put(bytes));
+    this.artifacts.add(stored.sha256);
+    return stored.sha256;
+  }
+
+  private async putVolume(subject: SyntheticSubject, datatype: NiftiDatatype, data: ArrayLike<number>, description: string): Promise<string> {
+    const bytes = await this.timed('nifti', () => encodeNiftiGz({ dims: subject.dims, spacing: subject.spacing, datatype, data, description }));
+    return this.put(bytes);
+  }
+
+  private async setUpTrial(): Promise<void> {
+    const admin = DEMO_USERS.admin;
+    const correlationId = 'demo:setup';
+    for (const user of Object.values(DEMO_USERS) as DemoUser[]) {
+      await this.exec({ type: 'RegisterUser', data: { userId: user.userId, printedName: user.printedName } }, admin, correlationId);
+    }
+    await this.exec({ type: 'RegisterTrial', data: { ...DEMO_TRIAL, blinded: false } }, DEMO_USERS.regulatory, correlationId);
+    for (const user of Object.values(DEMO_USERS) as DemoUser[]) {
+      if (user.role === 'admin') continue;
+      const data = { userId: user.userId, role: user.role, trialId: DEMO_TRIAL.trialId, reason: `Demo trial staff: ${user.role}${user.siteId ? ` at ${user.siteId}` : ''}` };
+      await this.exec({ type: 'GrantRole', data: user.siteId ? { ...data, siteId: user.siteId } : data }, admin, correlationId);
+    }
+    for (const site of DEMO_SITES) {
+      await this.exec({ type: 'EnrollSite', data: { trialId: DEMO_TRIAL.trialId, siteId: site.siteId, name: site.name } }, DEMO_USERS.regulatory, correlationId);
+    }
+    for (const protocol of DEMO_PROTOCOLS) {
+      await this.exec({ type: 'DefineImagingProtocol', data: { trialId: DEMO_TRIAL.trialId, ...structuredClone(protocol) } } as WorkflowCommand, DEMO_USERS.regulatory, correlationId);
+    }
+    for (const subject of this.subjects) {
+      await this.exec({ type: 'EnrollSubject', data: { trialId: DEMO_TRIAL.trialId, siteId: subject.site.siteId, subjectId: subject.subjectId } }, subject.site.operator, `demo:subject:${subject.subjectId}`);
+    }
+  }
+
+  private async loadSubject(subject: DemoSubject, settings: RadiomicsSettings) {
+    const id = subject.subjectId;
+    const correlationId = `demo:subject:${id}`;
+    const operator = subject.site.operator;
+    const synthetic = await this.timed('generate', () =>
+      generateSyntheticSubject({ seed: this.seed, subjectId: id, scanner: subject.scanner, phenotype: subject.phenotype }),
+    );
+
+    // Acquisition: the scanner's files go to the artifact store, the facts to the ledger.
+    const images: Record<'T1c' | 'FLAIR', { imageId: string; sha256: string; acquired: RecordedEvent; preprocessedSha256: string }> = {} as never;
+    let deviation = false;
+    for (const modality of ['T1c', 'FLAIR'] as const) {
+      const raw = modality === 'T1c' ? synthetic.t1c : synthetic.flair;
+      const sha256 = await this.putVolume(synthetic, 'int16', raw, `RadLedger synthetic demo ${modality}`);
+      const imageId = `img-${id}-${modality}`;
+      const protocol = modality === 'T1c' ? subject.scanner.t1c : subject.scanner.flair;
+      const result = await this.exec(
+        {
+          type: 'AcquireImage',
+          data: {
+            imageId,
+            trialId: DEMO_TRIAL.trialId,
+            siteId: subject.site.siteId,
+            subjectId: id,
+            modality,
+            scanner: { vendor: subject.scanner.vendor, model: subject.scanner.model },
+            fieldStrengthT: subject.scanner.fieldStrengthT,
+            trMs: protocol.trMs,
+            teMs: protocol.teMs,
+            sliceThicknessMm: protocol.sliceThicknessMm,
+            ...(modality === 'T1c' ? { contrast: subject.contrast } : {}),
+            artifactSha256: sha256,
+          },
+        },
+        operator,
+        correlationId,
+      );
+      if (result.events.some((e) => e.type === 'ProtocolDeviationDetected')) deviation = true;
+
+      // Preprocessing: bias-field correction, then z-score; each output is a new image version.
+      const corrected = await this.timed('preprocess', () => correctBiasField(raw, synthetic.dims));
+      const correctedSha = await this.putVolume(synthetic, 'float32', corrected, `RadLedger demo ${modality} bias-corrected`);
+      const step1 = await this.exec(
+        {
+          type: 'ApplyPreprocessing',
+          data: { imageId, stepId: `${imageId}-bias`, tool: PREPROCESSING_TOOL.name, toolVersion: PREPROCESSING_TOOL.version, parameters: { step: 'bias-field-correction', ...BIAS_FIELD_PARAMETERS }, inputSha256: sha256, outputSha256: correctedSha },
+        },
+        operator,
+        correlationId,
+        { causationId: result.events[0]!.eventId },
+      );
+      const normalised = await this.timed('preprocess', () => zScore(corrected));
+      const normalisedSha = await this.putVolume(synthetic, 'float32', normalised, `RadLedger demo ${modality} z-scored`);
+      await this.exec(
+        {
+          type: 'ApplyPreprocessing',
+          data: { imageId, stepId: `${imageId}-zscore`, tool: PREPROCESSING_TOOL.name, toolVersion: PREPROCESSING_TOOL.version, parameters: { step: 'intensity-normalisation', ...Z_SCORE_PARAMETERS }, inputSha256: correctedSha, outputSha256: normalisedSha },
+        },
+        operator,
+        correlationId,
+        { causationId: step1.events[0]!.eventId },
+      );
+      images[modality] = { imageId, sha256, acquired: result.events[0]!, preprocessedSha256: normalisedSha };
+    }
+    const t1c = images.T1c;
+
+    // Segmentation: automatic whole tumour and enhancing tumour on the preprocessed T1c grid.
+    const wtSegmentationId = `seg-${id}-wt`;
+    const autoWtSha = await this.putVolume(synthetic, 'uint8', synthetic.automaticWholeTumour, 'RadLedger demo automatic whole tumour');
+    await this.exec(
+      {
+        type: 'CreateSegmentation',
+        data: { segmentationId: wtSegmentationId, versionId: `${wtSegmentationId}-v1`, imageId: t1c.imageId, imageSha256: t1c.preprocessedSha256, method: 'automatic', tool: AUTOSEG_TOOL.name, toolVersion: AUTOSEG_TOOL.version, region: 'whole-tumour', maskSha256: autoWtSha },
+      },
+      operator,
+      correlationId,
+    );
+    const etSegmentationId = `seg-${id}-et`;
+    const etSha = await this.putVolume(synthetic, 'uint8', synthetic.enhancing, 'RadLedger demo automatic enhancing tumour');
+    await this.exec(
+      {
+        type: 'CreateSegmentation',
+        data: { segmentationId: etSegmentationId, versionId: `${etSegmentationId}-v1`, imageId: t1c.imageId, imageSha256: t1c.preprocessedSha256, method: 'automatic', tool: AUTOSEG_TOOL.name, toolVersion: AUTOSEG_TOOL.version, region: 'enhancing-tumour', maskSha256: etSha },
+      },
+      operator,
+      correlationId,
+    );
+
+    let finalWtVersion = `${wtSegmentationId}-v1`;
+    let finalWtMask = synthetic.automaticWholeTumour;
+    let editedSegmentationId: string | undefined;
+    if (subject.editedBySecondReader) {
+      await this.exec(
+        { type: 'ReviewSegmentation', data: { segmentationId: wtSegmentationId, versionId: finalWtVersion, verdict: 'needs-edit', comment: 'Automatic contour misses peritumoural oedema on one side and includes adjacent non-tumour tissue.' } },
+        DEMO_USERS.qa,
+        correlationId,
+      );
+      const editedSha = await this.putVolume(synthetic, 'uint8', synthetic.wholeTumour, 'RadLedger demo whole tumour, second reader');
+      const edit = await this.exec(
+        {
+          type: 'EditSegmentation',
+          data: {
+            segmentationId: wtSegmentationId,
+            parentVersionId: finalWtVersion,
+            versionId: `${wtSegmentationId}-v2`,
+            maskSha256: editedSha,
+            reason: 'Second read: extended the contour to the FLAIR-hyperintense oedema the automatic tool missed and removed a false-positive region outside the lesion.',
+            tool: 'manual-contour-editor',
+            toolVersion: '2.4',
+          },
+        },
+        DEMO_USERS.reader,
+        correlationId,
+      );
+      await this.sign(edit.events[0]!, 'authored', DEMO_USERS.reader, correlationId);
+      finalWtVersion = `${wtSegmentationId}-v2`;
+      finalWtMask = synthetic.wholeTumour;
+      editedSegmentationId = wtSegmentationId;
+    }
+    const review = await this.exec({ type: 'ReviewSegmentation', data: { segmentationId: wtSegmentationId, versionId: finalWtVersion, verdict: 'accepted' } }, DEMO_USERS.qa, correlationId);
+    if (subject.editedBySecondReader) await this.sign(review.events[0]!, 'reviewed', DEMO_USERS.qa, correlationId);
+    await this.exec({ type: 'ReviewSegmentation', data: { segmentationId: etSegmentationId, versionId: `${etSegmentationId}-v1`, verdict: 'accepted' } }, DEMO_USERS.qa, correlationId);
+
+    // IBSI features on the stored inputs: the exact preprocessed T1c and the accepted mask version.
+    const extraction = await this.timed('features', async () => {
+      const image = readNifti(await this.deps.artifactStore.get(t1c.preprocessedSha256), `image ${t1c.preprocessedSha256}`).volume;
+      const mask: Mask = { dims: image.dims, spacing: image.spacing, data: finalWtMask };
+      return this.deps.extractFeatures(image, mask, settings);
+    });
+    const featureSetId = `fs-${id}-T1c-wt`;
+    const computed = await this.exec(
+      {
+        type: 'ComputeFeatures',
+        data: {
+          featureSetId,
+          imageId: t1c.imageId,
+          imageSha256: t1c.preprocessedSha256,
+          segmentationId: wtSegmentationId,
+          maskVersionId: finalWtVersion,
+          extractor: EXTRACTOR,
+          settings: recordedIbsiSettings(settings),
+          features: finiteFeatures(extraction.features),
+          provenance: 'computed',
+        },
+      },
+      DEMO_USERS.dataScientist,
+      correlationId,
+    );
+    await this.exec(
+      { type: 'AssignFeatureSetPartition', data: { featureSetId, partition: subject.partition, reason: subject.partition === 'test' ? 'Held-out site: sequestered test partition' : 'Development sites: training partition' } },
+      DEMO_USERS.dataScientist,
+      correlationId,
+      { causationId: computed.events[0]!.eventId },
+    );
+    return { featureSetId, features: finiteFeatures(extraction.features), editedSegmentationId, deviation, t1cImageId: t1c.imageId };
+  }
+
+  private async registerModels(entries: ModelManifestEntry[], modelsDir: string): Promise<RegisteredModel[]> {
+    const out: RegisteredModel[] = [];
+    const recordedPlans = new Set<string>();
+    for (const entry of entries) {
+      const bytes = await readFile(resolve(modelsDir, entry.file));
+      const sha256 = await this.put(bytes);
+      if (sha256 !== entry.sha256) throw new Error(`models/${entry.file}: sha256 ${sha256} differs from models.json (${entry.sha256}); run npm run train-demo-models`);
+      const signature = await this.deps.inspectModel(bytes);
+      const version = String(entry.version);
+      const correlationId = `demo:model:${entry.id}`;
+      const partitions = [...new Set([...entry.trainingData.trainedOn, ...entry.trainingData.tunedOn])];
+      const registered = await this.exec(
+        {
+          type: 'RegisterModel',
+          data: {
+            modelId: entry.id,
+            version,
+            artifactSha256: sha256,
+            inputs: signature.inputs.map((t) => ({ name: t.name, type: t.type, shape: t.shape })),
+            outputs: signature.outputs.map((t) => ({ name: t.name, type: t.type, shape: t.shape })),
+            intendedUse: entry.intendedUse,
+            featureCodes: entry.featureCodes,
+            trainingLineage: { featureSetIds: [], trialIds: [entry.trainingData.cohort], partitions },
+            performance: [{ metric: entry.performance.metric, value: entry.performance.value, ciLower: entry.performance.ci95.lower, ciUpper: entry.performance.ci95.upper, dataset: `${entry.trainingData.cohort} ${entry.performance.partition} partition` }],
+          },
+        },
+        DEMO_USERS.dataScientist,
+        correlationId,
+      );
+      const event = registered.events[0]!;
+      // 21 CFR 11.50: authored by the developer, reviewed by QA, approved by regulatory affairs.
+      await this.sign(event, 'authored', DEMO_USERS.dataScientist, correlationId);
+      await this.sign(event, 'reviewed', DEMO_USERS.qa, correlationId);
+      await this.sign(event, 'approved', DEMO_USERS.regulatory, correlationId);
+      if (entry.id === 'idh-logreg' && !recordedPlans.has(entry.id)) {
+        recordedPlans.add(entry.id);
+        const plan = await this.exec(
+          {
+            type: 'RecordChangeControlPlan',
+            data: {
+              modelId: entry.id,
+              planId: this.planId,
+              whatMayChange: 'Logistic-regression coefficients may be re-estimated on additional training data from the same synthetic cohort definition. Inputs (IBSI codes and order), output, threshold and intended use may not change.',
+              validationProtocol: 'ROC AUC with 95% percentile-bootstrap CI (2000 resamples) on the sequestered test partition, which no development step may use; model-diff against the validated file before locking.',
+              acceptanceCriteria: 'AUC >= 0.85 and lower 95% CI bound >= 0.80 on the test partition; identical input and output signature and threshold.',
+            },
+          },
+          DEMO_USERS.regulatory,
+          correlationId,
+        );
+        await this.sign(plan.events[0]!, 'approved', DEMO_USERS.regulatory, correlationId);
+      }
+      out.push({ entry, sha256, version, registered: event });
+    }
+    return out;
+  }
+
+  private async lock(model: RegisteredModel, reason?: string): Promise<void> {
+    const correlationId = `demo:model:${model.entry.id}`;
+    const locked = await this.exec({ type: 'LockModel', data: { modelId: model.entry.id, version: model.version, trialId: DEMO_TRIAL.trialId } }, DEMO_USERS.regulatory, correlationId, reason ? { reason } : {});
+    await this.sign(locked.events[0]!, 'responsible', DEMO_USERS.regulatory, correlationId);
+  }
+
+  private async decide(model: RegisteredModel, fs: { subject: DemoSubject; featureSetId: string; features: Record<string, number> }) {
+    const spec: LockedModelSpec = {
+      expectedSha256: model.sha256,
+      featureCodes: model.entry.featureCodes,
+      threshold: model.entry.threshold,
+      labels: model.entry.labels,
+      probabilityOutput: model.entry.probabilityOutput,
+    };
+    const decision = await this.timed('inference', () => this.deps.modelRunner.decide(spec, fs.features));
+    const decisionId = `dec-${fs.subject.subjectId}-${model.entry.id}-v${model.version}`;
+    const outputs: Record<string, number> = {};
+    for (const [name, values] of Object.entries(decision.outputs)) {
+      if (values.length === 1) outputs[name] = values[0]!;
+      else values.forEach((v, i) => (outputs[`${name}[${i}]`] = v));
+    }
+    const result = await this.exec(
+      {
+        type: 'MakeDecision',
+        data: { decisionId, modelId: model.entry.id, modelVersion: model.version, modelSha256: decision.verifiedSha256, featureSetId: fs.featureSetId, outputs, threshold: decision.threshold, decision: decision.decision },
+      },
+      fs.subject.site.operator,
+      `demo:subject:${fs.subject.subjectId}`,
+    );
+    this.decisionEvents.set(decisionId, result.events[0]!);
+    return { decisionId, subjectId: fs.subject.subjectId, model, decision, featureSetId: fs.featureSetId };
+  }
+}
+
+/** A feature the ROI leaves undefined (e.g. a 0/0 ratio) is not recorded: the ledger holds finite numbers only. */
+function finiteFeatures(features: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(features).filter(([, v]) => Number.isFinite(v)));
+}
+
+interface RegisteredModel {
+  entry: ModelManifestEntry;
+  sha256: string;
+  version: string;
+  registered: RecordedEvent;
+}
+
+/**
+ * The radiomics settings object in the shape FeaturesComputed records (libs/domain
+ * IbsiSettings). Only the settings that shape this demo's values are mapped: one texture
+ * aggregation, no resampling (the demo grid is already 2 mm isotropic).
+ */
+export function recordedIbsiSettings(s: RadiomicsSettings): IbsiSettings {
+  const d = s.discretisation.textureAndHistogram;
+  const range = s.reSegmentation.range;
+  if (s.texture.aggregation.length !== 1) throw new Error('demo settings: exactly one texture aggregation is recorded per feature set');
+  return {
+    resamplingMm:
+      s.resampling.method === 'none' ? null : [s.resampling.spacing[0], s.resampling.spacing[1], s.resampling.spacing[2] ?? s.resampling.spacing[1]],
+    interpolation:
+      s.resampling.method === 'none'
+        ? { image: 'none', mask: 'none', maskThreshold: null }
+        : { image: s.resampling.imageInterpolation === 'cubic-spline' ? 'bspline' : s.resampling.imageInterpolation, mask: s.resampling.maskInterpolation, maskThreshold: s.resampling.partialVolumeThreshold },
+    discretisation:
+      d.method === 'fixed-bin-size'
+        ? { method: 'fixed-bin-size', binWidth: d.width, binCount: null }
+        : d.method === 'fixed-bin-number'
+          ? { method: 'fixed-bin-number', binWidth: null, binCount: d.bins }
+          : (() => {
+              throw new Error('demo settings: texture discretisation must be fixed-bin-size or fixed-bin-number');
+            })(),
+    resegmentationRange: range === null ? null : { min: range[0] ?? -Number.MAX_VALUE, max: range[1] ?? Number.MAX_VALUE },
+    outlierSigma: s.reSegmentation.outlierFiltering.method === 'sigma' ? s.reSegmentation.outlierFiltering.sigma : null,
+    aggregation: s.texture.aggregation[0]!,
+  };
+}

@@ -1,0 +1,166 @@
+import { v5 as uuidv5 } from 'uuid';
+import { ConcurrencyError, type Clock, type IdGenerator } from '@radledger/platform';
+import type { EventMeta, EventStore, EventValidator, ExpectedRevision, NewEvent, RecordedEvent } from '@radledger/ledger';
+import type { MaskSource } from '../segmentation/mask-source.port.js';
+import type { DomainEvent } from '../shared/decider.js';
+import { rejectPhiInFreeText } from '../shared/guards.js';
+import { currentSchemaVersion } from '../schemas/event-versions.js';
+import { upcast } from '../schemas/upcasters.js';
+import { commandRoutes, type FactSources } from './command-routes.js';
+import { validateCommandInput } from './command-inputs.js';
+import { loadAggregate } from './load-aggregate.js';
+import type { WorkflowCommand } from './workflow-command.js';
+
+export interface CommandMetadata {
+  actor: string;
+  role: string;
+  onBehalfOf?: string;
+  /** Why: required by the deciders for edits and corrections when the command has no `reason` field of its own. */
+  reason?: string;
+  correlationId: string;
+  causationId?: string;
+  /** Client-chosen id for idempotent retries: the same commandId yields the same event ids. */
+  commandId?: string;
+  /** Optimistic concurrency from the client's point of view: stale → STREAM_REVISION_CONFLICT. */
+  expectedRevision?: number | 'no-stream';
+  /** Software name and version of the caller. */
+  client: string;
+}
+
+export interface CommandResult {
+  streamId: string;
+  events: RecordedEvent[];
+  nextExpectedRevision: number;
+  /** True when the commandId had already been recorded and the original events are returned. */
+  replayed: boolean;
+}
+
+export interface CommandServiceDeps {
+  store: EventStore;
+  clock: Clock;
+  ids: IdGenerator;
+  masks: MaskSource;
+  /** Checked before append as well, so a bad event fails before any I/O on the ledger. */
+  validator?: EventValidator;
+}
+
+/** RFC 9562 §5.5 name-based ids under a RadLedger namespace: the same commandId always names the same events. */
+/** Re-decisions after a lost optimistic-concurrency race before giving up. */
+const MAX_ATTEMPTS = 3;
+
+const RADLEDGER_COMMAND_NAMESPACE = '3b0c6f1e-9a57-5c8e-8d3f-6c1f2f0b7a41';
+
+/**
+ * The write path: load → facts → decide → append. A plain class (the Nest CommandBus
+ * handlers delegate here) so the CLI and tests use exactly the same path.
+ */
+export class CommandService {
+  constructor(private readonly deps: CommandServiceDeps) {}
+
+  async execute(command: WorkflowCommand, metadata: CommandMetadata): Promise<CommandResult> {
+    validateCommandInput(command);
+    if (metadata.reason !== undefined) rejectPhiInFreeText('reason', metadata.reason);
+    // A concurrent writer moved the stream between our read and our append: decide again on
+    // the new state (decide is pure, nothing was written). A client-pinned revision is never retried.
+    const attempts = metadata.expectedRevision === undefined ? MAX_ATTEMPTS : 1;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.attempt(command, metadata);
+      } catch (e) {
+        if (!(e instanceof ConcurrencyError && e.code === 'STREAM_REVISION_CONFLICT') || attempt >= attempts) throw e;
+      }
+    }
+  }
+
+  private async attempt(command: WorkflowCommand, metadata: CommandMetadata): Promise<CommandResult> {
+    const route = commandRoutes[command.type] as (typeof commandRoutes)['RegisterTrial'];
+    const derive = (name: string) => (metadata.commandId ? uuidv5(`${metadata.commandId}/${name}`, RADLEDGER_COMMAND_NAMESPACE) : this.deps.ids.newId());
+    const data = (route.prepare ? route.prepare(command.data as never, (p) => derive(`id/${p}`)) : command.data) as never;
+    const streamId = route.streamId(data);
+    const own = await loadAggregate(this.deps.store, streamId, route.decider);
+
+    const eventIdAt = (i: number) => derive(`event/${i}`);
+    if (metadata.commandId) {
+      // Idempotent retry: the command's first event is already in its stream → answer with the original result.
+      const first = eventIdAt(0);
+      const at = own.events.findIndex((e) => e.eventId === first);
+      if (at >= 0) {
+        const events: RecordedEvent[] = [];
+        for (let i = 0; at + i < own.events.length && own.events[at + i]!.eventId === eventIdAt(i); i++) events.push(own.events[at + i]!);
+        return { streamId, events, nextExpectedRevision: Number(events.at(-1)!.streamRevision), replayed: true };
+      }
+    }
+    if (metadata.expectedRevision !== undefined && metadata.expectedRevision !== own.expectedRevision) {
+      throw new ConcurrencyError('STREAM_REVISION_CONFLICT', `expectedRevision: stream ${streamId} is at ${own.expectedRevision}, the command expected ${metadata.expectedRevision}`, {
+        field: 'expectedRevision',
+        streamId,
+        expected: metadata.expectedRevision,
+        actual: own.expectedRevision,
+      });
+    }
+
+    const facts = route.facts ? await route.facts(data, own, this.sources()) : {};
+    const now = this.deps.clock.now();
+    const decided = route.decider.decide({ type: command.type, data }, own.state, {
+      actor: metadata.actor,
+      role: metadata.role,
+      reason: metadata.reason,
+      now,
+      facts,
+    }) as DomainEvent[];
+
+    const meta: EventMeta = {
+      actor: metadata.actor,
+      role: metadata.role,
+      correlationId: metadata.correlationId,
+      causationId: metadata.causationId ?? metadata.commandId ?? metadata.correlationId,
+      recordedAt: now.toISOString(),
+      client: metadata.client,
+    };
+    if (metadata.onBehalfOf !== undefined) meta.onBehalfOf = metadata.onBehalfOf;
+    const reason = metadata.reason ?? (data as { reason?: unknown }).reason;
+    if (typeof reason === 'string') meta.reason = reason;
+
+    const newEvents: NewEvent[] = decided.map((e, i) => ({
+      eventId: eventIdAt(i),
+      type: e.type,
+      schemaVersion: currentSchemaVersion(e.type) ?? 1,
+      // JSON round trip: drops undefined, turns typed arrays/objects into plain JSON data.
+      data: JSON.parse(JSON.stringify(e.data)) as Record<string, unknown>,
+      meta,
+    }));
+    if (this.deps.validator) for (const e of newEvents) this.deps.validator(e);
+    const result = await this.deps.store.append(streamId, own.expectedRevision as ExpectedRevision, newEvents);
+    return { streamId, events: result.events, nextExpectedRevision: result.nextExpectedRevision, replayed: false };
+  }
+
+  private sources(): FactSources {
+    const store = this.deps.store;
+    return {
+      store,
+      masks: this.deps.masks,
+      load: (streamId, decider) => loadAggregate(store, streamId, decider as never),
+      findEvent: (eventId, streamId) => findRecordedEvent(store, eventId, streamId),
+    };
+  }
+}
+
+/** Find a recorded event by id: by its stream when given, through the store's index when it has one, else by a scan. */
+export async function findRecordedEvent(store: EventStore, eventId: string, streamId?: string): Promise<RecordedEvent | undefined> {
+  if (streamId !== undefined) {
+    const e = (await store.readStream(streamId)).find((x) => x.eventId === eventId);
+    return e ? upcast(e) : undefined;
+  }
+  const indexed = store as EventStore & { findEvent?(id: string): Promise<RecordedEvent | undefined> };
+  if (typeof indexed.findEvent === 'function') {
+    const e = await indexed.findEvent(eventId);
+    return e ? upcast(e) : undefined;
+  }
+  const PAGE = 1000;
+  for (let from = 0; ; from += PAGE) {
+    const page = await store.readAll(from, PAGE);
+    const e = page.find((x) => x.eventId === eventId);
+    if (e) return upcast(e);
+    if (page.length < PAGE) return undefined;
+  }
+}

@@ -1,0 +1,37 @@
+import { test } from 'node:test';
+import { deciderSpec } from '../testing/decider-spec.js';
+import { featuresDecider } from '../features/features.decider.js';
+import { modelsDecider } from '../models/models.decider.js';
+import { decisionsDecider } from './decisions.decider.js';
+import type { DecisionsEvent } from './decisions.events.js';
+
+const h = (c: string) => c.repeat(64);
+const featureSet = { ...featuresDecider.initialState(), featureSetId: 'FS', trialId: 'T1', siteId: 'A', subjectId: 'S-001', features: { Q4LE: 1 }, resultSha256: h('f') };
+const version = { version: '1', artifactSha256: h('1'), featureCodes: ['Q4LE'], status: 'locked' as const, ordinal: 0, validations: [] };
+const locked = { ...modelsDecider.initialState(), modelId: 'M', versions: { '1': version }, lockedByTrial: { T1: '1' } };
+const cmd = { decisionId: 'D', modelId: 'M', modelVersion: '1', modelSha256: h('1'), featureSetId: 'FS', outputs: { p: 0.7 }, threshold: 0.5, decision: 'IDH-mutant' };
+const made: DecisionsEvent = { type: 'ModelDecisionMade', data: { ...cmd, trialId: 'T1', siteId: 'A', subjectId: 'S-001', featureSetResultSha256: h('f') } };
+const spec = deciderSpec(decisionsDecider);
+
+test('MakeDecision from the version locked for the trial, with its locked hash', () => {
+  spec.given().withFacts({ model: locked, featureSet }).when({ type: 'MakeDecision', data: cmd }).then([made]);
+});
+
+test('MakeDecision refusals', () => {
+  spec.given().withFacts({ model: { ...locked, lockedByTrial: {} }, featureSet }).when({ type: 'MakeDecision', data: cmd }).thenThrows('MODEL_NOT_LOCKED', 'modelVersion');
+  spec.given().withFacts({ model: { ...locked, lockedByTrial: { T2: '1' } }, featureSet }).when({ type: 'MakeDecision', data: cmd }).thenThrows('MODEL_NOT_LOCKED');
+  spec.given().withFacts({ model: locked, featureSet }).when({ type: 'MakeDecision', data: { ...cmd, modelSha256: h('2') } }).thenThrows('MODEL_HASH_MISMATCH', 'modelSha256');
+  spec.given().withFacts({ model: locked, featureSet: { ...featureSet, features: { OTHER: 1 } } }).when({ type: 'MakeDecision', data: cmd }).thenThrows('FEATURES_MISSING', 'Q4LE');
+  spec.given().withFacts({ model: locked, featureSet: featuresDecider.initialState() }).when({ type: 'MakeDecision', data: cmd }).thenThrows('NOT_FOUND', 'featureSetId');
+  spec.given().withFacts({ model: locked, featureSet }).when({ type: 'MakeDecision', data: { ...cmd, modelVersion: '7' } }).thenThrows('NOT_FOUND', 'modelVersion');
+  spec.given([made]).withFacts({ model: locked, featureSet }).when({ type: 'MakeDecision', data: cmd }).thenThrows('DECISION_ALREADY_MADE');
+});
+
+test('OverrideDecision needs a reason and a different decision', () => {
+  spec.given([made]).when({ type: 'OverrideDecision', data: { decisionId: 'D', decision: 'IDH-wildtype', reason: 'Pathology' } }).then([
+    { type: 'DecisionOverridden', data: { decisionId: 'D', previousDecision: 'IDH-mutant', decision: 'IDH-wildtype', reason: 'Pathology' } },
+  ]);
+  spec.given([made]).when({ type: 'OverrideDecision', data: { decisionId: 'D', decision: 'IDH-wildtype', reason: ' ' } }).thenThrows('REASON_REQUIRED');
+  spec.given([made]).when({ type: 'OverrideDecision', data: { decisionId: 'D', decision: 'IDH-mutant', reason: 'x' } }).thenThrows('DECISION_UNCHANGED');
+  spec.given().when({ type: 'OverrideDecision', data: { decisionId: 'D', decision: 'x', reason: 'x' } }).thenThrows('NOT_FOUND');
+});

@@ -1,0 +1,29 @@
+import type { DomainEvent } from '../shared/decider.js';
+import type { ImagingModality } from '../imaging/imaging-modality.js';
+import type { IbsiSettings, Partition } from './features.commands.js';
+
+export type FeaturesComputed = DomainEvent<
+  'FeaturesComputed',
+  {
+    featureSetId: string;
+    trialId: string;
+    siteId: string;
+    subjectId: string;
+    modality: ImagingModality;
+    imageId: string;
+    imageSha256: string;
+    segmentationId: string;
+    maskVersionId: string;
+    maskSha256: string;
+    extractor: { name: string; version: string };
+    settings: IbsiSettings;
+    features: Record<string, number>;
+    /** sha256 of JCS(features) (RFC 8785), computed by RadLedger. */
+    resultSha256: string;
+    reproducible: boolean;
+    attested: boolean;
+  }
+>;
+export type FeatureSetPartitionAssigned = DomainEvent<'FeatureSetPartitionAssigned', { featureSetId: string; partition: Partition; previousPartition: Partition | null; reason: string | null }>;
+
+export type FeaturesEvent = FeaturesComputed | FeatureSetPartitionAssigned;

@@ -1,0 +1,48 @@
+export * from './shared/decider.js';
+export * from './shared/stream-ids.js';
+export { assertUnreachable } from './shared/assert-unreachable.js';
+export * from './phi/phi-detector.js';
+export * from './phi/phi-rejected.error.js';
+
+export * from './trial/trial.commands.js';
+export * from './trial/trial.events.js';
+export { trialDecider, requirePseudonym, type TrialState, type TrialFacts } from './trial/trial.decider.js';
+export * from './imaging/imaging-modality.js';
+export * from './imaging/imaging.commands.js';
+export * from './imaging/imaging.events.js';
+export { imagingDecider, protocolDeviations, type ImageState, type ImagingFacts } from './imaging/imaging.decider.js';
+export * from './segmentation/segmentation.commands.js';
+export * from './segmentation/segmentation.events.js';
+export * from './segmentation/mask-source.port.js';
+export * from './segmentation/mask-metrics.js';
+export { segmentationDecider, type SegmentationState, type SegmentationFacts, type MaskVersion } from './segmentation/segmentation.decider.js';
+export * from './features/features.commands.js';
+export * from './features/features.events.js';
+export { featuresDecider, featureResultSha256, type FeatureSetState, type FeaturesFacts } from './features/features.decider.js';
+export * from './models/models.commands.js';
+export * from './models/models.events.js';
+export { modelsDecider, type ModelState, type ModelVersionState, type ModelsFacts, type ApprovalFact } from './models/models.decider.js';
+export * from './decisions/decisions.commands.js';
+export * from './decisions/decisions.events.js';
+export { decisionsDecider, type DecisionState, type DecisionsFacts } from './decisions/decisions.decider.js';
+export * from './signatures/signatures.commands.js';
+export * from './signatures/signatures.events.js';
+export { signaturesDecider, type SignaturesState, type SignaturesFacts, type SignedRecordFact } from './signatures/signatures.decider.js';
+export * from './access/access.commands.js';
+export * from './access/access.events.js';
+export * from './redaction/redaction.commands.js';
+export * from './redaction/redaction.events.js';
+export { redactionDecider, REDACTION_ROLES, type RedactionState, type RedactionFacts } from './redaction/redaction.decider.js';
+export { accessDecider, MAX_CONSECUTIVE_LOGIN_FAILURES, type UserState } from './access/access.decider.js';
+
+export * from './application/workflow-command.js';
+export * from './application/command-inputs.js';
+export { commandRoutes } from './application/command-routes.js';
+export * from './application/command.service.js';
+export * from './application/load-aggregate.js';
+
+export * from './schemas/event-versions.js';
+export * from './schemas/upcasters.js';
+export * from './schemas/event-validator.js';
+export * from './schemas/event-schema-definitions.js';
+export * from './schemas/schema-registry.adapter.js';

@@ -1,0 +1,230 @@
+import { IllegalStateError, NotFoundError, ValidationError } from '@radledger/platform';
+import type { CommandContext } from '../shared/decider.js';
+import { assertUnreachable, ignoreUnknown } from '../shared/assert-unreachable.js';
+import { requireFiniteNumber, requireFreeText, requireId, requireOneOf, requireSha256, requireText, requireReason } from '../shared/guards.js';
+import { PARTITIONS } from '../features/features.commands.js';
+import type { TrialState } from '../trial/trial.decider.js';
+import type { ModelsCommand, TensorSignature } from './models.commands.js';
+import type { ModelsEvent } from './models.events.js';
+
+export interface ModelVersionState {
+  version: string;
+  artifactSha256: string;
+  featureCodes: readonly string[];
+  status: 'registered' | 'locked' | 'retired';
+  /** Index in registration order: 0 is the first version of the model. */
+  ordinal: number;
+  validations: ReadonlyArray<{ validationId: string; planId: string; passed: boolean; validatedSha256: string }>;
+}
+
+export interface ModelState {
+  modelId: string | null;
+  versions: Readonly<Record<string, ModelVersionState>>;
+  plans: Readonly<Record<string, { planId: string }>>;
+  /** trialId → locked version. */
+  lockedByTrial: Readonly<Record<string, string>>;
+}
+
+/** A signature on the version's ModelRegistered record, read from its `signatures-` stream. */
+export interface ApprovalFact {
+  signatureId: string;
+  signerId: string;
+  meaning: string;
+}
+
+export interface ModelsFacts {
+  /** LockModel: signatures on the version's ModelRegistered event, and the trial. */
+  signatures?: ApprovalFact[];
+  trial?: TrialState;
+}
+
+export function initialState(): ModelState {
+  return { modelId: null, versions: {}, plans: {}, lockedByTrial: {} };
+}
+
+function requireTensors(field: string, value: unknown): TensorSignature[] {
+  if (!Array.isArray(value) || value.length === 0) throw new ValidationError('REQUIRED', `${field}: expected at least one { name, type, shape }`, { field });
+  return value.map((t: TensorSignature, i) => {
+    if (!t || !Array.isArray(t.shape)) throw new ValidationError('INVALID_SIGNATURE', `${field}[${i}].shape: expected an array of dims`, { field: `${field}[${i}].shape` });
+    return {
+      name: requireText(`${field}[${i}].name`, t.name, 200),
+      type: requireText(`${field}[${i}].type`, t.type, 50),
+      shape: t.shape.map((s, j) => (typeof s === 'string' ? requireText(`${field}[${i}].shape[${j}]`, s, 50) : requireFiniteNumber(`${field}[${i}].shape[${j}]`, s, { min: -1 }))),
+    };
+  });
+}
+
+function requireVersion(state: ModelState, modelId: string, version: string): ModelVersionState {
+  const v = state.versions[version];
+  if (!v) throw new NotFoundError(`version: model ${modelId} has no version ${version}`, { field: 'version' });
+  return v;
+}
+
+function requireStringList(field: string, value: unknown): string[] {
+  if (!Array.isArray(value)) throw new ValidationError('REQUIRED', `${field}: expected a list`, { field });
+  return value.map((v, i) => requireId(`${field}[${i}]`, v));
+}
+
+export function decide(command: ModelsCommand, state: ModelState, ctx: CommandContext<ModelsFacts>): ModelsEvent[] {
+  switch (command.type) {
+    case 'RegisterModel': {
+      const d = command.data;
+      const modelId = requireId('modelId', d.modelId);
+      const version = requireId('version', d.version);
+      if (state.versions[version]) throw new IllegalStateError('MODEL_VERSION_EXISTS', `version: model ${modelId} already has version ${version}`, { field: 'version' });
+      const artifactSha256 = requireSha256('artifactSha256', d.artifactSha256);
+      const featureCodes = requireStringList('featureCodes', d.featureCodes);
+      if (featureCodes.length === 0) throw new ValidationError('REQUIRED', 'featureCodes: expected the IBSI codes the model reads', { field: 'featureCodes' });
+      const lineage = d.trainingLineage;
+      if (!lineage || typeof lineage !== 'object') throw new ValidationError('REQUIRED', 'trainingLineage: expected { featureSetIds, trialIds, partitions }', { field: 'trainingLineage' });
+      if (!Array.isArray(d.performance)) throw new ValidationError('REQUIRED', 'performance: expected a list of reported metrics', { field: 'performance' });
+      return [
+        {
+          type: 'ModelRegistered',
+          data: {
+            modelId,
+            version,
+            artifactSha256,
+            inputs: requireTensors('inputs', d.inputs),
+            outputs: requireTensors('outputs', d.outputs),
+            intendedUse: requireFreeText('intendedUse', d.intendedUse, 1000),
+            featureCodes,
+            trainingLineage: {
+              featureSetIds: requireStringList('trainingLineage.featureSetIds', lineage.featureSetIds),
+              trialIds: requireStringList('trainingLineage.trialIds', lineage.trialIds),
+              partitions: (lineage.partitions ?? []).map((p, i) => requireOneOf(`trainingLineage.partitions[${i}]`, p, PARTITIONS)),
+            },
+            performance: d.performance.map((p, i) => ({
+              metric: requireText(`performance[${i}].metric`, p.metric, 50),
+              value: requireFiniteNumber(`performance[${i}].value`, p.value),
+              ciLower: p.ciLower === undefined || p.ciLower === null ? null : requireFiniteNumber(`performance[${i}].ciLower`, p.ciLower),
+              ciUpper: p.ciUpper === undefined || p.ciUpper === null ? null : requireFiniteNumber(`performance[${i}].ciUpper`, p.ciUpper),
+              dataset: requireText(`performance[${i}].dataset`, p.dataset, 200),
+            })),
+          },
+        },
+      ];
+    }
+    case 'RecordChangeControlPlan': {
+      const d = command.data;
+      const modelId = requireId('modelId', d.modelId);
+      if (state.modelId === null) throw new NotFoundError(`modelId: model ${modelId} is not registered`, { field: 'modelId' });
+      const planId = requireId('planId', d.planId);
+      if (state.plans[planId]) throw new IllegalStateError('PLAN_ALREADY_RECORDED', `planId: plan ${planId} is already recorded for model ${modelId}`, { field: 'planId' });
+      return [
+        {
+          type: 'ChangeControlPlanRecorded',
+          data: {
+            modelId,
+            planId,
+            whatMayChange: requireFreeText('whatMayChange', d.whatMayChange, 4000),
+            validationProtocol: requireFreeText('validationProtocol', d.validationProtocol, 4000),
+            acceptanceCriteria: requireFreeText('acceptanceCriteria', d.acceptanceCriteria, 4000),
+          },
+        },
+      ];
+    }
+    case 'RecordModelValidation': {
+      const d = command.data;
+      const modelId = requireId('modelId', d.modelId);
+      if (state.modelId === null) throw new NotFoundError(`modelId: model ${modelId} is not registered`, { field: 'modelId' });
+      const v = requireVersion(state, modelId, requireId('version', d.version));
+      const planId = requireId('planId', d.planId);
+      if (!state.plans[planId]) throw new NotFoundError(`planId: model ${modelId} has no change control plan ${planId}`, { field: 'planId' });
+      if (typeof d.passed !== 'boolean') throw new ValidationError('REQUIRED', 'passed: expected true or false', { field: 'passed' });
+      const results: Record<string, number> = {};
+      for (const [k, val] of Object.entries(d.results ?? {})) results[requireText(`results.${k}`, k, 64)] = requireFiniteNumber(`results.${k}`, val);
+      return [
+        {
+          type: 'ModelValidationRecorded',
+          data: { modelId, version: v.version, planId, validationId: requireId('validationId', d.validationId), validatedSha256: v.artifactSha256, results, passed: d.passed, summary: requireFreeText('summary', d.summary, 4000) },
+        },
+      ];
+    }
+    case 'LockModel': {
+      const d = command.data;
+      const modelId = requireId('modelId', d.modelId);
+      if (state.modelId === null) throw new NotFoundError(`modelId: model ${modelId} is not registered`, { field: 'modelId' });
+      const v = requireVersion(state, modelId, requireId('version', d.version));
+      const trialId = requireId('trialId', d.trialId);
+      const trial = ctx.facts.trial;
+      if (!trial || trial.trialId === null) throw new NotFoundError(`trialId: trial ${trialId} is not registered`, { field: 'trialId' });
+      if (v.status === 'retired') throw new IllegalStateError('MODEL_RETIRED', `version: ${modelId} ${v.version} is retired and cannot be locked`, { field: 'version' });
+      const current = state.lockedByTrial[trialId];
+      if (current === v.version) throw new IllegalStateError('MODEL_ALREADY_LOCKED', `version: ${modelId} ${v.version} is already the locked version for trial ${trialId}`, { field: 'version' });
+      // 21 CFR 11.50/11.70: the lock rests on an "approved" e-signature bound to this version's registration record.
+      const approvals = (ctx.facts.signatures ?? []).filter((s) => s.meaning === 'approved');
+      if (approvals.length === 0) {
+        throw new IllegalStateError('APPROVAL_SIGNATURE_REQUIRED', `version: ${modelId} ${v.version} needs an "approved" signature on its ModelRegistered record before it can be locked`, { field: 'version' });
+      }
+      let validationId: string | null = null;
+      if (v.ordinal > 0) {
+        // A later version may only be locked under the PCCP: a passed validation that references a recorded plan.
+        const valid = v.validations.find((x) => x.passed && state.plans[x.planId] && x.validatedSha256 === v.artifactSha256);
+        if (!valid) {
+          throw new IllegalStateError('VALIDATION_REQUIRED', `version: ${modelId} ${v.version} is not the first version; it needs a passed ModelValidationRecorded referencing a change control plan`, { field: 'version' });
+        }
+        validationId = valid.validationId;
+      }
+      return [
+        {
+          type: 'ModelLocked',
+          data: { modelId, version: v.version, trialId, artifactSha256: v.artifactSha256, approvalSignatureIds: approvals.map((a) => a.signatureId), validationId, supersedesVersion: current ?? null },
+        },
+      ];
+    }
+    case 'RetireModel': {
+      const d = command.data;
+      const modelId = requireId('modelId', d.modelId);
+      if (state.modelId === null) throw new NotFoundError(`modelId: model ${modelId} is not registered`, { field: 'modelId' });
+      const v = requireVersion(state, modelId, requireId('version', d.version));
+      if (v.status === 'retired') throw new IllegalStateError('MODEL_RETIRED', `version: ${modelId} ${v.version} is already retired`, { field: 'version' });
+      const unlockedTrialIds = Object.entries(state.lockedByTrial)
+        .filter(([, ver]) => ver === v.version)
+        .map(([t]) => t)
+        .sort();
+      return [{ type: 'ModelRetired', data: { modelId, version: v.version, reason: requireReason('reason', d.reason ?? ctx.reason), unlockedTrialIds } }];
+    }
+    default:
+      return assertUnreachable(command);
+  }
+}
+
+export function evolve(state: ModelState, event: ModelsEvent): ModelState {
+  switch (event.type) {
+    case 'ModelRegistered': {
+      const d = event.data;
+      const v: ModelVersionState = { version: d.version, artifactSha256: d.artifactSha256, featureCodes: d.featureCodes, status: 'registered', ordinal: Object.keys(state.versions).length, validations: [] };
+      return { ...state, modelId: d.modelId, versions: { ...state.versions, [d.version]: v } };
+    }
+    case 'ChangeControlPlanRecorded':
+      return { ...state, plans: { ...state.plans, [event.data.planId]: { planId: event.data.planId } } };
+    case 'ModelValidationRecorded': {
+      const d = event.data;
+      const v = state.versions[d.version];
+      if (!v) return state;
+      const validations = [...v.validations, { validationId: d.validationId, planId: d.planId, passed: d.passed, validatedSha256: d.validatedSha256 }];
+      return { ...state, versions: { ...state.versions, [d.version]: { ...v, validations } } };
+    }
+    case 'ModelLocked': {
+      const d = event.data;
+      const v = state.versions[d.version];
+      const versions = { ...state.versions };
+      if (v) versions[d.version] = { ...v, status: 'locked' };
+      const prev = d.supersedesVersion;
+      const lockedByTrial = { ...state.lockedByTrial, [d.trialId]: d.version };
+      if (prev && versions[prev] && versions[prev]!.status === 'locked' && !Object.values(lockedByTrial).includes(prev)) versions[prev] = { ...versions[prev]!, status: 'registered' };
+      return { ...state, versions, lockedByTrial };
+    }
+    case 'ModelRetired': {
+      const d = event.data;
+      const v = state.versions[d.version];
+      const lockedByTrial = Object.fromEntries(Object.entries(state.lockedByTrial).filter(([, ver]) => ver !== d.version));
+      return { ...state, lockedByTrial, versions: v ? { ...state.versions, [d.version]: { ...v, status: 'retired' } } : state.versions };
+    }
+    default:
+      return ignoreUnknown(state, event);
+  }
+}
+
+export const modelsDecider = { decide, evolve, initialState };

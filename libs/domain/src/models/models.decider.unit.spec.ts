@@ -1,0 +1,60 @@
+import { test } from 'node:test';
+import { deciderSpec } from '../testing/decider-spec.js';
+import { fold } from '../shared/decider.js';
+import { trialDecider } from '../trial/trial.decider.js';
+import { modelsDecider } from './models.decider.js';
+import type { RegisterModel } from './models.commands.js';
+import type { ModelsEvent } from './models.events.js';
+
+const h = (c: string) => c.repeat(64);
+const trial = fold(trialDecider, [{ type: 'TrialRegistered', data: { trialId: 'T1', title: 't', sponsor: 's', phase: null, blinded: false } }]);
+const reg = (version: string, sha: string): RegisterModel['data'] => ({
+  modelId: 'M', version, artifactSha256: sha, inputs: [{ name: 'x', type: 'float32', shape: ['batch', 2] }], outputs: [{ name: 'p', type: 'float32', shape: ['batch', 1] }],
+  intendedUse: 'IDH status, adult glioma', featureCodes: ['Q4LE'], trainingLineage: { featureSetIds: [], trialIds: ['T0'], partitions: ['train'] }, performance: [{ metric: 'AUC', value: 0.8, dataset: 'tune' }],
+});
+const registered = (version: string, sha: string): ModelsEvent => ({ type: 'ModelRegistered', data: { ...reg(version, sha), performance: [{ metric: 'AUC', value: 0.8, ciLower: null, ciUpper: null, dataset: 'tune' }] } });
+const approved = [{ signatureId: 'sig-1', signerId: 'reg-1', meaning: 'approved' }];
+const spec = deciderSpec(modelsDecider);
+const lock1: ModelsEvent = { type: 'ModelLocked', data: { modelId: 'M', version: '1', trialId: 'T1', artifactSha256: h('1'), approvalSignatureIds: ['sig-1'], validationId: null, supersedesVersion: null } };
+const plan: ModelsEvent = { type: 'ChangeControlPlanRecorded', data: { modelId: 'M', planId: 'P', whatMayChange: 'w', validationProtocol: 'v', acceptanceCriteria: 'a' } };
+
+test('RegisterModel records the version once', () => {
+  spec.given().when({ type: 'RegisterModel', data: reg('1', h('1')) }).then([registered('1', h('1'))]);
+  spec.given([registered('1', h('1'))]).when({ type: 'RegisterModel', data: reg('1', h('1')) }).thenThrows('MODEL_VERSION_EXISTS');
+  spec.given().when({ type: 'RegisterModel', data: { ...reg('1', h('1')), featureCodes: [] } }).thenThrows('REQUIRED', 'featureCodes');
+});
+
+test('LockModel needs an approved signature; a first version needs no validation', () => {
+  spec.given([registered('1', h('1'))]).withFacts({ trial, signatures: approved }).when({ type: 'LockModel', data: { modelId: 'M', version: '1', trialId: 'T1' } }).then([lock1]);
+  spec.given([registered('1', h('1'))]).withFacts({ trial, signatures: [{ ...approved[0]!, meaning: 'reviewed' }] }).when({ type: 'LockModel', data: { modelId: 'M', version: '1', trialId: 'T1' } }).thenThrows('APPROVAL_SIGNATURE_REQUIRED');
+  spec.given([registered('1', h('1')), lock1]).withFacts({ trial, signatures: approved }).when({ type: 'LockModel', data: { modelId: 'M', version: '1', trialId: 'T1' } }).thenThrows('MODEL_ALREADY_LOCKED');
+  spec.given([registered('1', h('1'))]).withFacts({ trial: trialDecider.initialState(), signatures: approved }).when({ type: 'LockModel', data: { modelId: 'M', version: '1', trialId: 'T1' } }).thenThrows('NOT_FOUND', 'trialId');
+  spec.given([registered('1', h('1'))]).withFacts({ trial, signatures: approved }).when({ type: 'LockModel', data: { modelId: 'M', version: '9', trialId: 'T1' } }).thenThrows('NOT_FOUND', 'version');
+});
+
+test('a later version is locked only with a passed validation referencing the PCCP', () => {
+  const history = [registered('1', h('1')), lock1, plan, registered('2', h('2'))];
+  const lock2 = { type: 'LockModel' as const, data: { modelId: 'M', version: '2', trialId: 'T1' } };
+  spec.given(history).withFacts({ trial, signatures: approved }).when(lock2).thenThrows('VALIDATION_REQUIRED');
+  const failed: ModelsEvent = { type: 'ModelValidationRecorded', data: { modelId: 'M', version: '2', planId: 'P', validationId: 'V0', validatedSha256: h('2'), results: {}, passed: false, summary: 's' } };
+  spec.given([...history, failed]).withFacts({ trial, signatures: approved }).when(lock2).thenThrows('VALIDATION_REQUIRED');
+  const passed: ModelsEvent = { type: 'ModelValidationRecorded', data: { ...failed.data, validationId: 'V1', passed: true } as never };
+  spec.given([...history, passed]).withFacts({ trial, signatures: approved }).when(lock2).then([
+    { type: 'ModelLocked', data: { modelId: 'M', version: '2', trialId: 'T1', artifactSha256: h('2'), approvalSignatureIds: ['sig-1'], validationId: 'V1', supersedesVersion: '1' } },
+  ]);
+  spec.given(history).when({ type: 'RecordModelValidation', data: { modelId: 'M', version: '2', planId: 'NOPE', validationId: 'V', results: {}, passed: true, summary: 's' } }).thenThrows('NOT_FOUND', 'planId');
+  spec.given(history).when({ type: 'RecordModelValidation', data: { modelId: 'M', version: '2', planId: 'P', validationId: 'V', results: { AUC: 0.8 }, passed: true, summary: 's' } }).then([
+    { type: 'ModelValidationRecorded', data: { modelId: 'M', version: '2', planId: 'P', validationId: 'V', validatedSha256: h('2'), results: { AUC: 0.8 }, passed: true, summary: 's' } },
+  ]);
+  spec.given(history).when({ type: 'RecordChangeControlPlan', data: { modelId: 'M', planId: 'P', whatMayChange: 'w', validationProtocol: 'v', acceptanceCriteria: 'a' } }).thenThrows('PLAN_ALREADY_RECORDED');
+  spec.given().when({ type: 'RecordChangeControlPlan', data: { modelId: 'M', planId: 'P', whatMayChange: 'w', validationProtocol: 'v', acceptanceCriteria: 'a' } }).thenThrows('NOT_FOUND', 'modelId');
+});
+
+test('RetireModel unlocks the version everywhere and a retired version cannot be locked', () => {
+  spec.given([registered('1', h('1')), lock1]).when({ type: 'RetireModel', data: { modelId: 'M', version: '1', reason: 'Superseded' } }).then([
+    { type: 'ModelRetired', data: { modelId: 'M', version: '1', reason: 'Superseded', unlockedTrialIds: ['T1'] } },
+  ]);
+  const retired: ModelsEvent = { type: 'ModelRetired', data: { modelId: 'M', version: '1', reason: 'r', unlockedTrialIds: ['T1'] } };
+  spec.given([registered('1', h('1')), lock1, retired]).withFacts({ trial, signatures: approved }).when({ type: 'LockModel', data: { modelId: 'M', version: '1', trialId: 'T1' } }).thenThrows('MODEL_RETIRED');
+  spec.given([registered('1', h('1'))]).when({ type: 'RetireModel', data: { modelId: 'M', version: '1', reason: '' } }).thenThrows('REASON_REQUIRED');
+});

@@ -1,0 +1,53 @@
+/** One valid `data` per current event type (test data for the schema contract tests). */
+const h = (c: string) => c.repeat(64);
+const utc = '2026-03-01T10:00:00.000Z';
+const settings = { resamplingMm: [1, 1, 1], interpolation: { image: 'linear', mask: 'linear', maskThreshold: 0.5 }, discretisation: { method: 'fixed-bin-number', binWidth: null, binCount: 32 }, resegmentationRange: { min: -100, max: 400 }, outlierSigma: 3, aggregation: '3D-averaged' };
+const tensor = { name: 'x', type: 'float32', shape: ['batch', 2] };
+const grant = { userId: 'u1', role: 'qa', trialId: 'T1', siteId: null, reason: 'QA lead' };
+const redaction = { eventId: 'E1', streamId: 'segmentation-S', eventType: 'SegmentationEdited', eventHash: h('e'), justification: 'name in reason', requestedBy: 'reg-1', requestedRole: 'regulatory' };
+
+export const eventExamples: Record<string, Record<string, unknown>> = {
+  TrialRegistered: { trialId: 'T1', title: 'Glioma radiomics', sponsor: 'Consortium', phase: 'II', blinded: true },
+  SiteEnrolled: { trialId: 'T1', siteId: 'A', name: 'Site A' },
+  SubjectEnrolled: { trialId: 'T1', siteId: 'A', subjectId: 'T1-A-001' },
+  ImagingProtocolDefined: { trialId: 'T1', protocolId: 'P', modality: 'T1c', fieldStrengthT: 3, trMs: { min: 400, max: 800 }, teMs: null, contrast: { agent: null, injectionRateMlPerS: { min: 2, max: 5 }, delayS: { min: 60, max: 120 } } },
+  ImageAcquired: {
+    imageId: 'I', trialId: 'T1', siteId: 'A', subjectId: 'T1-A-001', modality: 'FLAIR', scanner: { vendor: 'Philips', model: 'Ingenia' }, fieldStrengthT: 1.5, trMs: 9000, teMs: 120,
+    sliceThicknessMm: 3, contrast: null, artifactSha256: h('a'), studyUidHash: h('b'), seriesUidHash: null, protocolId: null,
+  },
+  ProtocolDeviationDetected: { imageId: 'I', trialId: 'T1', siteId: 'A', protocolId: 'P', deviations: [{ field: 'contrast.delayS', expected: '60–120 s', actual: '45 s' }] },
+  PreprocessingApplied: { imageId: 'I', stepId: 's1', tool: 'N4', toolVersion: '2.5', parameters: { shrink: 4 }, inputSha256: h('a'), outputSha256: h('c') },
+  SegmentationCreated: { segmentationId: 'S', versionId: 'v1', imageId: 'I', imageSha256: h('a'), trialId: 'T1', subjectId: 'T1-A-001', method: 'automatic', tool: 'nnU-Net', toolVersion: '2', region: 'oedema', maskSha256: h('1'), grid: { dims: [4, 4, 4], spacing: [1, 1, 1] }, voxelCount: '12', volumeMm3: 12 },
+  SegmentationEdited: {
+    segmentationId: 'S', versionId: 'v2', parentVersionId: 'v1', parentMaskSha256: h('1'), maskSha256: h('2'), reason: 'vessel', tool: null, toolVersion: null,
+    grid: { dims: [4, 4, 4], spacing: [1, 1, 1] }, voxelCount: '10', volumeMm3: 10, diceVsParent: 0.9, volumeChangeMm3: -2, volumeChangeRelative: -0.1667,
+  },
+  SegmentationReviewed: { segmentationId: 'S', versionId: 'v2', verdict: 'needs-edit', comment: 'margin' },
+  FeaturesComputed: {
+    featureSetId: 'F', trialId: 'T1', siteId: 'A', subjectId: 'T1-A-001', modality: 'T1c', imageId: 'I', imageSha256: h('a'), segmentationId: 'S', maskVersionId: 'v2', maskSha256: h('2'),
+    extractor: { name: 'radledger', version: '0.1' }, settings, features: { Q4LE: 1, 'firstorder.mean': 2.5 }, resultSha256: h('f'), reproducible: false, attested: true,
+  },
+  FeatureSetPartitionAssigned: { featureSetId: 'F', partition: 'tune', previousPartition: 'train', reason: 'rebalance' },
+  ModelRegistered: {
+    modelId: 'M', version: '1.0.0', artifactSha256: h('9'), inputs: [tensor], outputs: [tensor], intendedUse: 'IDH status', featureCodes: ['Q4LE'],
+    trainingLineage: { featureSetIds: ['F'], trialIds: ['T0'], partitions: ['train'] }, performance: [{ metric: 'AUC', value: 0.8, ciLower: 0.7, ciUpper: 0.9, dataset: 'tune' }],
+  },
+  ChangeControlPlanRecorded: { modelId: 'M', planId: 'P1', whatMayChange: 'weights', validationProtocol: 'hold-out', acceptanceCriteria: 'AUC >= 0.75' },
+  ModelValidationRecorded: { modelId: 'M', version: '1.1.0', planId: 'P1', validationId: 'V', validatedSha256: h('8'), results: { AUC: 0.81 }, passed: true, summary: 'met' },
+  ModelLocked: { modelId: 'M', version: '1.0.0', trialId: 'T1', artifactSha256: h('9'), approvalSignatureIds: ['sig'], validationId: null, supersedesVersion: null },
+  ModelRetired: { modelId: 'M', version: '1.0.0', reason: 'superseded', unlockedTrialIds: ['T1'] },
+  ModelDecisionMade: { decisionId: 'D', trialId: 'T1', siteId: 'A', subjectId: 'T1-A-001', modelId: 'M', modelVersion: '1.0.0', modelSha256: h('9'), featureSetId: 'F', featureSetResultSha256: h('f'), outputs: { p: 0.7 }, threshold: 0.5, decision: 'IDH-mutant' },
+  DecisionOverridden: { decisionId: 'D', previousDecision: 'IDH-mutant', decision: 'IDH-wildtype', reason: 'pathology' },
+  RecordSigned: { signatureId: 'sig', eventId: 'E', streamId: 'decision-D', eventType: 'ModelDecisionMade', eventHash: h('e'), signerId: 'u1', printedName: 'Dr A', meaning: 'responsible', signedAt: utc },
+  UserRegistered: { userId: 'u1', printedName: 'Ann Operator' },
+  RoleGranted: grant,
+  RoleRevoked: grant,
+  LoginSucceeded: { userId: 'u1', method: 'oidc' },
+  LoginFailed: { userId: 'u1', method: 'password', failureReason: 'bad-password', consecutiveFailures: 2 },
+  AccountLocked: { userId: 'u1', consecutiveFailures: 5 },
+  AccessDenied: { userId: 'u1', operation: 'LockModel', reasonCode: 'ROLE_MISSING' },
+  ApiTokenIssued: { userId: 'u1', tokenId: 't', tokenSha256: h('d'), scopes: ['write'], expiresAt: utc },
+  ApiTokenRevoked: { userId: 'u1', tokenId: 't', reason: 'rotated' },
+  RedactionRequested: redaction,
+  PayloadRedacted: { ...redaction, approvedBy: 'adm-1', approvedRole: 'admin' },
+};

@@ -1,0 +1,16 @@
+/**
+ * One stream per aggregate; the prefix names the consistency boundary (see README.md).
+ * Ids are validated by the deciders before they are used in a stream id.
+ */
+export const streamIds = {
+  trial: (trialId: string) => `trial-${trialId}`,
+  image: (imageId: string) => `image-${imageId}`,
+  segmentation: (segmentationId: string) => `segmentation-${segmentationId}`,
+  featureSet: (featureSetId: string) => `featureset-${featureSetId}`,
+  model: (modelId: string) => `model-${modelId}`,
+  decision: (decisionId: string) => `decision-${decisionId}`,
+  /** All signatures on one recorded event, keyed by that event's id. */
+  signatures: (eventId: string) => `signatures-${eventId}`,
+  user: (userId: string) => `user-${userId}`,
+  redaction: (eventId: string) => `redaction-${eventId}`,
+} as const;

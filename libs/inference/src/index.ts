@@ -1,0 +1,9 @@
+export * from './predictor.port.js';
+export * from './inference.errors.js';
+export * from './feature-mapping.js';
+export * from './lru-cache.js';
+export * from './onnx-predictor.adapter.js';
+export * from './locked-model-runner.js';
+export * from './demo-models/demo-model-catalogue.js';
+// Test fixture for upload paths: a well-formed ONNX model no runtime can execute.
+export { unsupportedOperatorOnnx } from './demo-models/onnx-model.builders.js';

@@ -1,0 +1,359 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { ConcurrencyError } from '@radledger/platform';
+import { recordedFromCanonical, type NewEvent, type RecordedEvent } from '../core/envelope.js';
+import { GENESIS_PREV_HASH } from '../core/hashing.js';
+import type {
+  AppendResult,
+  EventValidator,
+  ExpectedRevision,
+  LedgerHead,
+  LedgerStore,
+  StoredCheckpoint,
+  StoredEventRow,
+  Subscription,
+} from '../event-store.port.js';
+import { checkAppendRequest, planBatch, type AppendOutcome, type AppendRequest, type EventRow } from './append-plan.js';
+import { AppendSignal, CatchUpSubscription } from './catch-up-subscription.js';
+import { EventStoreUnavailableError } from './event-store.exception.js';
+
+export interface SqliteEventStoreOptions {
+  /** Database file; its parent directory is created if missing. */
+  path: string;
+  /** Runs on every new event before anything is written (e.g. JSON Schema validation). */
+  validator?: EventValidator;
+  /** How long a writer waits for another process's write lock before STORE_BUSY (default 10 s). */
+  busyTimeoutMs?: number;
+  /** How often a live subscription looks for appends made by other processes (default 250 ms). */
+  pollMs?: number;
+  /** false: refuse to create a missing file (STORE_NOT_FOUND), e.g. for verify. Default true. */
+  create?: boolean;
+}
+
+interface PendingAppend extends AppendRequest {
+  resolve(result: AppendResult): void;
+  reject(error: Error): void;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS events (
+  global_position INTEGER PRIMARY KEY,
+  event_id        TEXT    NOT NULL UNIQUE,
+  stream_id       TEXT    NOT NULL,
+  stream_revision INTEGER NOT NULL,
+  type            TEXT    NOT NULL,
+  canonical       TEXT    NOT NULL,
+  hash            TEXT    NOT NULL,
+  prev_hash       TEXT    NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS events_stream_revision ON events (stream_id, stream_revision);
+CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events
+  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
+  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+CREATE TABLE IF NOT EXISTS checkpoints (
+  id        INTEGER PRIMARY KEY,
+  tree_size INTEGER NOT NULL,
+  root_hash TEXT    NOT NULL,
+  issued_at TEXT    NOT NULL,
+  note      TEXT    NOT NULL
+);
+`;
+
+/**
+ * The embedded ledger: one SQLite file in WAL mode with synchronous=FULL, so an
+ * acknowledged append survives power loss. Appends made in the same tick are group-
+ * committed in one write transaction (one fsync); each call still succeeds or fails on
+ * its own. The write transaction is BEGIN IMMEDIATE and reads the head inside it, so
+ * several processes on one file serialise and never fork the chain.
+ * (The column `hash` is deliberately not indexed: it would slow appends for no reader.)
+ */
+export class SqliteEventStore implements LedgerStore {
+  readonly path: string;
+  private readonly db: Database.Database;
+  private readonly validator: EventValidator | undefined;
+  private readonly pollMs: number;
+  private readonly signal = new AppendSignal();
+  private readonly subscriptions = new Set<CatchUpSubscription>();
+  private queue: PendingAppend[] = [];
+  private flushScheduled = false;
+  private closed = false;
+  private readonly stmt: ReturnType<SqliteEventStore['prepareStatements']>;
+  private readonly writeBatch: Database.Transaction<(batch: PendingAppend[]) => AppendOutcome[]>;
+
+  constructor(options: SqliteEventStoreOptions) {
+    this.path = options.path;
+    this.validator = options.validator;
+    this.pollMs = options.pollMs ?? 250;
+    if (options.create === false && !existsSync(options.path)) {
+      throw new EventStoreUnavailableError('STORE_NOT_FOUND', `SQLite store ${options.path} does not exist`, { path: options.path });
+    }
+    try {
+      if (options.create !== false) mkdirSync(dirname(options.path), { recursive: true });
+      this.db = new Database(options.path, { fileMustExist: options.create === false });
+    } catch (error) {
+      throw new EventStoreUnavailableError(
+        'STORE_UNREACHABLE',
+        `cannot open SQLite store ${options.path}: ${(error as Error).message}`,
+        { path: options.path },
+      );
+    }
+    try {
+      this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 10_000))}`);
+      this.db.pragma('journal_mode = WAL');
+      // FULL: the WAL is fsynced at every commit, so an acknowledged append is durable.
+      this.db.pragma('synchronous = FULL');
+      this.db.exec(SCHEMA);
+      this.stmt = this.prepareStatements();
+    } catch (error) {
+      this.db.close();
+      throw this.mapError(error);
+    }
+    this.writeBatch = this.db.transaction((batch: PendingAppend[]) => {
+      const head = this.readHeadSync();
+      const ids = batch.flatMap((request) => request.events.map((event) => event.eventId));
+      const streams = [...new Set(batch.map((request) => request.streamId))];
+      const existingById = new Map<string, EventRow>();
+      for (const row of this.stmt.byIds.all(JSON.stringify(ids)) as SqlEventRow[]) {
+        existingById.set(row.event_id, fromSqlRow(row));
+      }
+      const streamRevisions = new Map<string, number>();
+      for (const row of this.stmt.streamRevisions.all(JSON.stringify(streams)) as Array<{ stream_id: string; rev: number }>) {
+        streamRevisions.set(row.stream_id, row.rev);
+      }
+      const { rows, outcomes } = planBatch(batch, { head, existingById, streamRevisions });
+      for (const row of rows) {
+        this.stmt.insert.run(
+          row.globalPosition,
+          row.eventId,
+          row.streamId,
+          row.streamRevision,
+          row.type,
+          row.canonical,
+          row.hash,
+          row.prevHash,
+        );
+      }
+      return outcomes;
+    });
+  }
+
+  async append(streamId: string, expectedRevision: ExpectedRevision, events: NewEvent[]): Promise<AppendResult> {
+    this.assertOpen();
+    const request: AppendRequest = { streamId, expectedRevision, events };
+    request.roundTrips = checkAppendRequest(request, this.validator);
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.queue.push({ ...request, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        // Everything appended until the next turn of the event loop shares one commit.
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  async readStream(streamId: string): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    const rows = this.run(() => this.stmt.readStream.all(streamId) as Array<{ canonical: string; hash: string }>);
+    return rows.map((row) => recordedFromCanonical(row.canonical, row.hash));
+  }
+
+  async readAll(fromPosition: number, limit = 1000): Promise<RecordedEvent[]> {
+    const rows = await this.readStoredRows(fromPosition, limit);
+    return rows.map((row) => recordedFromCanonical(row.canonical, row.hash));
+  }
+
+  async readStoredRows(fromPosition: number, limit: number): Promise<StoredEventRow[]> {
+    this.assertOpen();
+    const rows = this.run(
+      () => this.stmt.readAll.all(fromPosition, limit) as Array<{ global_position: number; canonical: string; hash: string }>,
+    );
+    return rows.map((row) => ({ globalPosition: row.global_position, canonical: row.canonical, hash: row.hash }));
+  }
+
+  async readLeafHashes(fromPosition: number, toPosition: number): Promise<Uint8Array[]> {
+    this.assertOpen();
+    const rows = this.run(() => this.stmt.leafHashes.raw().all(fromPosition, toPosition) as Array<[string]>);
+    return rows.map(([hash]) => Buffer.from(hash, 'hex'));
+  }
+
+  async findEvent(eventId: string): Promise<RecordedEvent | undefined> {
+    this.assertOpen();
+    const row = this.run(() => this.stmt.byId.get(eventId) as { canonical: string; hash: string } | undefined);
+    return row ? recordedFromCanonical(row.canonical, row.hash) : undefined;
+  }
+
+  subscribe(fromPosition: number, handler: (event: RecordedEvent) => Promise<void> | void): Subscription {
+    this.assertOpen();
+    const subscription = new CatchUpSubscription(
+      { readAll: (from, limit) => this.readAll(from, limit), headSize: async () => (await this.head()).size },
+      fromPosition,
+      handler,
+      this.signal,
+      this.pollMs,
+    );
+    this.subscriptions.add(subscription);
+    return {
+      caughtUp: () => subscription.caughtUp(),
+      close: async () => {
+        this.subscriptions.delete(subscription);
+        await subscription.close();
+      },
+    };
+  }
+
+  async head(): Promise<LedgerHead> {
+    this.assertOpen();
+    return this.run(() => this.readHeadSync());
+  }
+
+  async addCheckpoint(checkpoint: StoredCheckpoint): Promise<void> {
+    this.assertOpen();
+    this.run(() => this.stmt.addCheckpoint.run(checkpoint.treeSize, checkpoint.rootHash, checkpoint.issuedAt, checkpoint.note));
+  }
+
+  async listCheckpoints(): Promise<StoredCheckpoint[]> {
+    this.assertOpen();
+    return (this.run(() => this.stmt.listCheckpoints.all()) as SqlCheckpointRow[]).map(fromSqlCheckpoint);
+  }
+
+  async latestCheckpoint(): Promise<StoredCheckpoint | undefined> {
+    this.assertOpen();
+    const row = this.run(() => this.stmt.latestCheckpoint.get()) as SqlCheckpointRow | undefined;
+    return row ? fromSqlCheckpoint(row) : undefined;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.flush();
+    this.closed = true;
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
+    this.subscriptions.clear();
+    this.db.close();
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const batch = this.queue;
+    if (batch.length === 0) return;
+    this.queue = [];
+    let outcomes: AppendOutcome[];
+    try {
+      outcomes = this.writeBatch.immediate(batch);
+    } catch (error) {
+      const mapped = this.mapError(error);
+      for (const request of batch) request.reject(mapped);
+      return;
+    }
+    batch.forEach((request, index) => {
+      const outcome = outcomes[index]!;
+      if ('ok' in outcome) request.resolve(outcome.ok);
+      else request.reject(outcome.error);
+    });
+    this.signal.notify();
+  }
+
+  private readHeadSync(): LedgerHead {
+    const row = this.stmt.head.get() as { global_position: number; hash: string } | undefined;
+    return row ? { size: row.global_position + 1, lastHash: row.hash } : { size: 0, lastHash: GENESIS_PREV_HASH };
+  }
+
+  private prepareStatements() {
+    const db = this.db;
+    return {
+      head: db.prepare('SELECT global_position, hash FROM events ORDER BY global_position DESC LIMIT 1'),
+      byIds: db.prepare(
+        `SELECT global_position, event_id, stream_id, stream_revision, type, canonical, hash, prev_hash
+           FROM events WHERE event_id IN (SELECT value FROM json_each(?))`,
+      ),
+      byId: db.prepare('SELECT canonical, hash FROM events WHERE event_id = ?'),
+      streamRevisions: db.prepare(
+        `SELECT stream_id, MAX(stream_revision) AS rev FROM events
+          WHERE stream_id IN (SELECT value FROM json_each(?)) GROUP BY stream_id`,
+      ),
+      insert: db.prepare(
+        `INSERT INTO events (global_position, event_id, stream_id, stream_revision, type, canonical, hash, prev_hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      readStream: db.prepare('SELECT canonical, hash FROM events WHERE stream_id = ? ORDER BY stream_revision'),
+      readAll: db.prepare(
+        'SELECT global_position, canonical, hash FROM events WHERE global_position >= ? ORDER BY global_position LIMIT ?',
+      ),
+      leafHashes: db.prepare(
+        'SELECT hash FROM events WHERE global_position >= ? AND global_position < ? ORDER BY global_position',
+      ),
+      addCheckpoint: db.prepare('INSERT INTO checkpoints (tree_size, root_hash, issued_at, note) VALUES (?, ?, ?, ?)'),
+      listCheckpoints: db.prepare('SELECT tree_size, root_hash, issued_at, note FROM checkpoints ORDER BY id'),
+      latestCheckpoint: db.prepare('SELECT tree_size, root_hash, issued_at, note FROM checkpoints ORDER BY id DESC LIMIT 1'),
+    };
+  }
+
+  private run<T>(read: () => T): T {
+    try {
+      return read();
+    } catch (error) {
+      throw this.mapError(error);
+    }
+  }
+
+  private mapError(error: unknown): Error {
+    const code = (error as { code?: unknown }).code;
+    const message = (error as Error).message;
+    if (code === 'SQLITE_NOTADB' || (typeof code === 'string' && code.startsWith('SQLITE_CORRUPT'))) {
+      return new EventStoreUnavailableError('STORE_CORRUPT', `SQLite store ${this.path} is corrupt or not a database: ${message}`, {
+        path: this.path,
+      });
+    }
+    if (code === 'SQLITE_ERROR' && /no such (table|column)|has no column/.test(message)) {
+      return new EventStoreUnavailableError('STORE_CORRUPT', `SQLite file ${this.path} is not a RadLedger store: ${message}`, {
+        path: this.path,
+      });
+    }
+    if (typeof code === 'string' && code.startsWith('SQLITE_BUSY')) {
+      return new ConcurrencyError('STORE_BUSY', `SQLite store ${this.path} stayed locked by another writer: ${message}`, {
+        path: this.path,
+      });
+    }
+    return error as Error;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new EventStoreUnavailableError('STORE_CLOSED', `SQLite store ${this.path} is closed`);
+  }
+}
+
+interface SqlEventRow {
+  global_position: number;
+  event_id: string;
+  stream_id: string;
+  stream_revision: number;
+  type: string;
+  canonical: string;
+  hash: string;
+  prev_hash: string;
+}
+
+function fromSqlRow(row: SqlEventRow): EventRow {
+  return {
+    globalPosition: row.global_position,
+    eventId: row.event_id,
+    streamId: row.stream_id,
+    streamRevision: row.stream_revision,
+    type: row.type,
+    canonical: row.canonical,
+    hash: row.hash,
+    prevHash: row.prev_hash,
+  };
+}
+
+interface SqlCheckpointRow {
+  tree_size: number;
+  root_hash: string;
+  issued_at: string;
+  note: string;
+}
+
+function fromSqlCheckpoint(row: SqlCheckpointRow): StoredCheckpoint {
+  return { treeSize: row.tree_size, rootHash: row.root_hash, issuedAt: row.issued_at, note: row.note };
+}

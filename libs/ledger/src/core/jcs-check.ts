@@ -1,0 +1,194 @@
+/**
+ * A single-pass check that a text is exactly RFC 8785 canonical JSON — the same answer as
+ * `canonicalJson(JSON.parse(text)) === text` (with `canonicalize` refusing lone
+ * surrogates), without building the value or re-serialising it. The verifier runs it on
+ * every stored event, so it avoids allocation: strings are skipped with indexOf and only
+ * object keys are sliced.
+ *
+ * Canonical form (RFC 8785 §3.2): no whitespace; strings as ECMAScript JSON.stringify
+ * writes them (§3.2.2.2: only `"` `\` and controls escaped, controls as \b \t \n \f \r or
+ * \u00xx lowercase); numbers as ECMAScript Number-to-String (§3.2.2.3); object members
+ * sorted by the UTF-16 code units of their keys (§3.2.3), no duplicates.
+ */
+
+import { canonicalJson } from './canonical-json.js';
+
+// Controls that JSON.stringify writes with a two-character escape.
+const SHORT_ESCAPES: Record<number, true> = { 0x08: true, 0x09: true, 0x0a: true, 0x0c: true, 0x0d: true };
+const RAW_CONTROL = /[\u0000-\u001f]/;
+
+class NotCanonical extends Error {}
+const fail = (): never => {
+  throw new NotCanonical();
+};
+
+class Scanner {
+  pos = 0;
+  /** Position of the next backslash at or after the last search, -1 if none: keeps escape search linear. */
+  private nextBackslash: number;
+  constructor(readonly text: string) {
+    this.nextBackslash = text.indexOf('\\');
+  }
+
+  /** Index just past the closing quote of the string opening at `pos`; validates its escapes. */
+  skipString(): { end: number; escaped: boolean } {
+    const t = this.text;
+    let i = this.pos + 1;
+    let escaped = false;
+    for (;;) {
+      const quote = t.indexOf('"', i);
+      if (quote < 0) fail();
+      if (this.nextBackslash >= 0 && this.nextBackslash < i) this.nextBackslash = t.indexOf('\\', i);
+      const backslash = this.nextBackslash;
+      if (backslash < 0 || backslash > quote) {
+        this.pos = quote + 1;
+        return { end: quote + 1, escaped };
+      }
+      escaped = true;
+      const c = t.charCodeAt(backslash + 1);
+      if (c === 0x22 || c === 0x5c || c === 0x62 || c === 0x66 || c === 0x6e || c === 0x72 || c === 0x74) {
+        i = backslash + 2; // \" \\ \b \f \n \r \t
+      } else if (c === 0x75 && t.startsWith('u00', backslash + 1)) {
+        const hex = t.slice(backslash + 4, backslash + 6);
+        const code = /^[0-1][0-9a-f]$/.test(hex) ? parseInt(hex, 16) : -1;
+        if (code < 0 || SHORT_ESCAPES[code]) fail();
+        i = backslash + 6;
+      } else {
+        fail(); // any other escape (\/, \u0041, \ud800 ...) is not what JCS writes
+      }
+    }
+  }
+
+  value(): void {
+    const t = this.text;
+    const c = t.charCodeAt(this.pos);
+    if (c === 0x22) {
+      this.skipString();
+    } else if (c === 0x7b) {
+      this.object(undefined);
+    } else if (c === 0x5b) {
+      this.array();
+    } else if (t.startsWith('true', this.pos)) {
+      this.pos += 4;
+    } else if (t.startsWith('false', this.pos)) {
+      this.pos += 5;
+    } else if (t.startsWith('null', this.pos)) {
+      this.pos += 4;
+    } else {
+      let end = this.pos;
+      for (;;) {
+        const d = t.charCodeAt(end);
+        // digits, '+', '-', '.', 'e', 'E'
+        if ((d >= 0x30 && d <= 0x39) || d === 0x2b || d === 0x2d || d === 0x2e || d === 0x65 || d === 0x45) end++;
+        else break;
+      }
+      const token = t.slice(this.pos, end);
+      // ECMAScript number form; also rejects "-0", "1.0", "1E2", overflow to Infinity (→ "null").
+      if (token.length === 0 || JSON.stringify(Number(token)) !== token) fail();
+      this.pos = end;
+    }
+  }
+
+  array(): void {
+    const t = this.text;
+    this.pos++;
+    if (t.charCodeAt(this.pos) === 0x5d) {
+      this.pos++;
+      return;
+    }
+    for (;;) {
+      this.value();
+      const c = t.charCodeAt(this.pos++);
+      if (c === 0x5d) return;
+      if (c !== 0x2c) fail();
+    }
+  }
+
+  /** Scans an object; if `members` is given, records its string members (decoded) and other keys (null). */
+  object(members: Record<string, string | null> | undefined): void {
+    const t = this.text;
+    this.pos++;
+    if (t.charCodeAt(this.pos) === 0x7d) {
+      this.pos++;
+      return;
+    }
+    let previous: string | undefined;
+    for (;;) {
+      if (t.charCodeAt(this.pos) !== 0x22) fail();
+      const start = this.pos;
+      const { end, escaped } = this.skipString();
+      const key = escaped ? (JSON.parse(t.slice(start, end)) as string) : t.slice(start + 1, end - 1);
+      // RFC 8785 §3.2.3: strictly ascending UTF-16 code units (JS string order), so no duplicates.
+      if (previous !== undefined && !(previous < key)) fail();
+      previous = key;
+      if (t.charCodeAt(this.pos++) !== 0x3a) fail();
+      if (members && t.charCodeAt(this.pos) === 0x22) {
+        const valueStart = this.pos;
+        const value = this.skipString();
+        members[key] = value.escaped ? (JSON.parse(t.slice(valueStart, value.end)) as string) : t.slice(valueStart + 1, value.end - 1);
+      } else {
+        if (members) members[key] = null;
+        this.value();
+      }
+      const c = t.charCodeAt(this.pos++);
+      if (c === 0x7d) return;
+      if (c !== 0x2c) fail();
+    }
+  }
+}
+
+function precheck(text: string): boolean {
+  // Raw controls never occur in canonical text (strings escape them, no whitespace
+  // outside); lone surrogates make `canonicalize` refuse the value.
+  return !RAW_CONTROL.test(text) && (text as unknown as { isWellFormed(): boolean }).isWellFormed();
+}
+
+/** The reference answer, for what the scanner cannot take (nesting deeper than the call stack). */
+function slowCheck(text: string): unknown {
+  try {
+    const value: unknown = JSON.parse(text);
+    return canonicalJson(value) === text ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** True iff `text` is exactly the RFC 8785 serialisation of the JSON value it denotes. */
+export function isCanonicalJson(text: string): boolean {
+  if (!precheck(text)) return false;
+  const s = new Scanner(text);
+  try {
+    s.value();
+  } catch (e) {
+    if (e instanceof NotCanonical) return false;
+    if (e instanceof RangeError) return slowCheck(text) !== undefined;
+    throw e;
+  }
+  return s.pos === text.length;
+}
+
+/**
+ * If `text` is RFC 8785 canonical JSON of an object, its top-level members: string values
+ * decoded, every other value as null. Otherwise undefined.
+ */
+export function canonicalTopLevel(text: string): Record<string, string | null> | undefined {
+  if (text.charCodeAt(0) !== 0x7b || !precheck(text)) return undefined;
+  const members: Record<string, string | null> = Object.create(null) as Record<string, string | null>;
+  const s = new Scanner(text);
+  try {
+    s.object(members);
+  } catch (e) {
+    if (e instanceof NotCanonical) return undefined;
+    if (e instanceof RangeError) return slowTopLevel(text);
+    throw e;
+  }
+  return s.pos === text.length ? members : undefined;
+}
+
+function slowTopLevel(text: string): Record<string, string | null> | undefined {
+  const value = slowCheck(text);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const members: Record<string, string | null> = Object.create(null) as Record<string, string | null>;
+  for (const [k, v] of Object.entries(value)) members[k] = typeof v === 'string' ? v : null;
+  return members;
+}

@@ -1,0 +1,292 @@
+import { NotFoundError } from '@radledger/platform';
+import type { ReadModelStore } from '../read-model-store.port.js';
+import { AUDIT_ENTRY_TABLE } from '../projections/audit-trail.projection.js';
+import {
+  LINEAGE_EDGE_TABLE,
+  LINEAGE_NODE_TABLE,
+  lineageProjection,
+  type LineageNodeType,
+  type LineageRelation,
+  type ProvKind,
+} from '../projections/lineage.projection.js';
+import { CHECKPOINT_TABLE } from '../sql/sql-compiler.js';
+import { invalidArgument, parseJson, placeholders, requireIsoTime } from './query-errors.js';
+
+export type LineageDirection = 'UPSTREAM' | 'DOWNSTREAM' | 'BOTH';
+
+/** The ledger event that created a node or edge: every answer can be checked against the ledger. */
+export interface LedgerEventRef {
+  eventId: string;
+  type: string;
+  hash: string;
+  globalPosition: number;
+  recordedAt: string | null;
+}
+
+export interface LineageNode {
+  id: string;
+  kind: ProvKind;
+  type: LineageNodeType;
+  refId: string | null;
+  label: string | null;
+  trialId: string | null;
+  siteId: string | null;
+  subjectId: string | null;
+  attributes: Record<string, unknown>;
+  /** Edges from the root to this node (0 for the root). */
+  depth: number;
+  createdBy: LedgerEventRef;
+}
+
+export interface LineageEdge {
+  id: string;
+  relation: LineageRelation;
+  from: string;
+  to: string;
+  role: string | null;
+  createdBy: LedgerEventRef;
+}
+
+export interface LineageGraph {
+  root: LineageNode;
+  direction: LineageDirection;
+  maxDepth: number;
+  /** The ledger prefix answered: every node and edge was created at or before this position. */
+  asOfPosition: number;
+  nodes: LineageNode[];
+  edges: LineageEdge[];
+  /** False when the walk stopped at maxDepth or the node limit with more to see, when an edge names a node the read model does not hold, or when the read model has not yet applied the requested position. */
+  complete: boolean;
+  /** The depth at which the walk stopped with more to see (null when it did not). */
+  truncatedAtDepth: number | null;
+  /** Ids that edges point to but that no recorded event created (e.g. inputs imported without their own events). */
+  unresolvedNodeIds: string[];
+  /** Last ledger position the lineage read model has applied. */
+  projectedThrough: number;
+}
+
+export interface LineageRequest {
+  id: string;
+  direction?: LineageDirection;
+  maxDepth?: number;
+  /** Answer as of this global position (inclusive)… */
+  asOfPosition?: number;
+  /** …or as of the last event recorded at or before this UTC time. */
+  asOfTime?: string;
+}
+
+export const LINEAGE_MAX_DEPTH = 50;
+/** A walk that would visit more nodes stops and says so (`complete: false`). */
+export const LINEAGE_MAX_NODES = 5000;
+const IN_CHUNK = 400;
+
+interface NodeRow {
+  node_id: string;
+  kind: ProvKind;
+  node_type: LineageNodeType;
+  ref_id: string | null;
+  label: string | null;
+  trial_id: string | null;
+  site_id: string | null;
+  subject_id: string | null;
+  attributes: string | null;
+  event_id: string;
+  event_type: string;
+  event_hash: string;
+  global_position: number;
+  recorded_at: string | null;
+}
+
+interface EdgeRow {
+  edge_id: string;
+  relation: LineageRelation;
+  from_id: string;
+  to_id: string;
+  role: string | null;
+  event_id: string;
+  event_type: string;
+  event_hash: string;
+  global_position: number;
+  recorded_at: string | null;
+}
+
+const NODE_COLUMNS = 'node_id, kind, node_type, ref_id, label, trial_id, site_id, subject_id, attributes, event_id, event_type, event_hash, global_position, recorded_at';
+const EDGE_COLUMNS = 'edge_id, relation, from_id, to_id, role, event_id, event_type, event_hash, global_position, recorded_at';
+/** When a plain domain id matches several nodes, the entity is meant before the activity that made it. */
+const KIND_PREFERENCE: Record<ProvKind, number> = { entity: 0, agent: 1, activity: 2 };
+
+function refOf(row: { event_id: string; event_type: string; event_hash: string; global_position: number; recorded_at: string | null }): LedgerEventRef {
+  return { eventId: row.event_id, type: row.event_type, hash: row.event_hash, globalPosition: Number(row.global_position), recordedAt: row.recorded_at };
+}
+
+function nodeOf(row: NodeRow, depth: number): LineageNode {
+  const attributes = parseJson(row.attributes);
+  return {
+    id: row.node_id,
+    kind: row.kind,
+    type: row.node_type,
+    refId: row.ref_id,
+    label: row.label,
+    trialId: row.trial_id,
+    siteId: row.site_id,
+    subjectId: row.subject_id,
+    attributes: attributes && typeof attributes === 'object' ? (attributes as Record<string, unknown>) : {},
+    depth,
+    createdBy: refOf(row),
+  };
+}
+
+function edgeOf(row: EdgeRow): LineageEdge {
+  return { id: row.edge_id, relation: row.relation, from: row.from_id, to: row.to_id, role: row.role, createdBy: refOf(row) };
+}
+
+/** Lineage walks over the PROV graph read model (upstream = what it was made from). */
+export class LineageQuery {
+  constructor(private readonly store: ReadModelStore) {}
+
+  async projectedThrough(projection = lineageProjection.name): Promise<number> {
+    const row = await this.store.get<{ last_position: number }>(`SELECT last_position FROM ${CHECKPOINT_TABLE} WHERE projection = ?`, [projection]);
+    return row ? Number(row.last_position) : -1;
+  }
+
+  /** The ledger position of "as of": a position as given, or the last event recorded at or before a time. */
+  async resolveAsOf(request: Pick<LineageRequest, 'asOfPosition' | 'asOfTime'>): Promise<number | undefined> {
+    if (request.asOfPosition !== undefined && request.asOfTime !== undefined) {
+      throw invalidArgument('AS_OF_INVALID', 'asOf', 'either a position or a time, not both', request);
+    }
+    if (request.asOfPosition !== undefined) {
+      if (!Number.isSafeInteger(request.asOfPosition) || request.asOfPosition < 0) {
+        throw invalidArgument('AS_OF_INVALID', 'asOf.position', 'an integer >= 0', request.asOfPosition);
+      }
+      return request.asOfPosition;
+    }
+    if (request.asOfTime !== undefined) {
+      const time = requireIsoTime('asOf.time', request.asOfTime);
+      const row = await this.store.get<{ global_position: number }>(
+        `SELECT global_position FROM ${AUDIT_ENTRY_TABLE} WHERE recorded_at <= ? ORDER BY recorded_at DESC, global_position DESC LIMIT 1`,
+        [time],
+      );
+      return row ? Number(row.global_position) : -1;
+    }
+    return undefined;
+  }
+
+  /** A node by its lineage id (`decision:D-1`) or by the domain id it stands for (`D-1`). */
+  async findNode(id: string, asOf: number): Promise<NodeRow | undefined> {
+    const exact = await this.store.get<NodeRow>(`SELECT ${NODE_COLUMNS} FROM ${LINEAGE_NODE_TABLE} WHERE node_id = ? AND global_position <= ?`, [id, asOf]);
+    if (exact) return exact;
+    const byRef = await this.store.all<NodeRow>(`SELECT ${NODE_COLUMNS} FROM ${LINEAGE_NODE_TABLE} WHERE ref_id = ? AND global_position <= ?`, [id, asOf]);
+    return byRef.sort((a, b) => KIND_PREFERENCE[a.kind] - KIND_PREFERENCE[b.kind] || Number(a.global_position) - Number(b.global_position))[0];
+  }
+
+  async lineage(request: LineageRequest): Promise<LineageGraph> {
+    const direction = request.direction ?? 'UPSTREAM';
+    const maxDepth = request.maxDepth ?? 10;
+    if (!Number.isSafeInteger(maxDepth) || maxDepth < 0 || maxDepth > LINEAGE_MAX_DEPTH) {
+      throw invalidArgument('MAX_DEPTH_INVALID', 'maxDepth', `an integer from 0 to ${LINEAGE_MAX_DEPTH}`, request.maxDepth);
+    }
+    const projectedThrough = await this.projectedThrough();
+    const requested = await this.resolveAsOf(request);
+    const asOf = requested === undefined ? projectedThrough : Math.min(requested, Number.MAX_SAFE_INTEGER);
+    const root = await this.findNode(request.id, asOf);
+    if (!root) {
+      throw new NotFoundError(
+        requested === undefined
+          ? `id: no lineage node or recorded entity ${JSON.stringify(request.id)}`
+          : `id: no lineage node or recorded entity ${JSON.stringify(request.id)} as of position ${asOf}`,
+        { id: request.id },
+      );
+    }
+    const depths = new Map<string, number>([[root.node_id, 0]]);
+    const edges = new Map<string, LineageEdge>();
+    let truncatedAtDepth: number | null = null;
+    const walks: Array<'UPSTREAM' | 'DOWNSTREAM'> = direction === 'BOTH' ? ['UPSTREAM', 'DOWNSTREAM'] : [direction];
+    for (const walk of walks) {
+      const truncated = await this.walk(root.node_id, walk, maxDepth, asOf, depths, edges);
+      if (truncated !== null) truncatedAtDepth = truncatedAtDepth === null ? truncated : Math.min(truncatedAtDepth, truncated);
+    }
+    const rows = await this.nodesById([...depths.keys()], asOf);
+    const nodes: LineageNode[] = [];
+    const unresolved: string[] = [];
+    for (const [id, depth] of depths) {
+      const row = rows.get(id);
+      if (row) nodes.push(nodeOf(row, depth));
+      else unresolved.push(id);
+    }
+    nodes.sort((a, b) => a.depth - b.depth || a.createdBy.globalPosition - b.createdBy.globalPosition || (a.id < b.id ? -1 : 1));
+    const edgeList = [...edges.values()].sort((a, b) => a.createdBy.globalPosition - b.createdBy.globalPosition || (a.id < b.id ? -1 : 1));
+    const behind = requested !== undefined && requested > projectedThrough;
+    return {
+      root: nodeOf(root, 0),
+      direction,
+      maxDepth,
+      asOfPosition: Math.min(asOf, projectedThrough),
+      nodes,
+      edges: edgeList,
+      complete: truncatedAtDepth === null && unresolved.length === 0 && !behind,
+      truncatedAtDepth,
+      unresolvedNodeIds: unresolved.sort(),
+      projectedThrough,
+    };
+  }
+
+  /** Breadth-first walk; returns the depth at which it stopped with more to see, or null. */
+  private async walk(
+    rootId: string,
+    direction: 'UPSTREAM' | 'DOWNSTREAM',
+    maxDepth: number,
+    asOf: number,
+    depths: Map<string, number>,
+    edges: Map<string, LineageEdge>,
+  ): Promise<number | null> {
+    const near = direction === 'UPSTREAM' ? 'from_id' : 'to_id';
+    const far = direction === 'UPSTREAM' ? 'to_id' : 'from_id';
+    const seen = new Set<string>([rootId]);
+    let frontier = [rootId];
+    for (let depth = 1; depth <= maxDepth && frontier.length > 0; depth++) {
+      const next: string[] = [];
+      for (const row of await this.edgesFrom(near, frontier, asOf)) {
+        if (!edges.has(row.edge_id)) edges.set(row.edge_id, edgeOf(row));
+        const other = row[far];
+        if (seen.has(other)) continue;
+        seen.add(other);
+        const known = depths.get(other);
+        if (known === undefined || known > depth) depths.set(other, depth);
+        next.push(other);
+      }
+      if (depths.size > LINEAGE_MAX_NODES) return depth;
+      frontier = next;
+    }
+    if (frontier.length === 0) return null;
+    // Reached maxDepth: is there anything beyond? (Never silently partial.)
+    const beyond = await this.edgesFrom(near, frontier, asOf, 1);
+    return beyond.length > 0 ? maxDepth : null;
+  }
+
+  private async edgesFrom(column: 'from_id' | 'to_id', ids: readonly string[], asOf: number, limit?: number): Promise<EdgeRow[]> {
+    const out: EdgeRow[] = [];
+    for (let i = 0; i < ids.length; i += IN_CHUNK) {
+      const chunk = ids.slice(i, i + IN_CHUNK);
+      const rows = await this.store.all<EdgeRow>(
+        `SELECT ${EDGE_COLUMNS} FROM ${LINEAGE_EDGE_TABLE} WHERE ${column} IN (${placeholders(chunk.length)}) AND global_position <= ?${limit ? ` LIMIT ${limit}` : ''}`,
+        [...chunk, asOf],
+      );
+      out.push(...rows);
+      if (limit && out.length >= limit) break;
+    }
+    return out;
+  }
+
+  private async nodesById(ids: readonly string[], asOf: number): Promise<Map<string, NodeRow>> {
+    const out = new Map<string, NodeRow>();
+    for (let i = 0; i < ids.length; i += IN_CHUNK) {
+      const chunk = ids.slice(i, i + IN_CHUNK);
+      const rows = await this.store.all<NodeRow>(
+        `SELECT ${NODE_COLUMNS} FROM ${LINEAGE_NODE_TABLE} WHERE node_id IN (${placeholders(chunk.length)}) AND global_position <= ?`,
+        [...chunk, asOf],
+      );
+      for (const row of rows) out.set(row.node_id, row);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { readNifti, maskFromLabels, extractFeatures, parseRadiomicsSettings } from './src/index.js';
+const dir = '/work/shared/ibsi/ibsi_1_digital_phantom/nifti/';
+const img = readNifti(readFileSync(dir + 'image/phantom.nii.gz'));
+const m = readNifti(readFileSync(dir + 'mask/mask.nii.gz'));
+console.log(img.geometry, img.datatype);
+const s = parseRadiomicsSettings(JSON.parse(readFileSync('/work/main/settings/ibsi-digital-phantom.json', 'utf8')));
+const t0 = Date.now();
+const r = extractFeatures(img.volume, maskFromLabels(m, 1), s);
+console.log(Date.now() - t0, 'ms');
+const keys = Object.keys(r.features).filter(k => !k.includes('@'));
+for (const k of keys) console.log(k, r.features[k]);

@@ -1,0 +1,60 @@
+import { join } from 'node:path';
+import { v7 as uuidv7 } from 'uuid';
+import { FileSystemArtifactStore } from '@radledger/artifacts';
+import { CommandService, createEventValidator } from '@radledger/domain';
+import { LedgerService, loadOrCreateSigningKey, openEventStore, type EventValidator, type LedgerStore, type LoadedSigningKey } from '@radledger/ledger';
+import { systemClock, type Clock, type IdGenerator } from '@radledger/platform';
+import { artifactMaskSource } from './artifact-mask.source.js';
+
+export interface RuntimeOptions {
+  /** Event store URL (`sqlite:<path>`, `postgres://…`). */
+  store: string;
+  /** Artifacts live in `<dataDir>/artifacts`. */
+  dataDir: string;
+  /** Ed25519 checkpoint key file (created as a dev key when absent). */
+  signingKeyPath: string;
+  /** Directory of the event JSON Schemas (default `<cwd>/schemas/events`). */
+  schemaDir?: string;
+  clock?: Clock;
+  ids?: IdGenerator;
+}
+
+/** Everything a process needs to write to and prove the ledger, wired from configuration. */
+export interface Runtime {
+  store: LedgerStore;
+  ledger: LedgerService;
+  artifacts: FileSystemArtifactStore;
+  commands: CommandService;
+  validator: EventValidator;
+  signingKey: LoadedSigningKey;
+  clock: Clock;
+  close(): Promise<void>;
+}
+
+export const uuidV7Ids: IdGenerator = { newId: () => uuidv7() };
+
+/**
+ * The composition root shared by the API, the CLI and the demo: one place decides which
+ * adapter serves each port, so every entry point writes through exactly the same path.
+ */
+export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const validator = createEventValidator({ schemaDir: options.schemaDir });
+  const store = await openEventStore(options.store, { validator });
+  try {
+    const signingKey = loadOrCreateSigningKey(options.signingKeyPath);
+    const artifacts = new FileSystemArtifactStore(join(options.dataDir, 'artifacts'));
+    const clock = options.clock ?? systemClock;
+    const commands = new CommandService({
+      store,
+      clock,
+      ids: options.ids ?? uuidV7Ids,
+      masks: artifactMaskSource(artifacts),
+      validator,
+    });
+    const ledger = new LedgerService(store, { now: () => clock.now() });
+    return { store, ledger, artifacts, commands, validator, signingKey, clock, close: () => store.close() };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
