@@ -23,11 +23,11 @@ import {
 } from '@radledger/ledger';
 
 const PG_URL = process.env['RADLEDGER_BENCH_PG'] ?? 'postgres://postgres@127.0.0.1:5432/test';
-const SINGLE = 300;
-const CONCURRENT = 3000;
+const SINGLE = 150;
+const CONCURRENT = 2000;
 const IN_FLIGHT = 200;
 const BATCH = 100;
-const BATCHES = 40;
+const BATCHES = 30;
 const VERIFY_EVENTS = 20_000;
 
 /** A ~1 KB event once canonicalised and wrapped in the envelope. */
@@ -74,23 +74,33 @@ interface AppendRates {
   batched: number;
 }
 
-async function measureAppends(store: LedgerStore): Promise<AppendRates> {
-  let n = 0;
+interface RawRates {
+  single: number;
+  batched: number;
+}
+
+type Row = [number, string, string, number, string, string, string, string];
+
+const ROUNDS = 3;
+let eventCounter = 0;
+
+/** One round of each append mode; returns rates and the number of events appended before the round. */
+async function appendRound(store: LedgerStore, round: number): Promise<AppendRates> {
   let t = performance.now();
-  for (let i = 0; i < SINGLE; i += 1) await store.append(`single-${i % 50}`, 'any', [benchEvent(n++)]);
+  for (let i = 0; i < SINGLE; i += 1) await store.append(`single-${round}-${i % 50}`, 'any', [benchEvent(eventCounter++)]);
   const single = rate(SINGLE, t);
-
-  t = performance.now();
-  for (let i = 0; i < CONCURRENT; i += IN_FLIGHT) {
-    await Promise.all(Array.from({ length: IN_FLIGHT }, (_, j) => store.append(`concurrent-${(i + j) % 500}`, 'any', [benchEvent(n++)])));
-  }
-  const concurrent = rate(CONCURRENT, t);
-
   t = performance.now();
   for (let i = 0; i < BATCHES; i += 1) {
-    await store.append(`batch-${i}`, 'no-stream', Array.from({ length: BATCH }, () => benchEvent(n++)));
+    await store.append(`batch-${round}-${i}`, 'no-stream', Array.from({ length: BATCH }, () => benchEvent(eventCounter++)));
   }
   const batched = rate(BATCH * BATCHES, t);
+  t = performance.now();
+  for (let i = 0; i < CONCURRENT; i += IN_FLIGHT) {
+    await Promise.all(
+      Array.from({ length: IN_FLIGHT }, (_, j) => store.append(`concurrent-${round}-${(i + j) % 500}`, 'any', [benchEvent(eventCounter++)])),
+    );
+  }
+  const concurrent = rate(CONCURRENT, t);
   return { single, concurrent, batched };
 }
 
@@ -103,65 +113,25 @@ const DDL_COLUMNS = `
   hash            TEXT NOT NULL,
   prev_hash       TEXT NOT NULL,
   UNIQUE (stream_id, stream_revision)`;
+const COLUMNS = 'global_position, event_id, stream_id, stream_revision, type, canonical, hash, prev_hash';
 
-type Row = [number, string, string, number, string, string, string, string];
-
-function sqliteRows(path: string, count: number): Row[] {
-  const db = new Database(path, { readonly: true });
-  const rows = db
-    .prepare('SELECT global_position, event_id, stream_id, stream_revision, type, canonical, hash, prev_hash FROM events ORDER BY global_position LIMIT ?')
-    .raw()
-    .all(count) as Row[];
-  db.close();
-  return rows;
+/** The rows the ledger wrote in one round: the first SINGLE were single appends, then the batches. */
+function roundRows(all: Row[], roundStart: number): { single: Row[]; batched: Row[] } {
+  return {
+    single: all.slice(roundStart, roundStart + SINGLE),
+    batched: all.slice(roundStart + SINGLE, roundStart + SINGLE + BATCH * BATCHES),
+  };
 }
 
-/** Plain INSERTs of the same rows: one row per transaction, and BATCH rows per transaction. */
-function rawSqliteInserts(dir: string, rows: Row[]): { single: number; batched: number } {
-  const db = new Database(join(dir, 'raw.db'));
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.exec(`CREATE TABLE events (global_position INTEGER PRIMARY KEY, ${DDL_COLUMNS})`);
-  const insert = db.prepare('INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-  const singleRows = rows.slice(0, SINGLE);
-  let t = performance.now();
-  for (const row of singleRows) insert.run(...row);
-  const single = rate(singleRows.length, t);
-  const batchRows = rows.slice(SINGLE, SINGLE + BATCH * BATCHES);
-  const insertMany = db.transaction((chunk: Row[]) => {
-    for (const row of chunk) insert.run(...row);
-  });
-  t = performance.now();
-  for (let i = 0; i < batchRows.length; i += BATCH) insertMany(batchRows.slice(i, i + BATCH));
-  const batched = rate(batchRows.length, t);
-  db.close();
-  return { single, batched };
+/** Best rate per measure over the rounds: on a shared machine, noise only ever slows a round down. */
+function best<T extends object>(rates: T[]): T {
+  const out: Record<string, number> = {};
+  for (const r of rates) for (const [k, v] of Object.entries(r)) out[k] = Math.max(out[k] ?? 0, v as number);
+  return out as T;
 }
 
-async function rawPostgresInserts(client: pg.Client, schema: string, rows: Row[]): Promise<{ single: number; batched: number }> {
-  await client.query(`CREATE TABLE "${schema}".raw_events (global_position BIGINT PRIMARY KEY, ${DDL_COLUMNS})`);
-  const insertOne = `INSERT INTO "${schema}".raw_events VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`;
-  const singleRows = rows.slice(0, SINGLE);
-  let t = performance.now();
-  for (const row of singleRows) await client.query(insertOne, row);
-  const single = rate(singleRows.length, t);
-  const batchRows = rows.slice(SINGLE, SINGLE + BATCH * BATCHES);
-  t = performance.now();
-  for (let i = 0; i < batchRows.length; i += BATCH) {
-    const chunk = batchRows.slice(i, i + BATCH);
-    await client.query('BEGIN');
-    await client.query(
-      `INSERT INTO "${schema}".raw_events SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[])`,
-      [0, 1, 2, 3, 4, 5, 6, 7].map((c) => chunk.map((row) => row[c])),
-    );
-    await client.query('COMMIT');
-  }
-  const batched = rate(batchRows.length, t);
-  return { single, batched };
-}
-
-function printAppends(name: string, ledger: AppendRates, raw: { single: number; batched: number }): void {
-  console.log(`\n${name}`);
+function printAppends(name: string, ledger: AppendRates, raw: RawRates): void {
+  console.log(`\n${name} (best of ${ROUNDS} interleaved rounds)`);
   line('raw INSERT, 1 row per commit', raw.single, 'rows/s');
   line('ledger append, 1 event, awaited one by one', ledger.single, 'events/s', { label: 'raw 1-row commits', value: raw.single });
   line(`ledger append, 1 event, ${IN_FLIGHT} in flight (group commit)`, ledger.concurrent, 'events/s', {
@@ -175,11 +145,33 @@ function printAppends(name: string, ledger: AppendRates, raw: { single: number; 
 async function benchSqlite(dir: string): Promise<void> {
   const path = join(dir, 'ledger.db');
   const store = new SqliteEventStore({ path });
-  const ledger = await measureAppends(store);
+  const reader = new Database(path, { readonly: true });
+  const rawDb = new Database(join(dir, 'raw.db'));
+  rawDb.pragma('journal_mode = WAL');
+  rawDb.pragma('synchronous = FULL');
+  rawDb.exec(`CREATE TABLE events (global_position INTEGER PRIMARY KEY, ${DDL_COLUMNS})`);
+  const insert = rawDb.prepare(`INSERT INTO events (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insertMany = rawDb.transaction((chunk: Row[]) => {
+    for (const row of chunk) insert.run(...row);
+  });
+  const ledgerRates: AppendRates[] = [];
+  const rawRates: RawRates[] = [];
+  for (let round = 0; round < ROUNDS; round += 1) {
+    const roundStart = (await store.head()).size;
+    ledgerRates.push(await appendRound(store, round));
+    const all = reader.prepare(`SELECT ${COLUMNS} FROM events WHERE global_position >= ? ORDER BY global_position`).raw().all(roundStart) as Row[];
+    const rows = roundRows(all, 0);
+    let t = performance.now();
+    for (const row of rows.single) insert.run(...row);
+    const single = rate(rows.single.length, t);
+    t = performance.now();
+    for (let i = 0; i < rows.batched.length; i += BATCH) insertMany(rows.batched.slice(i, i + BATCH));
+    rawRates.push({ single, batched: rate(rows.batched.length, t) });
+  }
+  reader.close();
+  rawDb.close();
   await store.close();
-  const rows = sqliteRows(path, SINGLE + BATCH * BATCHES);
-  const raw = rawSqliteInserts(dir, rows);
-  printAppends('SQLite (WAL, synchronous=FULL)', ledger, raw);
+  printAppends('SQLite (WAL, synchronous=FULL)', best(ledgerRates), best(rawRates));
 }
 
 async function benchPostgres(): Promise<void> {
@@ -194,18 +186,35 @@ async function benchPostgres(): Promise<void> {
   try {
     const { rows: sync } = await client.query('SHOW synchronous_commit');
     const store = await PostgresEventStore.open({ connectionString: PG_URL, schema });
-    const ledger = await measureAppends(store);
+    await client.query(`CREATE TABLE "${schema}".raw_events (global_position BIGINT PRIMARY KEY, ${DDL_COLUMNS})`);
+    const insertOne = `INSERT INTO "${schema}".raw_events (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`;
+    const insertMany = `INSERT INTO "${schema}".raw_events (${COLUMNS})
+      SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[])`;
+    const ledgerRates: AppendRates[] = [];
+    const rawRates: RawRates[] = [];
+    for (let round = 0; round < ROUNDS; round += 1) {
+      const roundStart = (await store.head()).size;
+      ledgerRates.push(await appendRound(store, round));
+      const { rows: stored } = await client.query(
+        `SELECT ${COLUMNS} FROM "${schema}".events WHERE global_position >= $1 ORDER BY global_position`,
+        [roundStart],
+      );
+      const all = stored.map((r): Row => [Number(r.global_position), r.event_id, r.stream_id, Number(r.stream_revision), r.type, r.canonical, r.hash, r.prev_hash]);
+      const rows = roundRows(all, 0);
+      let t = performance.now();
+      for (const row of rows.single) await client.query(insertOne, row);
+      const single = rate(rows.single.length, t);
+      t = performance.now();
+      for (let i = 0; i < rows.batched.length; i += BATCH) {
+        const chunk = rows.batched.slice(i, i + BATCH);
+        await client.query('BEGIN');
+        await client.query(insertMany, [0, 1, 2, 3, 4, 5, 6, 7].map((c) => chunk.map((row) => row[c])));
+        await client.query('COMMIT');
+      }
+      rawRates.push({ single, batched: rate(rows.batched.length, t) });
+    }
     await store.close();
-    const { rows } = await client.query(
-      `SELECT global_position, event_id, stream_id, stream_revision, type, canonical, hash, prev_hash FROM "${schema}".events ORDER BY global_position LIMIT $1`,
-      [SINGLE + BATCH * BATCHES],
-    );
-    const raw = await rawPostgresInserts(
-      client,
-      schema,
-      rows.map((r) => [Number(r.global_position), r.event_id, r.stream_id, Number(r.stream_revision), r.type, r.canonical, r.hash, r.prev_hash]),
-    );
-    printAppends(`PostgreSQL (synchronous_commit=${sync[0]?.synchronous_commit})`, ledger, raw);
+    printAppends(`PostgreSQL (synchronous_commit=${sync[0]?.synchronous_commit})`, best(ledgerRates), best(rawRates));
   } finally {
     await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
     await client.end();
@@ -226,26 +235,33 @@ async function benchVerify(dir: string): Promise<void> {
   for (const row of rows.slice(0, 2000)) createHash('sha256').update(row.canonical).digest();
   await verifyChain(rows.slice(0, 2000), { checkCanonical: false });
 
-  let t = performance.now();
-  for (const row of rows) createHash('sha256').update(row.canonical).digest('hex');
-  const rawHash = rate(rows.length, t);
-  line('raw SHA-256 (node:crypto) over the same bytes', rawHash, 'events/s');
-  const base = { label: 'raw SHA-256 (target >= 0.70)', value: rawHash };
-
-  t = performance.now();
-  await verifyChain(rows, { checkCanonical: false });
-  line('core verifyChain, in memory, hash+link+Merkle', rate(rows.length, t), 'events/s', base);
-  t = performance.now();
-  await verifyChain(rows);
-  line('core verifyChain, in memory, + RFC 8785 check', rate(rows.length, t), 'events/s', base);
-
   const service = new LedgerService(store);
-  t = performance.now();
-  await service.verifyLedger({ checkCanonical: false });
-  line('LedgerService.verifyLedger from SQLite', rate(rows.length, t), 'events/s', base);
-  t = performance.now();
-  await service.verifyLedger();
-  line('LedgerService.verifyLedger from SQLite + RFC 8785', rate(rows.length, t), 'events/s', base);
+  const rounds: Array<{ raw: number; core: number; coreCanonical: number; store: number; storeCanonical: number }> = [];
+  for (let round = 0; round < ROUNDS; round += 1) {
+    let t = performance.now();
+    for (const row of rows) createHash('sha256').update(row.canonical).digest('hex');
+    const raw = rate(rows.length, t);
+    t = performance.now();
+    await verifyChain(rows, { checkCanonical: false });
+    const core = rate(rows.length, t);
+    t = performance.now();
+    await verifyChain(rows);
+    const coreCanonical = rate(rows.length, t);
+    t = performance.now();
+    await service.verifyLedger({ checkCanonical: false });
+    const fromStore = rate(rows.length, t);
+    t = performance.now();
+    await service.verifyLedger();
+    rounds.push({ raw, core, coreCanonical, store: fromStore, storeCanonical: rate(rows.length, t) });
+  }
+  const r = best(rounds);
+  console.log(`  (best of ${ROUNDS} interleaved rounds)`);
+  line('raw SHA-256 (node:crypto) over the same bytes', r.raw, 'events/s');
+  const base = { label: 'raw SHA-256 (target >= 0.70)', value: r.raw };
+  line('core verifyChain, in memory, hash+link+Merkle', r.core, 'events/s', base);
+  line('core verifyChain, in memory, + RFC 8785 check', r.coreCanonical, 'events/s', base);
+  line('LedgerService.verifyLedger from SQLite', r.store, 'events/s', base);
+  line('LedgerService.verifyLedger from SQLite + RFC 8785', r.storeCanonical, 'events/s', base);
   await store.close();
 }
 

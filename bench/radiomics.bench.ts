@@ -70,22 +70,24 @@ export async function run(): Promise<void> {
     const ms = performance.now() - t0;
     const after = process.memoryUsage().rss;
     const peak = process.resourceUsage().maxRSS * 1024;
-    const n = out && typeof out === 'object' && !ArrayBuffer.isView(out) ? Object.keys(out).length : 0;
+    const values = (out as { features?: object } | undefined)?.features ?? out;
+    const n = label === 'preprocessing' ? 0 : Object.keys(values as object).length;
     rows.push(
       `${label.padEnd(28)} ${ms.toFixed(1).padStart(8)} ms  ${((roiVoxels / ms) * 1000 / 1e6).toFixed(2).padStart(7)} M ROI voxels/s  ` +
         `rss ${mb(before)} → ${mb(after)}, peak ${mb(peak)}${n ? `, ${n} features` : ''}`,
     );
     return ms;
   };
+  // Cold first (the number a one-shot CLI run sees), then the per-family breakdown.
+  const total = measure('extractFeatures, end to end', () => extractFeatures(image, mask, settings));
   let prepared: ReturnType<typeof prepareRoi> | undefined;
   let sum = measure('preprocessing', () => (prepared = prepareRoi(image, mask, settings)));
   for (const family of ALL_FEATURE_FAMILIES) sum += measure(family, () => computeFamily(family, prepared!, settings));
-  rows.push(`${'sum of steps'.padEnd(28)} ${sum.toFixed(1).padStart(8)} ms`);
-  const total = measure('extractFeatures (end to end)', () => extractFeatures(image, mask, settings));
+  rows.push(`${'sum of steps (second pass)'.padEnd(28)} ${sum.toFixed(1).padStart(8)} ms`);
   const peak = process.resourceUsage().maxRSS * 1024;
   console.log(rows.join('\n'));
   console.log(
-    `total ${(total / 1000).toFixed(2)} s (target < 5 s: ${total < 5000 ? 'met' : 'MISSED'}, ratio ${(total / 5000).toFixed(2)}), ` +
+    `end to end (cold) ${(total / 1000).toFixed(2)} s (target < 5 s: ${total < 5000 ? 'met' : 'MISSED'}, ratio ${(total / 5000).toFixed(2)}), ` +
       `peak RSS ${mb(peak)} (target < 1 GB: ${peak < 2 ** 30 ? 'met' : 'MISSED'}, ratio ${(peak / 2 ** 30).toFixed(2)})`,
   );
 }

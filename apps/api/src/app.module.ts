@@ -13,6 +13,7 @@ import { formatGraphqlError } from './graphql/format-error.js';
 import { graphqlValidationRules, queryCostPlugin } from './graphql/graphql-limits.js';
 import { HealthController } from './health/health.controller.js';
 import { LedgerModule } from './ledger/ledger.module.js';
+import { ReadModelsModule } from './read-models/read-models.module.js';
 import { APP_CONFIG } from './ledger/ledger.tokens.js';
 import { logger } from './logging/logger.js';
 import { SessionResolver } from './session/session.resolver.js';
@@ -32,6 +33,7 @@ export class AppModule {
         CqrsModule.forRoot(),
         TerminusModule,
         LedgerModule.forConfig(config),
+        ReadModelsModule.forConfig(config),
         CommandsModule,
         GraphQLModule.forRoot<ApolloDriverConfig>({
           driver: ApolloDriver,

@@ -10,6 +10,7 @@ const commandModules: Array<() => Promise<{ register(program: Command): void }>>
   () => import('./commands/checkpoint.command.js'),
   () => import('./commands/prove.command.js'),
   () => import('./commands/verify-proof.command.js'),
+  () => import('./commands/demo.command.js'),
 ];
 
 async function main(): Promise<void> {

@@ -27,7 +27,7 @@ export * from './decisions/decisions.events.js';
 export { decisionsDecider, type DecisionState, type DecisionsFacts } from './decisions/decisions.decider.js';
 export * from './signatures/signatures.commands.js';
 export * from './signatures/signatures.events.js';
-export { signaturesDecider, type SignaturesState, type SignaturesFacts, type SignedRecordFact } from './signatures/signatures.decider.js';
+export { signaturesDecider, signatureBindsRecord, type SignaturesState, type SignaturesFacts, type SignedRecordFact } from './signatures/signatures.decider.js';
 export * from './access/access.commands.js';
 export * from './access/access.events.js';
 export * from './redaction/redaction.commands.js';

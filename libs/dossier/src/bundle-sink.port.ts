@@ -23,7 +23,6 @@ export interface BundleSink {
 export interface BundleReader {
   /** The bundle's file names (relative, '/'-separated). */
   list(): Promise<string[]>;
-  read(name: string): Promise<Uint8Array | undefined>;
-  /** The lines of a text file (without newlines), streamed where the adapter can. */
-  lines(name: string): AsyncIterable<string>;
+  /** The file's bytes in chunks (streamed where the adapter can); undefined when the bundle has no such file. */
+  chunks(name: string): AsyncIterable<Uint8Array> | undefined;
 }

@@ -20,7 +20,7 @@ const PROV_CLASS: Record<ProvNode['kind'], string> = { entity: 'prov:Entity', ac
 export class ProvJsonLdWriter {
   private first = true;
 
-  constructor(private readonly out: HashingWriter) {}
+  constructor(readonly out: HashingWriter) {}
 
   async begin(): Promise<void> {
     const context = {

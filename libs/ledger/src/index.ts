@@ -13,3 +13,5 @@ export * from './adapters/sqlite-event-store.adapter.js';
 export * from './adapters/postgres-event-store.adapter.js';
 export * from './adapters/signing-key.file.js';
 export * from './core/jcs-check.js';
+export * from './adapters/kurrentdb/kurrentdb-event-store.adapter.js';
+export * from './adapters/kurrentdb/kurrentdb-ledger.mapping.js';

@@ -1,6 +1,7 @@
 import { storeUrlInvalid } from './adapters/event-store.exception.js';
 import { PostgresEventStore } from './adapters/postgres-event-store.adapter.js';
 import { SqliteEventStore } from './adapters/sqlite-event-store.adapter.js';
+import { KurrentEventStore } from './adapters/kurrentdb/kurrentdb-event-store.adapter.js';
 import type { EventValidator, LedgerStore } from './event-store.port.js';
 
 export interface OpenEventStoreOptions {
@@ -20,7 +21,8 @@ export interface OpenEventStoreOptions {
  * Opens the ledger named by a store URL:
  *   sqlite:<path>                       embedded file (parent directory created)
  *   postgres://… | postgresql://…       PostgreSQL (`?schema=<name>` selects the schema)
- * Anything else (including kurrentdb://, not yet available) is STORE_URL_INVALID.
+ *   kurrentdb://host:2113?tls=false     KurrentDB (ADR 0003)
+ * Anything else is STORE_URL_INVALID.
  */
 export async function openEventStore(url: string, options: OpenEventStoreOptions = {}): Promise<LedgerStore> {
   if (typeof url !== 'string' || url.trim() === '') throw storeUrlInvalid(String(url), 'is empty');
@@ -47,6 +49,9 @@ export async function openEventStore(url: string, options: OpenEventStoreOptions
       connectTimeoutMs: options.connectTimeoutMs,
     });
   }
-  if (url.startsWith('kurrentdb:') || url.startsWith('esdb:')) throw storeUrlInvalid(url, 'is a KurrentDB store, which is not supported yet');
+  if (url.startsWith('kurrentdb://') || url.startsWith('kurrentdb+discover://')) {
+    // ADR 0003: one ledger stream in chain order; the connection string goes to the client as is.
+    return KurrentEventStore.open({ connectionString: url, validator: options.validator });
+  }
   throw storeUrlInvalid(url, 'has an unknown scheme');
 }

@@ -76,7 +76,7 @@ const KEY_BY_TAG: Record<string, string> = {
   'ivh.I90': 'GBPN_90',
 };
 
-export const keyOfRow = (row: ReferenceRow): string =>
+const keyOfRow = (row: ReferenceRow): string =>
   KEY_BY_TAG[row.tag] ?? (row.aggregationCode ? `${row.code}@${row.aggregationCode}` : row.code);
 
 /** Implemented features without a digital-phantom reference value, with the reason. */

@@ -1,10 +1,12 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { GqlExecutionContext } from '@nestjs/graphql';
 import type { Role } from './actor.js';
 import { holdsRole } from './actor.js';
 import { PUBLIC_KEY, ROLES_KEY, requestOf } from './auth.decorators.js';
 import { AuthenticationError, AuthorizationError } from './auth.errors.js';
 import { TokenService } from './token.service.js';
+import { AccessDenialRecorder } from './access-denial.recorder.js';
 
 /**
  * Every query, mutation and REST call needs a valid bearer token unless marked @Public
@@ -15,6 +17,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     @Inject(Reflector) private readonly reflector: Reflector,
     @Inject(TokenService) private readonly tokens: TokenService,
+    @Inject(AccessDenialRecorder) private readonly denials: AccessDenialRecorder,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -29,8 +32,15 @@ export class AuthGuard implements CanActivate {
     request.actor = actor;
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (roles && !holdsRole(actor, roles)) {
+      await this.denials.record(actor, operationName(context), 'ROLE_MISSING');
       throw new AuthorizationError(`role required: one of ${roles.join(', ')}`, { required: roles });
     }
     return true;
   }
+}
+
+/** The GraphQL field or the REST handler the caller was refused. */
+function operationName(context: ExecutionContext): string {
+  if (context.getType<string>() === 'graphql') return GqlExecutionContext.create(context).getInfo<{ fieldName: string }>().fieldName;
+  return `${context.getClass().name}.${context.getHandler().name}`;
 }

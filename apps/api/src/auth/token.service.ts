@@ -11,6 +11,11 @@ const AUDIENCE = 'radledger-api';
 /** Session tokens are short-lived (21 CFR 11.300: controls over identification codes). */
 export const SESSION_TOKEN_TTL_SECONDS = 15 * 60;
 
+/** Verifies the API's opaque machine tokens (`rlt_…`), provided by the identity module. */
+export interface ApiTokenVerifier {
+  actorForApiToken(token: string): Promise<Actor>;
+}
+
 export interface TokenServiceOptions {
   secretPath: string;
   oidc?: { issuer: string; jwksUrl: string; audience?: string };
@@ -57,7 +62,18 @@ export class TokenService {
       .sign(this.secret);
   }
 
+  private apiTokens?: ApiTokenVerifier;
+
+  /** Accept `Authorization: Bearer rlt_…` API tokens, checked by `verifier`. */
+  useApiTokens(verifier: ApiTokenVerifier): void {
+    this.apiTokens = verifier;
+  }
+
   async verify(token: string): Promise<Actor> {
+    if (token.startsWith('rlt_')) {
+      if (!this.apiTokens) throw new AuthenticationError('API tokens are not accepted by this server');
+      return this.apiTokens.actorForApiToken(token);
+    }
     try {
       const unverifiedIssuer = peekIssuer(token);
       if (this.jwks && this.options.oidc && unverifiedIssuer === this.options.oidc.issuer) {

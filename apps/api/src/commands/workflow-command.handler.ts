@@ -5,6 +5,7 @@ import { CommandService } from '@radledger/domain';
 import { holdsRole, type Actor, type Role } from '../auth/actor.js';
 import type { CommandScope } from './command-scope.js';
 import { AuthorizationError } from '../auth/auth.errors.js';
+import { AccessDenialRecorder } from '../auth/access-denial.recorder.js';
 import { EVENT_STORE } from '../ledger/ledger.tokens.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { resolveCommandScope } from './command-scope.js';
@@ -22,6 +23,7 @@ export class WorkflowCommandHandler implements ICommandHandler<ExecuteWorkflow, 
     @Inject(CommandService) private readonly commands: CommandService,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(MetricsService) private readonly metrics: MetricsService,
+    @Inject(AccessDenialRecorder) private readonly denials: AccessDenialRecorder,
   ) {}
 
   async execute({ command, actor, allowedRoles, options, correlationId }: ExecuteWorkflow): Promise<CommandResultModel> {
@@ -30,6 +32,7 @@ export class WorkflowCommandHandler implements ICommandHandler<ExecuteWorkflow, 
       const scope = await resolveCommandScope(this.store, command);
       const role = roleFor(actor, allowedRoles, scope);
       if (!role) {
+        await this.denials.record(actor, command.type, 'SCOPE_MISSING');
         throw new AuthorizationError(
           `${command.type}: needs one of ${allowedRoles.join(', ')} for ${scope.siteId ? `site ${scope.siteId}` : `trial ${scope.trialId ?? '(any)'}`}`,
           { command: command.type, ...scope },

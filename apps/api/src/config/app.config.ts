@@ -27,6 +27,8 @@ export interface AppConfig {
   runProjections: boolean;
   /** Serve HTTP (off for a projection-only worker). */
   serveHttp: boolean;
+  /** Security hardening (issue 6 part 5): login rate limit, CORS allow-list (empty: CORS off), JSON body limit. */
+  security: { loginRateLimit: number; loginRateWindowSeconds: number; corsOrigins: string[]; maxJsonBytes: number };
 }
 
 export class ConfigError extends Error {
@@ -61,6 +63,17 @@ function parseMode(env: Env): 'all' | 'api' | 'projector' {
     throw new ConfigError('RADLEDGER_MODE', 'all, api or projector', raw);
   }
   return raw;
+}
+
+/** RADLEDGER_CORS_ORIGINS: comma-separated https?:// origins allowed to call the API from a browser; unset = CORS off. */
+function parseOrigins(env: Env): string[] {
+  const raw = env.RADLEDGER_CORS_ORIGINS;
+  if (raw === undefined || raw.trim() === '') return [];
+  const origins = raw.split(',').map((o) => o.trim());
+  for (const origin of origins) {
+    if (!/^https?:\/\/[^/\s*]+$/.test(origin)) throw new ConfigError('RADLEDGER_CORS_ORIGINS', 'comma-separated origins like https://app.example.org (no wildcards, no paths)', raw);
+  }
+  return origins;
 }
 
 const STORE_URL = /^(sqlite:.+|postgres(ql)?:\/\/.+|kurrentdb:\/\/.+)$/;
@@ -102,5 +115,11 @@ export function loadAppConfig(env: Env = process.env, cwd = process.cwd()): AppC
     maxUploadBytes: parseInteger(env, 'RADLEDGER_MAX_UPLOAD_BYTES', 256 * 1024 * 1024, 1, 2 * 1024 * 1024 * 1024),
     runProjections: parseMode(env) !== 'api',
     serveHttp: parseMode(env) !== 'projector',
+    security: {
+      loginRateLimit: parseInteger(env, 'RADLEDGER_LOGIN_RATE_LIMIT', 10, 1, 100000),
+      loginRateWindowSeconds: parseInteger(env, 'RADLEDGER_LOGIN_RATE_WINDOW_SECONDS', 60, 1, 86400),
+      corsOrigins: parseOrigins(env),
+      maxJsonBytes: parseInteger(env, 'RADLEDGER_MAX_JSON_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    },
   };
 }

@@ -1,4 +1,4 @@
-import { Field, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Field, Float, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 
 export enum LineageDirectionEnum {
   UPSTREAM = 'UPSTREAM',
@@ -141,7 +141,7 @@ export class DecisionModel {
   @Field(() => String, { nullable: true }) decision!: string | null;
   @Field(() => String, { nullable: true }) currentDecision!: string | null;
   @Field(() => String, { description: 'Model outputs as JSON text.' }) outputsJson!: string;
-  @Field(() => Number, { nullable: true }) threshold!: number | null;
+  @Field(() => Float, { nullable: true }) threshold!: number | null;
   @Field(() => PersonModel, { nullable: true }) madeBy!: PersonModel | null;
   @Field(() => String, { nullable: true }) madeAt!: string | null;
   @Field(() => LedgerEventRefModel) event!: LedgerEventRefModel;

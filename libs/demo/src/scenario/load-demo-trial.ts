@@ -5,7 +5,7 @@ import type { CommandMetadata, CommandResult, IbsiSettings, WorkflowCommand } fr
 import type { EventStore, RecordedEvent } from '@radledger/ledger';
 import type { LockedModelRunner, LockedModelSpec, ModelDecision, ModelSignature } from '@radledger/inference';
 import { parseRadiomicsSettings, readNifti, type FeatureExtraction, type Mask, type RadiomicsSettings, type Volume } from '@radledger/radiomics';
-import { BIAS_FIELD_PARAMETERS, correctBiasField, PREPROCESSING_TOOL, zScore, Z_SCORE_PARAMETERS } from '../synthetic/demo-preprocessing.js';
+import { BIAS_FIELD_PARAMETERS, PREPROCESSING_TOOL, preprocessVolume, Z_SCORE_PARAMETERS } from '../synthetic/demo-preprocessing.js';
 import { encodeNiftiGz } from '../synthetic/nifti-gzip.io.js';
 import type { NiftiDatatype } from '../synthetic/nifti1.encoder.js';
 import { generateSyntheticSubject, type SyntheticSubject } from '../synthetic/synthetic-brain.js';
@@ -314,30 +314,27 @@ class DemoTrialLoader {
       );
       if (result.events.some((e) => e.type === 'ProtocolDeviationDetected')) deviation = true;
 
-      // Preprocessing: bias-field correction, then z-score; each output is a new image version.
-      const corrected = await this.timed('preprocess', () => correctBiasField(raw, synthetic.dims));
-      const correctedSha = await this.putVolume(synthetic, 'float32', corrected, `RadLedger demo ${modality} bias-corrected`);
-      const step1 = await this.exec(
+      // Preprocessing: bias-field correction then z-score; the output is a new version of the image.
+      const preprocessed = await this.timed('preprocess', () => preprocessVolume(raw, synthetic.dims));
+      const preprocessedSha = await this.putVolume(synthetic, 'float32', preprocessed, `RadLedger demo ${modality} bias-corrected, z-scored`);
+      await this.exec(
         {
           type: 'ApplyPreprocessing',
-          data: { imageId, stepId: `${imageId}-bias`, tool: PREPROCESSING_TOOL.name, toolVersion: PREPROCESSING_TOOL.version, parameters: { step: 'bias-field-correction', ...BIAS_FIELD_PARAMETERS }, inputSha256: sha256, outputSha256: correctedSha },
+          data: {
+            imageId,
+            stepId: `${imageId}-preprocess`,
+            tool: PREPROCESSING_TOOL.name,
+            toolVersion: PREPROCESSING_TOOL.version,
+            parameters: { steps: ['bias-field-correction', 'intensity-normalisation'], biasField: BIAS_FIELD_PARAMETERS, normalisation: Z_SCORE_PARAMETERS },
+            inputSha256: sha256,
+            outputSha256: preprocessedSha,
+          },
         },
         operator,
         correlationId,
         { causationId: result.events[0]!.eventId },
       );
-      const normalised = await this.timed('preprocess', () => zScore(corrected));
-      const normalisedSha = await this.putVolume(synthetic, 'float32', normalised, `RadLedger demo ${modality} z-scored`);
-      await this.exec(
-        {
-          type: 'ApplyPreprocessing',
-          data: { imageId, stepId: `${imageId}-zscore`, tool: PREPROCESSING_TOOL.name, toolVersion: PREPROCESSING_TOOL.version, parameters: { step: 'intensity-normalisation', ...Z_SCORE_PARAMETERS }, inputSha256: correctedSha, outputSha256: normalisedSha },
-        },
-        operator,
-        correlationId,
-        { causationId: step1.events[0]!.eventId },
-      );
-      images[modality] = { imageId, sha256, acquired: result.events[0]!, preprocessedSha256: normalisedSha };
+      images[modality] = { imageId, sha256, acquired: result.events[0]!, preprocessedSha256: preprocessedSha };
     }
     const t1c = images.T1c;
 
@@ -508,7 +505,7 @@ class DemoTrialLoader {
     const outputs: Record<string, number> = {};
     for (const [name, values] of Object.entries(decision.outputs)) {
       if (values.length === 1) outputs[name] = values[0]!;
-      else values.forEach((v, i) => (outputs[`${name}[${i}]`] = v));
+      else values.forEach((v, i) => (outputs[`${name}.${i}`] = v));
     }
     const result = await this.exec(
       {

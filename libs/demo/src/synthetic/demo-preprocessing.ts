@@ -26,6 +26,11 @@ export interface ZScoreParameters {
   foregroundFraction: number;
 }
 
+/** Both steps in one pass: what one PreprocessingApplied records (tool, version, every parameter). */
+export function preprocessVolume(values: ArrayLike<number>, dims: readonly [number, number, number]): Float32Array {
+  return zScore(correctBiasField(values, dims, BIAS_FIELD_PARAMETERS), Z_SCORE_PARAMETERS);
+}
+
 export const BIAS_FIELD_PARAMETERS: BiasFieldParameters = { model: 'polynomial-log-intensity', degree: 2, foregroundFraction: 0.15, fitStride: 3 };
 export const Z_SCORE_PARAMETERS: ZScoreParameters = { method: 'z-score', region: 'foreground', foregroundFraction: 0.15 };
 

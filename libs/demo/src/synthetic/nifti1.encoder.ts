@@ -78,6 +78,12 @@ export function encodeNifti1(volume: NiftiVolume): Uint8Array {
   writeAscii(bytes, 344, 4, 'n+1'); // magic, NUL-terminated
 
   const data = volume.data;
+  if (HOST_IS_LITTLE_ENDIAN && ArrayBuffer.isView(data) && sameElementType(data, volume.datatype)) {
+    // Fast path: the typed array's bytes already are the little-endian voxel block.
+    const view8 = data as unknown as Uint8Array | Int16Array | Float32Array;
+    bytes.set(new Uint8Array(view8.buffer, view8.byteOffset, view8.byteLength), VOX_OFFSET);
+    return bytes;
+  }
   switch (volume.datatype) {
     case 'uint8':
       for (let i = 0; i < n; i++) bytes[VOX_OFFSET + i] = data[i]!;
@@ -90,6 +96,12 @@ export function encodeNifti1(volume: NiftiVolume): Uint8Array {
       break;
   }
   return bytes;
+}
+
+const HOST_IS_LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
+function sameElementType(data: ArrayBufferView, datatype: NiftiDatatype): boolean {
+  return (datatype === 'uint8' && data instanceof Uint8Array) || (datatype === 'int16' && data instanceof Int16Array) || (datatype === 'float32' && data instanceof Float32Array);
 }
 
 function writeAscii(bytes: Uint8Array, offset: number, field: number, text: string): void {

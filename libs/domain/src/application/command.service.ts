@@ -1,5 +1,5 @@
 import { v5 as uuidv5 } from 'uuid';
-import { ConcurrencyError, type Clock, type IdGenerator } from '@radledger/platform';
+import { ConcurrencyError, ValidationError, type Clock, type IdGenerator } from '@radledger/platform';
 import type { EventMeta, EventStore, EventValidator, ExpectedRevision, NewEvent, RecordedEvent } from '@radledger/ledger';
 import type { MaskSource } from '../segmentation/mask-source.port.js';
 import type { DomainEvent } from '../shared/decider.js';
@@ -55,31 +55,66 @@ const RADLEDGER_COMMAND_NAMESPACE = '3b0c6f1e-9a57-5c8e-8d3f-6c1f2f0b7a41';
  * handlers delegate here) so the CLI and tests use exactly the same path.
  */
 export class CommandService {
+  private readonly streamLocks = new Map<string, Promise<void>>();
+
   constructor(private readonly deps: CommandServiceDeps) {}
 
   async execute(command: WorkflowCommand, metadata: CommandMetadata): Promise<CommandResult> {
     validateCommandInput(command);
-    if (metadata.reason !== undefined) rejectPhiInFreeText('reason', metadata.reason);
-    // A concurrent writer moved the stream between our read and our append: decide again on
-    // the new state (decide is pure, nothing was written). A client-pinned revision is never retried.
-    const attempts = metadata.expectedRevision === undefined ? MAX_ATTEMPTS : 1;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.attempt(command, metadata);
-      } catch (e) {
-        if (!(e instanceof ConcurrencyError && e.code === 'STREAM_REVISION_CONFLICT') || attempt >= attempts) throw e;
+    for (const key of ['actor', 'role', 'correlationId', 'client'] as const) {
+      const v = metadata[key];
+      if (typeof v !== 'string' || v.trim().length === 0 || v.length > 200) {
+        throw new ValidationError('METADATA_INVALID', `metadata.${key}: expected a non-empty text of at most 200 characters`, { field: `metadata.${key}` });
       }
+    }
+    if (metadata.reason !== undefined) rejectPhiInFreeText('reason', metadata.reason);
+    const route = commandRoutes[command.type] as (typeof commandRoutes)['RegisterTrial'];
+    const derive = (name: string) => (metadata.commandId ? uuidv5(`${metadata.commandId}/${name}`, RADLEDGER_COMMAND_NAMESPACE) : this.deps.ids.newId());
+    // Ids are chosen once per command, so a re-decision after a lost race reuses them.
+    const data = (route.prepare ? route.prepare(command.data as never, (p) => derive(`id/${p}`)) : command.data) as never;
+    const eventIds: string[] = [];
+    const eventIdAt = (i: number) => (eventIds[i] ??= derive(`event/${i}`));
+    const streamId = route.streamId(data);
+    // Commands on one stream queue up inside this process (no self-inflicted conflicts); a
+    // race with another process is re-decided on the new state (decide is pure, nothing
+    // was written). A client-pinned revision is never retried.
+    const attempts = metadata.expectedRevision === undefined ? MAX_ATTEMPTS : 1;
+    return this.withStreamLock(streamId, async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await this.attempt(command.type, route, data, streamId, eventIdAt, metadata);
+        } catch (e) {
+          if (!(e instanceof ConcurrencyError && e.code === 'STREAM_REVISION_CONFLICT' && e.details['field'] !== 'expectedRevision') || attempt >= attempts) throw e;
+        }
+      }
+    });
+  }
+
+  private async withStreamLock<T>(streamId: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.streamLocks.get(streamId) ?? Promise.resolve();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const mine = previous.then(() => gate);
+    this.streamLocks.set(streamId, mine);
+    await previous;
+    try {
+      return await fn();
+    } finally {
+      release();
+      if (this.streamLocks.get(streamId) === mine) this.streamLocks.delete(streamId);
     }
   }
 
-  private async attempt(command: WorkflowCommand, metadata: CommandMetadata): Promise<CommandResult> {
-    const route = commandRoutes[command.type] as (typeof commandRoutes)['RegisterTrial'];
-    const derive = (name: string) => (metadata.commandId ? uuidv5(`${metadata.commandId}/${name}`, RADLEDGER_COMMAND_NAMESPACE) : this.deps.ids.newId());
-    const data = (route.prepare ? route.prepare(command.data as never, (p) => derive(`id/${p}`)) : command.data) as never;
-    const streamId = route.streamId(data);
+  private async attempt(
+    type: WorkflowCommand['type'],
+    route: (typeof commandRoutes)['RegisterTrial'],
+    data: never,
+    streamId: string,
+    eventIdAt: (i: number) => string,
+    metadata: CommandMetadata,
+  ): Promise<CommandResult> {
     const own = await loadAggregate(this.deps.store, streamId, route.decider);
 
-    const eventIdAt = (i: number) => derive(`event/${i}`);
     if (metadata.commandId) {
       // Idempotent retry: the command's first event is already in its stream → answer with the original result.
       const first = eventIdAt(0);
@@ -101,7 +136,7 @@ export class CommandService {
 
     const facts = route.facts ? await route.facts(data, own, this.sources()) : {};
     const now = this.deps.clock.now();
-    const decided = route.decider.decide({ type: command.type, data }, own.state, {
+    const decided = route.decider.decide({ type, data }, own.state, {
       actor: metadata.actor,
       role: metadata.role,
       reason: metadata.reason,

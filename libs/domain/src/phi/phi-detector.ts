@@ -20,11 +20,11 @@ interface Rule {
 /** Patterns that are PHI wherever they appear, including inside free text. */
 const FREE_TEXT_RULES: Rule[] = [
   // DICOM PS3.5 §6.2 PN: family^given^middle^prefix^suffix
-  { kind: 'person-name', rule: 'DICOM PatientName (family^given)', re: /[\p{L}'-]+\^[\p{L}'-]*/u },
+  { kind: 'person-name', rule: 'DICOM PatientName (family^given)', re: /[\p{L}'-]{2,}\^[\p{L}'-]*/u },
   { kind: 'date', rule: 'date of birth keyword', re: /\b(d\.?o\.?b\.?|date of birth|born( on)?|geb(\.|oren))\b/i },
   { kind: 'medical-record-number', rule: 'MRN keyword', re: /\b(mrn|medical record( number| no\.?)?|patient id|patientid|hospital number)\b\s*[:#]?\s*\w*/i },
   { kind: 'national-id', rule: 'US SSN', re: /\b\d{3}-\d{2}-\d{4}\b/ },
-  { kind: 'contact', rule: 'e-mail address', re: /[\w.+-]+@[\w-]+\.[\w.-]+/ },
+  { kind: 'contact', rule: 'e-mail address', re: /[\w.+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b/ },
   { kind: 'contact', rule: 'phone number', re: /(\+\d{1,3}[\s-]?)?\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b/ },
   // A bare calendar date in prose (acquisition timestamps live in typed fields, not in reasons).
   { kind: 'date', rule: 'calendar date (YYYY-MM-DD)', re: /\b(18|19|20)\d{2}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])\b(?!T)/ },

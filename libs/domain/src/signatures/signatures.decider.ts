@@ -72,3 +72,11 @@ export function evolve(state: SignaturesState, event: SignaturesEvent): Signatur
 }
 
 export const signaturesDecider = { decide, evolve, initialState };
+
+/**
+ * 21 CFR 11.70: a signature is valid only for the record whose hash it carries. Copied onto
+ * another record (or left on a record whose bytes changed) it fails this check.
+ */
+export function signatureBindsRecord(signature: { eventId: string; eventHash: string }, record: { eventId: string; hash: string }): boolean {
+  return signature.eventId === record.eventId && signature.eventHash === record.hash;
+}

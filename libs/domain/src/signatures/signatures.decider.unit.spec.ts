@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import { deciderSpec, TEST_NOW } from '../testing/decider-spec.js';
-import { signaturesDecider } from './signatures.decider.js';
+import { signaturesDecider, signatureBindsRecord } from './signatures.decider.js';
+import assert from 'node:assert/strict';
 import type { SignaturesEvent } from './signatures.events.js';
 
 const h = (c: string) => c.repeat(64);
@@ -25,4 +26,10 @@ test('SignRecord refusals', () => {
   spec.given().withFacts({ target }).when({ type: 'SignRecord', data: { ...cmd, meaning: 'liked' as never } }).thenThrows('INVALID_ENUM', 'meaning');
   spec.given().withFacts({ target }).when({ type: 'SignRecord', data: { ...cmd, printedName: '' } }).thenThrows('REQUIRED', 'printedName');
   spec.given().withFacts({ target: { ...target, type: 'RecordSigned' } }).when({ type: 'SignRecord', data: cmd }).thenThrows('SIGNATURE_TARGET_INVALID');
+});
+
+test('a signature binds exactly one record hash (11.70)', () => {
+  assert.equal(signatureBindsRecord(signed.data, { eventId: 'E1', hash: h('e') }), true);
+  assert.equal(signatureBindsRecord(signed.data, { eventId: 'E2', hash: h('e') }), false, 'copied to another record');
+  assert.equal(signatureBindsRecord(signed.data, { eventId: 'E1', hash: h('f') }), false, 'record bytes changed');
 });

@@ -24,6 +24,7 @@ export class ReportCollector {
   readonly preprocessing = new CappedTable(['image', 'step', 'tool', 'parameters', 'input sha256', 'output sha256', 'event']);
   readonly segmentationEdits = new CappedTable(['mask version', 'parent', 'kind', 'by', 'reason / verdict', 'Dice vs parent', 'volume change (mm³)', 'recorded', 'event']);
   readonly featureSettings = new CappedTable(['extractor', 'IBSI settings', 'feature sets', 'reproducible', 'attested', 'first event']);
+  readonly modelVersions = new CappedTable(['model', 'version', 'sha256', 'locked for', 'validated sha256', 'tested = released', 'decisions', 'deviations', 'test set sequestered', 'PCCPs']);
   readonly decisions = new CappedTable(['decision', 'subject', 'site', 'model', 'model sha256', 'outputs', 'threshold', 'decision', 'overridden to', 'event']);
   readonly signatures = new CappedTable(['printed name', 'signed at', 'meaning', 'signed record', 'signer id', 'bound hash', 'event']);
   readonly signatureList: SignatureSummary[] = [];

@@ -30,8 +30,8 @@ class Scanner {
     this.nextBackslash = text.indexOf('\\');
   }
 
-  /** Index just past the closing quote of the string opening at `pos`; validates its escapes. */
-  skipString(): { end: number; escaped: boolean } {
+  /** Moves `pos` past the string opening at `pos`, validating its escapes; true if it had any. */
+  skipString(): boolean {
     const t = this.text;
     let i = this.pos + 1;
     let escaped = false;
@@ -42,7 +42,7 @@ class Scanner {
       const backslash = this.nextBackslash;
       if (backslash < 0 || backslash > quote) {
         this.pos = quote + 1;
-        return { end: quote + 1, escaped };
+        return escaped;
       }
       escaped = true;
       const c = t.charCodeAt(backslash + 1);
@@ -65,7 +65,7 @@ class Scanner {
     if (c === 0x22) {
       this.skipString();
     } else if (c === 0x7b) {
-      this.object(undefined);
+      this.object(undefined, undefined);
     } else if (c === 0x5b) {
       this.array();
     } else if (t.startsWith('true', this.pos)) {
@@ -75,18 +75,33 @@ class Scanner {
     } else if (t.startsWith('null', this.pos)) {
       this.pos += 4;
     } else {
-      let end = this.pos;
-      for (;;) {
-        const d = t.charCodeAt(end);
-        // digits, '+', '-', '.', 'e', 'E'
-        if ((d >= 0x30 && d <= 0x39) || d === 0x2b || d === 0x2d || d === 0x2e || d === 0x65 || d === 0x45) end++;
-        else break;
-      }
-      const token = t.slice(this.pos, end);
-      // ECMAScript number form; also rejects "-0", "1.0", "1E2", overflow to Infinity (→ "null").
-      if (token.length === 0 || JSON.stringify(Number(token)) !== token) fail();
-      this.pos = end;
+      this.number();
     }
+  }
+
+  number(): void {
+    const t = this.text;
+    const start = this.pos;
+    let end = start;
+    let plainInteger = true;
+    for (;;) {
+      const d = t.charCodeAt(end);
+      if (d >= 0x30 && d <= 0x39) end++;
+      else if (d === 0x2b || d === 0x2d || d === 0x2e || d === 0x65 || d === 0x45) {
+        if (!(d === 0x2d && end === start)) plainInteger = false;
+        end++;
+      } else break;
+    }
+    const digits = end - start - (t.charCodeAt(start) === 0x2d ? 1 : 0);
+    const lead = t.charCodeAt(end - digits);
+    // Up to 15 digits every integer is exact and prints as itself (no leading zero, no "-0").
+    const fastOk = plainInteger && digits >= 1 && digits <= 15 && (lead !== 0x30 || (digits === 1 && end - start === 1));
+    // Otherwise the ECMAScript number form decides; this also refuses "1.0", "1E2", "-0" and overflow.
+    if (!fastOk) {
+      const token = t.slice(start, end);
+      if (token.length === 0 || JSON.stringify(Number(token)) !== token) fail();
+    }
+    this.pos = end;
   }
 
   array(): void {
@@ -104,30 +119,62 @@ class Scanner {
     }
   }
 
-  /** Scans an object; if `members` is given, records its string members (decoded) and other keys (null). */
-  object(members: Record<string, string | null> | undefined): void {
+  /** Whether the unescaped key at [aStart, aEnd) sorts strictly before the one at [bStart, bEnd) (UTF-16 code units). */
+  private before(aStart: number, aEnd: number, bStart: number, bEnd: number): boolean {
+    const t = this.text;
+    const n = Math.min(aEnd - aStart, bEnd - bStart);
+    for (let k = 0; k < n; k++) {
+      const x = t.charCodeAt(aStart + k);
+      const y = t.charCodeAt(bStart + k);
+      if (x !== y) return x < y;
+    }
+    return aEnd - aStart < bEnd - bStart;
+  }
+
+  private decode(start: number, end: number): string {
+    return JSON.parse(this.text.slice(start, end)) as string;
+  }
+
+  /**
+   * Scans an object. With `members`, records its members (string values decoded, other
+   * values as null) — only those named in `wanted`, or all when `wanted` is undefined.
+   */
+  object(members: Record<string, string | null> | undefined, wanted: readonly string[] | undefined): void {
     const t = this.text;
     this.pos++;
     if (t.charCodeAt(this.pos) === 0x7d) {
       this.pos++;
       return;
     }
-    let previous: string | undefined;
+    let prevStart = -1;
+    let prevEnd = -1;
+    let prevEscaped = false;
     for (;;) {
       if (t.charCodeAt(this.pos) !== 0x22) fail();
       const start = this.pos;
-      const { end, escaped } = this.skipString();
-      const key = escaped ? (JSON.parse(t.slice(start, end)) as string) : t.slice(start + 1, end - 1);
-      // RFC 8785 §3.2.3: strictly ascending UTF-16 code units (JS string order), so no duplicates.
-      if (previous !== undefined && !(previous < key)) fail();
-      previous = key;
+      const escaped = this.skipString();
+      const end = this.pos;
+      // RFC 8785 §3.2.3: strictly ascending UTF-16 code units, hence no duplicates either.
+      if (prevStart >= 0) {
+        const ordered =
+          escaped || prevEscaped ? this.decode(prevStart, prevEnd) < this.decode(start, end) : this.before(prevStart + 1, prevEnd - 1, start + 1, end - 1);
+        if (!ordered) fail();
+      }
+      prevStart = start;
+      prevEnd = end;
+      prevEscaped = escaped;
       if (t.charCodeAt(this.pos++) !== 0x3a) fail();
-      if (members && t.charCodeAt(this.pos) === 0x22) {
+      let key: string | undefined;
+      if (members) {
+        key = escaped ? this.decode(start, end) : t.slice(start + 1, end - 1);
+        if (wanted && !wanted.includes(key)) key = undefined;
+      }
+      if (key !== undefined && t.charCodeAt(this.pos) === 0x22) {
         const valueStart = this.pos;
-        const value = this.skipString();
-        members[key] = value.escaped ? (JSON.parse(t.slice(valueStart, value.end)) as string) : t.slice(valueStart + 1, value.end - 1);
+        const valueEscaped = this.skipString();
+        members![key] = valueEscaped ? this.decode(valueStart, this.pos) : t.slice(valueStart + 1, this.pos - 1);
       } else {
-        if (members) members[key] = null;
+        if (key !== undefined) members![key] = null;
         this.value();
       }
       const c = t.charCodeAt(this.pos++);
@@ -168,27 +215,28 @@ export function isCanonicalJson(text: string): boolean {
 }
 
 /**
- * If `text` is RFC 8785 canonical JSON of an object, its top-level members: string values
- * decoded, every other value as null. Otherwise undefined.
+ * If `text` is RFC 8785 canonical JSON of an object, its top-level members (only those
+ * named in `wanted`, if given): string values decoded, every other value as null.
+ * Otherwise undefined.
  */
-export function canonicalTopLevel(text: string): Record<string, string | null> | undefined {
+export function canonicalTopLevel(text: string, wanted?: readonly string[]): Record<string, string | null> | undefined {
   if (text.charCodeAt(0) !== 0x7b || !precheck(text)) return undefined;
   const members: Record<string, string | null> = Object.create(null) as Record<string, string | null>;
   const s = new Scanner(text);
   try {
-    s.object(members);
+    s.object(members, wanted);
   } catch (e) {
     if (e instanceof NotCanonical) return undefined;
-    if (e instanceof RangeError) return slowTopLevel(text);
+    if (e instanceof RangeError) return slowTopLevel(text, wanted);
     throw e;
   }
   return s.pos === text.length ? members : undefined;
 }
 
-function slowTopLevel(text: string): Record<string, string | null> | undefined {
+function slowTopLevel(text: string, wanted: readonly string[] | undefined): Record<string, string | null> | undefined {
   const value = slowCheck(text);
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
   const members: Record<string, string | null> = Object.create(null) as Record<string, string | null>;
-  for (const [k, v] of Object.entries(value)) members[k] = typeof v === 'string' ? v : null;
+  for (const [k, v] of Object.entries(value)) if (!wanted || wanted.includes(k)) members[k] = typeof v === 'string' ? v : null;
   return members;
 }

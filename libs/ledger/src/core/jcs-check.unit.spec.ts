@@ -97,6 +97,7 @@ describe('canonicalTopLevel', () => {
   test('returns decoded top-level strings and null for other members', () => {
     const text = canonicalJson({ prevHash: 'ab', globalPosition: '7', data: { prevHash: 'nested' }, n: 1, q: 'say "hi"\n' });
     assert.deepEqual({ ...canonicalTopLevel(text) }, { data: null, globalPosition: '7', n: null, prevHash: 'ab', q: 'say "hi"\n' });
+    assert.deepEqual({ ...canonicalTopLevel(text, ['prevHash', 'n', 'absent']) }, { n: null, prevHash: 'ab' });
   });
 
   test('refuses non-objects and non-canonical objects', () => {

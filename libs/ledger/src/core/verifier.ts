@@ -5,6 +5,9 @@ import { GENESIS_PREV_HASH, leafHashHex } from './hashing.js';
 import { canonicalTopLevel } from './jcs-check.js';
 import { MerkleAccumulator } from './merkle.js';
 
+/** Top-level members the verifier reads: position and link, and the two that must be absent. */
+const ENVELOPE_KEYS = ['globalPosition', 'prevHash', 'hash', 'canonical'] as const;
+
 export type TamperKind = 'hash-mismatch' | 'broken-link' | 'gap' | 'bad-canonical' | 'bad-signature' | 'root-mismatch';
 
 /**
@@ -24,8 +27,11 @@ export class LedgerVerificationError extends DomainError {
   }
 }
 
-/** What the verifier reads of an event: only the stored bytes and the stored hash (the source of truth). */
-export type StoredEvent = Pick<RecordedEvent, 'canonical' | 'hash'>;
+/**
+ * What the verifier reads of an event: the stored bytes and the stored hash (the source of
+ * truth), and, if the row has one, the position it is stored under (checked to agree).
+ */
+export type StoredEvent = Pick<RecordedEvent, 'canonical' | 'hash'> & { globalPosition?: string | number };
 
 export interface VerifyChainOptions {
   /** Signed checkpoint notes to check against the recomputed roots. */
@@ -129,7 +135,7 @@ export class ChainVerifier {
     }
     let fields: { globalPosition?: unknown; prevHash?: unknown } | undefined;
     if (this.checkCanonical) {
-      const members = canonicalTopLevel(text);
+      const members = canonicalTopLevel(text, ENVELOPE_KEYS);
       // The hashed envelope excludes its own hash (and the stored text itself).
       fields = members && !('hash' in members) && !('canonical' in members) ? members : undefined;
       if (!fields) {
@@ -142,8 +148,14 @@ export class ChainVerifier {
       }
     }
     const expectedPosition = String(position);
-    if (fields?.globalPosition !== expectedPosition) {
-      throw new LedgerVerificationError('gap', position, `event at position ${position} carries globalPosition ${String(fields?.globalPosition)}: an event is missing or out of order`, expectedPosition, String(fields?.globalPosition));
+    if (fields.globalPosition !== expectedPosition) {
+      throw new LedgerVerificationError('gap', position, `event at position ${position} carries globalPosition ${String(fields.globalPosition)}: an event is missing or out of order`, expectedPosition, String(fields.globalPosition));
+    }
+    // A row that also carries its position outside the hashed text (a column, a parsed
+    // field) must agree with it: a renumbered row is tampering too.
+    const outside = event.globalPosition;
+    if (outside !== undefined && String(outside) !== expectedPosition) {
+      throw new LedgerVerificationError('gap', position, `event at position ${position} is stored under position ${String(outside)}`, expectedPosition, String(outside));
     }
     if (fields.prevHash !== this.prevHash) {
       throw new LedgerVerificationError('broken-link', position, `event at position ${position}: prevHash is not the previous event's hash`, this.prevHash, String(fields.prevHash));

@@ -184,6 +184,13 @@ describe('verifyChain detects each kind of tampering at the right position', () 
       await expectTamper(events, 'gap', 3, mode);
     });
 
+    test(`gap: a row stored under another position than its content says ${label}`, async () => {
+      const events: Array<{ canonical: string; hash: string; globalPosition: number }> = chain(5).map((e, i) => ({ canonical: e.canonical, hash: e.hash, globalPosition: i }));
+      events[2] = { ...events[2]!, globalPosition: 7 };
+      const e = await expectTamper(events, 'gap', 2, mode);
+      assert.equal(e.computed, '7');
+    });
+
     test(`bad-signature: a checkpoint re-signed with another key ${label}`, async () => {
       const events = chain(12);
       const forged = checkpointFor(events, 10, generateCheckpointSigner('radledger-test'));

@@ -43,17 +43,25 @@ export class PostgresReadModelStore implements ReadModelStore {
 
   constructor(url: string, options: { max?: number } = {}) {
     const { connectionString, schema } = parsePostgresUrl(url);
-    this.pool = new pg.Pool({ connectionString, types, max: options.max ?? 4 });
-    this.pool.on('connect', (client) => {
-      client.query(`SET search_path TO ${schema}`).catch(() => undefined);
-    });
-    this.ready = this.pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`).then(() => undefined);
+    this.schema = schema;
+    // libpq startup option: every pooled connection resolves the read-model tables in this schema.
+    this.pool = new pg.Pool({ connectionString, types, max: options.max ?? 4, options: `-c search_path=${schema}` });
   }
 
-  private async init(): Promise<void> {
-    await this.ready;
-    this.ready = this.pool.query(checkpointTableSql('postgres')).then(() => undefined);
-    await this.ready;
+  private readonly schema: string;
+
+  /** Creates the schema and the checkpoint table once (tolerating a concurrent creator, e.g. the ledger on the same schema). */
+  private init(): Promise<void> {
+    this.ready ??= (async () => {
+      try {
+        await this.pool.query(`CREATE SCHEMA IF NOT EXISTS ${this.schema}`);
+      } catch (error) {
+        // 23505/42P06: another connection created it between the check and the insert.
+        if (!['23505', '42P06'].includes((error as { code?: string }).code ?? '')) throw error;
+      }
+      await this.pool.query(checkpointTableSql('postgres'));
+    })();
+    return this.ready;
   }
 
   private primaryKeyOf = (table: string): readonly string[] => {
@@ -63,7 +71,7 @@ export class PostgresReadModelStore implements ReadModelStore {
   };
 
   private async transaction(work: (client: pg.PoolClient) => Promise<void>): Promise<void> {
-    await this.ready;
+    await this.init();
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
@@ -96,7 +104,7 @@ export class PostgresReadModelStore implements ReadModelStore {
   }
 
   async checkpoints(): Promise<Map<string, ProjectionCheckpoint>> {
-    await this.ready;
+    await this.init();
     const { rows } = await this.pool.query<{ projection: string; version: number; last_position: number }>(
       `SELECT projection, version, last_position FROM ${CHECKPOINT_TABLE}`,
     );
@@ -127,7 +135,7 @@ export class PostgresReadModelStore implements ReadModelStore {
   }
 
   async all<T>(sql: string, params: readonly SqlScalar[] = []): Promise<T[]> {
-    await this.ready;
+    await this.init();
     const result = await this.pool.query({ text: toDialect(sql, 'postgres'), values: [...params] });
     return result.rows as T[];
   }

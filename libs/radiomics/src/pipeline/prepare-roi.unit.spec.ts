@@ -61,3 +61,20 @@ test('z-score normalisation makes ROI intensity statistics mean 0, variance 1', 
   assert.ok(Math.abs(r.features.Q4LE!) < 1e-12);
   assert.ok(Math.abs(r.features.ECT3! - 1) < 1e-12);
 });
+
+test('tricubic B-spline interpolation passes through the voxel values and follows smooth data', () => {
+  const n = 12;
+  const f = (x: number, y: number, z: number) => 3 + 0.5 * x - 0.2 * y + 0.1 * z * z + Math.sin(x / 3);
+  const data: number[] = [];
+  for (let z = 0; z < n; z++) for (let y = 0; y < n; y++) for (let x = 0; x < n; x++) data.push(f(x, y, z));
+  const vol = image(data, [n, n, n]);
+  const same = resampleVolume(vol, resampleGrid([n, n, n], [1, 1, 1], [1, 1, 1]), 'cubic-spline', 'none');
+  same.data.forEach((v, i) => assert.ok(Math.abs(v - data[i]!) < 1e-9, `voxel ${i}: ${v} vs ${data[i]}`));
+  const half = resampleGrid([n, n, n], [1, 1, 1], [0.5, 0.5, 0.5]);
+  const fine = resampleVolume(vol, half, 'cubic-spline', 'none');
+  const [mx, my] = half.dims;
+  // Interior sample at original index (5.25, 5.25, 5.25): within 1e-2 of the smooth function.
+  const j = (5.25 - half.start[0]) / half.step[0];
+  const v = fine.data[j + mx * (j + my * j)]!;
+  assert.ok(Math.abs(v - f(5.25, 5.25, 5.25)) < 1e-2, `${v} vs ${f(5.25, 5.25, 5.25)}`);
+});

@@ -1,0 +1,55 @@
+import { Field, InputType, Int, ObjectType } from '@nestjs/graphql';
+
+@InputType()
+export class AuditTrailFilterInput {
+  @Field(() => String, { nullable: true }) trialId?: string;
+  @Field(() => String, { nullable: true }) siteId?: string;
+  @Field(() => String, { nullable: true }) subjectId?: string;
+  @Field(() => String, { nullable: true, description: 'User id of the person who recorded the event.' }) actor?: string;
+  @Field(() => [String], { nullable: true, description: 'Event types, e.g. SegmentationEdited.' }) types?: string[];
+  @Field(() => String, { nullable: true, description: 'Inclusive UTC ISO 8601 lower bound on recordedAt.' }) from?: string;
+  @Field(() => String, { nullable: true, description: 'Inclusive UTC ISO 8601 upper bound on recordedAt.' }) to?: string;
+}
+
+@ObjectType('AuditEntry', { description: 'Who, what, when, why (21 CFR 11.10(e)), with before/after for edits.' })
+export class AuditEntryModel {
+  @Field(() => Int) globalPosition!: number;
+  @Field(() => String) eventId!: string;
+  @Field(() => String) eventType!: string;
+  @Field(() => String) eventHash!: string;
+  @Field(() => String) streamId!: string;
+  @Field(() => String, { nullable: true }) trialId!: string | null;
+  @Field(() => String, { nullable: true }) siteId!: string | null;
+  @Field(() => String, { nullable: true }) subjectId!: string | null;
+  @Field(() => String, { nullable: true }) entityId!: string | null;
+  @Field(() => String, { nullable: true, description: 'Who: user id.' }) actor!: string | null;
+  @Field(() => String, { nullable: true, description: 'Who: printed name, when registered.' }) actorName!: string | null;
+  @Field(() => String, { nullable: true }) role!: string | null;
+  @Field(() => String, { nullable: true }) onBehalfOf!: string | null;
+  @Field(() => String, { nullable: true, description: 'Why.' }) reason!: string | null;
+  @Field(() => String, { nullable: true, description: 'When (server UTC).' }) recordedAt!: string | null;
+  @Field(() => String, { nullable: true }) client!: string | null;
+  @Field(() => String, { description: 'What.' }) summary!: string;
+  @Field(() => String, { nullable: true, description: 'State before an edit or correction, as JSON text.' }) beforeJson!: string | null;
+  @Field(() => String, { nullable: true, description: 'State after, as JSON text.' }) afterJson!: string | null;
+}
+
+@ObjectType('AuditEntryEdge')
+export class AuditEntryEdgeModel {
+  @Field(() => String) cursor!: string;
+  @Field(() => AuditEntryModel) node!: AuditEntryModel;
+}
+
+@ObjectType('AuditPageInfo')
+export class PageInfoModel {
+  @Field(() => Boolean) hasNextPage!: boolean;
+  @Field(() => Boolean) hasPreviousPage!: boolean;
+  @Field(() => String, { nullable: true }) startCursor!: string | null;
+  @Field(() => String, { nullable: true }) endCursor!: string | null;
+}
+
+@ObjectType('AuditTrailConnection')
+export class AuditTrailConnectionModel {
+  @Field(() => [AuditEntryEdgeModel]) edges!: AuditEntryEdgeModel[];
+  @Field(() => PageInfoModel) pageInfo!: PageInfoModel;
+}

@@ -1,0 +1,26 @@
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { ProjectionRunner, type ReadModelStore } from '@radledger/projections';
+import { logger } from '../logging/logger.js';
+import { READ_MODEL_STORE } from './read-models.tokens.js';
+
+/**
+ * Hosts the projection runner: the live catch-up subscription starts once the application
+ * has booted (tables are migrated first) and stops before the ledger and read store close.
+ */
+@Injectable()
+export class ProjectionHostService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  constructor(
+    @Inject(ProjectionRunner) private readonly runner: ProjectionRunner,
+    @Inject(READ_MODEL_STORE) private readonly store: ReadModelStore,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.runner.start();
+    logger.info({ projections: this.runner.projections.map((p) => `${p.name}@${p.version}`) }, 'read-model projections started');
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.runner.stop();
+    await this.store.close();
+  }
+}

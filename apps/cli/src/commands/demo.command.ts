@@ -1,0 +1,54 @@
+import { Option, type Command } from 'commander';
+import { loadDemoTrial, openDemoRuntime } from '@radledger/demo';
+import { storeOption } from './ledger-cli.options.js';
+
+interface DemoOptions {
+  store: string;
+  dataDir: string;
+  json?: boolean;
+}
+
+/**
+ * `demo`: loads the synthetic GLIO-RAD-01 trial (3 sites, 12 subjects, T1c + FLAIR, edits,
+ * IBSI features, locked-model decisions, signatures) into the ledger. Does nothing when
+ * the ledger already holds events, so it is safe to run on every start.
+ */
+export function register(program: Command): void {
+  program
+    .command('demo')
+    .description('load the synthetic 3-site glioma demo trial into an empty ledger')
+    .addOption(storeOption())
+    .addOption(new Option('--data-dir <dir>', 'artifacts go to <dir>/artifacts (RADLEDGER_DATA_DIR)').default(process.env['RADLEDGER_DATA_DIR'] ?? './data'))
+    .option('--json', 'print the summary as JSON')
+    .action(async (options: DemoOptions) => {
+      const runtime = await openDemoRuntime({
+        storeUrl: options.store,
+        dataDir: options.dataDir,
+        log: options.json ? undefined : (line) => process.stderr.write(`${line}\n`),
+      });
+      try {
+        const result = await loadDemoTrial(runtime);
+        if (options.json) {
+          process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+          return;
+        }
+        if (result.skipped) {
+          process.stdout.write(`demo skipped: ${result.reason}\n`);
+          return;
+        }
+        const e = result.example;
+        const lines = [
+          `demo trial ${result.trialId} loaded: ${result.subjects} subjects at ${result.sites.join(', ')}`,
+          `  ${result.eventsAppended} events appended (ledger size ${result.ledgerSize}), ${result.artifactsStored} artifacts, ${result.durationMs} ms`,
+          ...Object.entries(result.eventsByType).map(([type, n]) => `    ${type.padEnd(28)} ${n}`),
+          `  example decision ${e.decisionId}: ${e.modelId} v${e.modelVersion} (sha256 ${e.modelSha256}) on ${e.featureSetId} -> ${e.decision}`,
+          `  edited segmentation ${e.editedSegmentationId}; protocol deviation on ${e.deviationImageId}`,
+          `  locked models: ${e.lockedModels.map((m) => `${m.modelId} v${m.version}`).join(', ')}`,
+          `  next: npm run --silent cli -- verify --store ${options.store}`,
+        ];
+        process.stdout.write(`${lines.join('\n')}\n`);
+      } finally {
+        await runtime.close();
+      }
+    });
+}

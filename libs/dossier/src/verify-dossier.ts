@@ -1,0 +1,296 @@
+import { createHash } from 'node:crypto';
+import {
+  GENESIS_PREV_HASH,
+  canonicalFields,
+  leafHashHex,
+  parseVerifierKey,
+  verifyInclusion,
+  verifySignedCheckpoint,
+  type Checkpoint,
+  type CheckpointVerifier,
+} from '@radledger/ledger';
+import type { BundleReader } from './bundle-sink.port.js';
+import { DOSSIER_FILES, MANIFEST_ORIGIN_SUFFIX, type DossierEventLine, type DossierManifest } from './dossier-manifest.js';
+import { eventReferences } from './lineage-references.js';
+
+export type DossierCheckName =
+  | 'manifest'
+  | 'public-key'
+  | 'manifest-signature'
+  | 'file-hashes'
+  | 'checkpoint-signature'
+  | 'event-hashes'
+  | 'inclusion-proofs'
+  | 'chain-links'
+  | 'lineage-complete'
+  | 'event-count';
+
+export interface DossierCheck {
+  check: DossierCheckName;
+  /** WARN does not fail the bundle (e.g. no pinned key: the signature is checked with the key the bundle carries). */
+  status: 'PASS' | 'FAIL' | 'WARN';
+  detail: string;
+  /** The first problems found (at most MAX_FAILURES_LISTED). */
+  failures?: string[];
+}
+
+export interface DossierVerification {
+  ok: boolean;
+  checks: DossierCheck[];
+}
+
+export interface VerifyDossierOptions {
+  /** The ledger's published checkpoint key (`<name>+<key id>+<base64>`), pinned by the auditor. */
+  pinnedPublicKey?: string | CheckpointVerifier;
+}
+
+const MAX_FAILURES_LISTED = 20;
+const CHECK_ORDER: DossierCheckName[] = ['manifest', 'public-key', 'manifest-signature', 'file-hashes', 'checkpoint-signature', 'event-hashes', 'inclusion-proofs', 'chain-links', 'lineage-complete', 'event-count'];
+
+class Tally {
+  failures: string[] = [];
+  failed = 0;
+  passed = 0;
+  fail(message: string): void {
+    this.failed++;
+    if (this.failures.length < MAX_FAILURES_LISTED) this.failures.push(message);
+  }
+  result(check: DossierCheckName, ok: string, what: string): DossierCheck {
+    return this.failed === 0
+      ? { check, status: 'PASS', detail: ok }
+      : { check, status: 'FAIL', detail: `${this.failed} ${what}`, failures: this.failures };
+  }
+}
+
+/** Splits a byte stream into UTF-8 lines (without the newline), in bounded memory. */
+export async function* linesOf(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8', { fatal: false });
+  let rest = '';
+  for await (const chunk of chunks) {
+    rest += decoder.decode(chunk, { stream: true });
+    let nl: number;
+    while ((nl = rest.indexOf('\n')) >= 0) {
+      yield rest.slice(0, nl);
+      rest = rest.slice(nl + 1);
+    }
+  }
+  rest += decoder.decode();
+  if (rest.length > 0) yield rest;
+}
+
+async function readAll(chunks: AsyncIterable<Uint8Array>): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const c of chunks) parts.push(Buffer.from(c));
+  return Buffer.concat(parts);
+}
+
+function parseManifest(text: string): DossierManifest {
+  const m = JSON.parse(text) as DossierManifest;
+  if (m.kind !== 'radledger.dossier.v1') throw new Error(`kind must be radledger.dossier.v1, got ${JSON.stringify(m.kind)}`);
+  if (!Array.isArray(m.files) || m.files.some((f) => typeof f.name !== 'string' || !/^[0-9a-f]{64}$/.test(String(f.sha256)))) throw new Error('files must list { name, sha256 }');
+  if (typeof m.checkpoint?.note !== 'string') throw new Error('checkpoint.note must be the signed checkpoint text');
+  if (typeof m.publicKey !== 'string') throw new Error('publicKey must be a verifier key');
+  if (typeof m.scope?.trialId !== 'string') throw new Error('scope.trialId is missing');
+  return m;
+}
+
+/**
+ * The offline verifier: needs nothing but the bundle (and, to be meaningful, the ledger's
+ * published key). Every check runs and reports, so a tampered bundle shows every place the
+ * tampering is visible, not just the first:
+ *  - manifest: manifest.json is readable and complete;
+ *  - public-key: the key in the manifest is the pinned one (WARN when none is pinned);
+ *  - manifest-signature: manifest.sig signs SHA-256(manifest.json) with that key;
+ *  - file-hashes: every file has the sha256 the manifest lists; no unlisted file;
+ *  - checkpoint-signature: the checkpoint note verifies and matches the manifest's fields;
+ *  - event-hashes: each line's hash is SHA-256(0x00 || canonical) and the text is RFC 8785;
+ *  - inclusion-proofs: each proof leads from the event to the checkpoint root (RFC 9162 §2.1.3.2);
+ *  - chain-links: events are in strictly increasing position and, where two included events
+ *    are neighbours in the ledger, the later one's prevHash is the earlier one's hash;
+ *  - lineage-complete: every event, entity and signature that an included event refers to
+ *    is in the bundle, and each signature's bound hash is the signed event's hash (11.70);
+ *  - event-count: the number of events per type equals the manifest's counts.
+ */
+export async function verifyDossierBundle(reader: BundleReader, options: VerifyDossierOptions = {}): Promise<DossierVerification> {
+  const checks = new Map<DossierCheckName, DossierCheck>();
+  const set = (c: DossierCheck) => checks.set(c.check, c);
+  const names = new Set(await reader.list());
+  const finish = (): DossierVerification => {
+    for (const name of CHECK_ORDER) if (!checks.has(name)) set({ check: name, status: 'FAIL', detail: 'not checked: the manifest or checkpoint could not be read' });
+    const list = CHECK_ORDER.map((n) => checks.get(n)!);
+    return { ok: list.every((c) => c.status !== 'FAIL'), checks: list };
+  };
+
+  // manifest
+  if (!names.has(DOSSIER_FILES.manifest)) {
+    set({ check: 'manifest', status: 'FAIL', detail: 'the bundle has no manifest.json' });
+    return finish();
+  }
+  const manifestBytes = await readAll(reader.chunks(DOSSIER_FILES.manifest)!);
+  let manifest: DossierManifest;
+  try {
+    manifest = parseManifest(manifestBytes.toString('utf8'));
+    set({ check: 'manifest', status: 'PASS', detail: `trial ${manifest.scope.trialId}${manifest.scope.modelVersion ? ` model ${manifest.scope.modelVersion}` : ''}, ${manifest.files.length} files, RadLedger ${manifest.radledgerVersion}` });
+  } catch (error) {
+    set({ check: 'manifest', status: 'FAIL', detail: `manifest.json is not a RadLedger dossier manifest: ${(error as Error).message}` });
+    return finish();
+  }
+
+  // public-key
+  let verifier: CheckpointVerifier | undefined;
+  let embedded: CheckpointVerifier | undefined;
+  try {
+    embedded = parseVerifierKey(manifest.publicKey);
+  } catch (error) {
+    set({ check: 'public-key', status: 'FAIL', detail: `the manifest's publicKey is not a verifier key: ${(error as Error).message}` });
+  }
+  if (options.pinnedPublicKey !== undefined) {
+    verifier = typeof options.pinnedPublicKey === 'string' ? parseVerifierKey(options.pinnedPublicKey) : options.pinnedPublicKey;
+    const same = embedded !== undefined && embedded.name === verifier.name && embedded.publicKey.equals(verifier.publicKey);
+    set(
+      same
+        ? { check: 'public-key', status: 'PASS', detail: `the bundle's key is the pinned key ${manifest.publicKey}` }
+        : { check: 'public-key', status: 'FAIL', detail: `the bundle carries key ${manifest.publicKey}, not the pinned key` },
+    );
+  } else if (embedded) {
+    verifier = embedded;
+    set({ check: 'public-key', status: 'WARN', detail: `no key pinned: signatures are checked with the key the bundle carries (${manifest.publicKey}); pass --public-key with the ledger's published key` });
+  }
+
+  // manifest-signature
+  if (verifier) {
+    const manifestSha = createHash('sha256').update(manifestBytes).digest('hex');
+    try {
+      if (!names.has(DOSSIER_FILES.manifestSignature)) throw new Error('the bundle has no manifest.sig');
+      const sigText = (await readAll(reader.chunks(DOSSIER_FILES.manifestSignature)!)).toString('utf8');
+      const signed = verifySignedCheckpoint(sigText, verifier, { origin: `${manifest.checkpoint.origin}${MANIFEST_ORIGIN_SUFFIX}` });
+      if (signed.rootHash !== manifestSha) throw new Error(`manifest.sig signs manifest sha256 ${signed.rootHash}, the manifest is ${manifestSha}`);
+      set({ check: 'manifest-signature', status: 'PASS', detail: `manifest.json (sha256 ${manifestSha}) is signed by ${verifier.name}` });
+    } catch (error) {
+      set({ check: 'manifest-signature', status: 'FAIL', detail: (error as Error).message });
+    }
+  }
+
+  // file-hashes
+  const files = new Tally();
+  for (const f of manifest.files) {
+    if (!names.has(f.name)) {
+      files.fail(`${f.name}: listed in the manifest but missing`);
+      continue;
+    }
+    const h = createHash('sha256');
+    let bytes = 0;
+    for await (const c of reader.chunks(f.name)!) {
+      h.update(c);
+      bytes += c.length;
+    }
+    const sha = h.digest('hex');
+    if (sha !== f.sha256) files.fail(`${f.name}: sha256 ${sha}, manifest says ${f.sha256}`);
+    else if (bytes !== f.bytes) files.fail(`${f.name}: ${bytes} bytes, manifest says ${f.bytes}`);
+  }
+  const listed = new Set([...manifest.files.map((f) => f.name), DOSSIER_FILES.manifest, DOSSIER_FILES.manifestSignature]);
+  for (const name of names) if (!listed.has(name)) files.fail(`${name}: in the bundle but not listed in the manifest`);
+  set(files.result('file-hashes', `${manifest.files.length} files match their sha256`, 'file problems'));
+
+  // checkpoint-signature
+  let checkpoint: Checkpoint | undefined;
+  if (verifier) {
+    try {
+      checkpoint = verifySignedCheckpoint(manifest.checkpoint.note, verifier);
+      const c = manifest.checkpoint;
+      if (c.treeSize !== checkpoint.treeSize || c.rootHash !== checkpoint.rootHash || c.origin !== checkpoint.origin) {
+        throw new Error(`the manifest's checkpoint fields (size ${c.treeSize}, root ${c.rootHash}) differ from the signed note (size ${checkpoint.treeSize}, root ${checkpoint.rootHash})`);
+      }
+      set({ check: 'checkpoint-signature', status: 'PASS', detail: `${checkpoint.origin} size ${checkpoint.treeSize} root ${checkpoint.rootHash} signed by ${verifier.name}` });
+    } catch (error) {
+      set({ check: 'checkpoint-signature', status: 'FAIL', detail: (error as Error).message });
+      try {
+        // Proofs can still be checked against the (unverified) root, to show where else the bundle breaks.
+        const root = manifest.checkpoint.rootHash;
+        checkpoint = { origin: manifest.checkpoint.origin, treeSize: manifest.checkpoint.treeSize, rootHash: root, issuedAt: manifest.checkpoint.issuedAt };
+      } catch {
+        checkpoint = undefined;
+      }
+    }
+  }
+  if (!checkpoint) return finish();
+
+  // Events: hashes, proofs, links, lineage, counts — one streaming pass.
+  const hashes = new Tally();
+  const proofs = new Tally();
+  const links = new Tally();
+  const provided = new Set<string>();
+  const pending = new Map<string, string>();
+  const byType: Record<string, number> = {};
+  const root = Buffer.from(checkpoint.rootHash, 'hex');
+  let previous: { leafIndex: number; hash: string } | undefined;
+  let lineNo = 0;
+  let linksChecked = 0;
+  let events = 0;
+  const trainingLineage = manifest.scope.includeTrainingLineage !== false;
+  if (!names.has(DOSSIER_FILES.events)) hashes.fail('the bundle has no events.ndjson');
+  else {
+    for await (const text of linesOf(reader.chunks(DOSSIER_FILES.events)!)) {
+      lineNo++;
+      if (text.length === 0) continue;
+      let line: DossierEventLine;
+      try {
+        line = JSON.parse(text) as DossierEventLine;
+        if (typeof line.canonical !== 'string' || typeof line.hash !== 'string' || !Array.isArray(line.proof) || !Number.isSafeInteger(line.leafIndex)) throw new Error('fields');
+      } catch {
+        hashes.fail(`line ${lineNo}: not an event line { leafIndex, hash, proof, canonical }`);
+        continue;
+      }
+      events++;
+      const computed = leafHashHex(line.canonical);
+      if (computed !== line.hash) {
+        hashes.fail(`line ${lineNo} (position ${line.leafIndex}): hash ${line.hash} but the text hashes to ${computed}`);
+      }
+      const envelope = canonicalFields(line.canonical) as { eventId?: string; type?: string; data?: unknown; globalPosition?: string; prevHash?: string } | undefined;
+      if (!envelope) {
+        hashes.fail(`line ${lineNo} (position ${line.leafIndex}): the event text is not RFC 8785 canonical JSON`);
+        continue;
+      }
+      if (envelope.globalPosition !== String(line.leafIndex)) hashes.fail(`line ${lineNo}: leafIndex ${line.leafIndex} but the event says globalPosition ${String(envelope.globalPosition)}`);
+      try {
+        if (line.leafIndex >= checkpoint.treeSize) throw new Error(`position ${line.leafIndex} is outside the checkpoint's ${checkpoint.treeSize} events`);
+        verifyInclusion(line.leafIndex, checkpoint.treeSize, Buffer.from(computed, 'hex'), line.proof.map((p) => Buffer.from(String(p), 'hex')), root);
+        proofs.passed++;
+      } catch (error) {
+        proofs.fail(`line ${lineNo} (position ${line.leafIndex}): ${(error as Error).message}`);
+      }
+      if (previous) {
+        if (line.leafIndex <= previous.leafIndex) links.fail(`line ${lineNo}: position ${line.leafIndex} does not follow ${previous.leafIndex} (events must be in ledger order, once each)`);
+        else if (line.leafIndex === previous.leafIndex + 1) {
+          linksChecked++;
+          if (envelope.prevHash !== previous.hash) links.fail(`position ${line.leafIndex}: prevHash ${String(envelope.prevHash)} is not the hash of position ${previous.leafIndex} (${previous.hash})`);
+        }
+      } else if (line.leafIndex === 0) {
+        linksChecked++;
+        if (envelope.prevHash !== GENESIS_PREV_HASH) links.fail('position 0: prevHash must be the genesis value (32 zero bytes)');
+      }
+      previous = { leafIndex: line.leafIndex, hash: computed };
+      byType[String(envelope.type)] = (byType[String(envelope.type)] ?? 0) + 1;
+      const refs = eventReferences({ eventId: String(envelope.eventId), type: String(envelope.type), data: envelope.data }, { trainingLineage });
+      for (const key of [...refs.provides, `event:${String(envelope.eventId)}#${computed}`]) {
+        provided.add(key);
+        pending.delete(key);
+      }
+      for (const key of refs.requires) if (!provided.has(key) && !pending.has(key)) pending.set(key, `${String(envelope.type)} ${String(envelope.eventId)} (position ${line.leafIndex})`);
+    }
+  }
+  set(hashes.result('event-hashes', `${events} events: every hash is SHA-256(0x00 || canonical text) of RFC 8785 text`, 'event hash problems'));
+  set(proofs.result('inclusion-proofs', `${proofs.passed} inclusion proofs lead to root ${checkpoint.rootHash}`, 'inclusion proofs fail'));
+  set(links.result('chain-links', `events in ledger order; ${linksChecked} links between neighbouring positions match`, 'chain problems'));
+  const lineage = new Tally();
+  for (const [key, by] of pending) lineage.fail(`${key} is referenced by ${by} but is not in the bundle`);
+  set(lineage.result('lineage-complete', `every reference of the ${events} events resolves inside the bundle`, 'references missing'));
+  const counted = new Tally();
+  const expected = manifest.counts?.byType ?? {};
+  for (const type of new Set([...Object.keys(expected), ...Object.keys(byType)])) {
+    if ((expected[type] ?? 0) !== (byType[type] ?? 0)) counted.fail(`${type}: ${byType[type] ?? 0} events in events.ndjson, manifest says ${expected[type] ?? 0}`);
+  }
+  if (manifest.counts?.events !== events) counted.fail(`${events} events in events.ndjson, manifest says ${manifest.counts?.events}`);
+  set(counted.result('event-count', `${events} events, counts per type as in the manifest`, 'count mismatches'));
+  return finish();
+}
