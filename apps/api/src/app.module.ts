@@ -21,6 +21,8 @@ import { CommandsModule } from './commands/commands.module.js';
 import { ArtifactsController } from './artifacts/artifacts.controller.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { MetricsService } from './metrics/metrics.service.js';
+import { IdentityModule } from './identity/identity.module.js';
+import { SecurityModule } from './security/security.module.js';
 
 /** Wiring only: every behaviour lives in libs/ and in the feature modules imported here. */
 @Module({})
@@ -34,7 +36,9 @@ export class AppModule {
         TerminusModule,
         LedgerModule.forConfig(config),
         ReadModelsModule.forConfig(config),
+        SecurityModule.forConfig(config),
         CommandsModule,
+        IdentityModule,
         GraphQLModule.forRoot<ApolloDriverConfig>({
           driver: ApolloDriver,
           path: '/graphql',

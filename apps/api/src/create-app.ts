@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AppConfig } from './config/app.config.js';
 import { AppModule } from './app.module.js';
+import { applyHttpHardening } from './security/http-hardening.js';
 
 /** Builds the API application (used by main.ts and by the e2e tests). */
 export async function createApiApp(config: AppConfig): Promise<NestExpressApplication> {
@@ -11,7 +12,7 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
     bodyParser: false,
     cors: false,
   });
-  app.useBodyParser('json', { limit: '1mb' });
+  applyHttpHardening(app, config);
   app.enableShutdownHooks();
   await app.init();
   return app;

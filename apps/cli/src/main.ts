@@ -11,6 +11,9 @@ const commandModules: Array<() => Promise<{ register(program: Command): void }>>
   () => import('./commands/prove.command.js'),
   () => import('./commands/verify-proof.command.js'),
   () => import('./commands/demo.command.js'),
+  () => import('./commands/rebuild.command.js'),
+  () => import('./commands/dossier.command.js'),
+  () => import('./commands/verify-dossier.command.js'),
 ];
 
 async function main(): Promise<void> {

@@ -53,7 +53,7 @@ describe('NIfTI-1 writer', () => {
 
   it('writes a header that nifti-reader-js reads the same way (magic, datatype, vox_offset, qform/sform)', () => {
     const bytes = encodeNifti1({ dims: [3, 2, 2], spacing: [1, 1, 2], datatype: 'int16', data: new Int16Array(12).fill(-7), description: 'test volume' });
-    const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+    const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
     assert.ok(nifti.isNIFTI1(buffer));
     const header = nifti.readHeader(buffer) as nifti.NIFTI1;
     assert.equal(header.datatypeCode, 4);

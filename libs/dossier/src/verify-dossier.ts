@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   GENESIS_PREV_HASH,
-  canonicalFields,
+  isCanonicalJson,
   leafHashHex,
   parseVerifierKey,
   verifyInclusion,
@@ -246,7 +246,9 @@ export async function verifyDossierBundle(reader: BundleReader, options: VerifyD
       if (computed !== line.hash) {
         hashes.fail(`line ${lineNo} (position ${line.leafIndex}): hash ${line.hash} but the text hashes to ${computed}`);
       }
-      const envelope = canonicalFields(line.canonical) as { eventId?: string; type?: string; data?: unknown; globalPosition?: string; prevHash?: string } | undefined;
+      type Envelope = { eventId?: string; type?: string; data?: unknown; globalPosition?: string; prevHash?: string };
+      const parsed: unknown = isCanonicalJson(line.canonical) ? JSON.parse(line.canonical) : undefined;
+      const envelope = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Envelope) : undefined;
       if (!envelope) {
         hashes.fail(`line ${lineNo} (position ${line.leafIndex}): the event text is not RFC 8785 canonical JSON`);
         continue;
@@ -254,7 +256,12 @@ export async function verifyDossierBundle(reader: BundleReader, options: VerifyD
       if (envelope.globalPosition !== String(line.leafIndex)) hashes.fail(`line ${lineNo}: leafIndex ${line.leafIndex} but the event says globalPosition ${String(envelope.globalPosition)}`);
       try {
         if (line.leafIndex >= checkpoint.treeSize) throw new Error(`position ${line.leafIndex} is outside the checkpoint's ${checkpoint.treeSize} events`);
-        verifyInclusion(line.leafIndex, checkpoint.treeSize, Buffer.from(computed, 'hex'), line.proof.map((p) => Buffer.from(String(p), 'hex')), root);
+        // Strict lowercase hex, as written: a re-encoded proof is a changed proof.
+        const path = line.proof.map((p, i) => {
+          if (typeof p !== 'string' || !/^[0-9a-f]{64}$/.test(p)) throw new Error(`proof[${i}] is not 64 lowercase hex digits`);
+          return Buffer.from(p, 'hex');
+        });
+        verifyInclusion(line.leafIndex, checkpoint.treeSize, Buffer.from(computed, 'hex'), path, root);
         proofs.passed++;
       } catch (error) {
         proofs.fail(`line ${lineNo} (position ${line.leafIndex}): ${(error as Error).message}`);

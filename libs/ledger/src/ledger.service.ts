@@ -64,15 +64,20 @@ export class LedgerService {
       checkCanonical: options.checkCanonical,
       onProgress: options.onProgress,
     });
-    // Page by the stored position column, so a deleted row shows up as a gap, not as a stop.
-    for (let from = 0; from < size; ) {
-      const rows = await this.store.readStoredRows(from, this.pageSize);
+    // Page by the stored position column, so a deleted row shows up as a gap, not as a
+    // stop; the next page is requested before this one is hashed (overlaps with async stores).
+    let next = size > 0 ? this.store.readStoredRows(0, this.pageSize) : Promise.resolve([]);
+    for (;;) {
+      const rows = await next;
       if (rows.length === 0) break;
+      const from = rows[rows.length - 1]!.globalPosition + 1;
+      next = from < size ? this.store.readStoredRows(from, this.pageSize) : Promise.resolve([]);
+      // If verification stops on this page, a failure of the prefetch must not go unhandled.
+      next.catch(() => undefined);
       for (const row of rows) {
         if (row.globalPosition >= size) break;
         verifier.push(row);
       }
-      from = rows[rows.length - 1]!.globalPosition + 1;
     }
     return { ...verifier.finish(), checkpointsStored: stored.length };
   }

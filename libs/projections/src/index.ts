@@ -20,3 +20,4 @@ export * from './prov/prov-o-jsonld.js';
 export * from './prov/prov-json.js';
 export * from './testing/synthetic-trial.js';
 export * from './testing/record-events.js';
+export * from './testing/dump-read-model.js';

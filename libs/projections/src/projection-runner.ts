@@ -42,6 +42,7 @@ export class ProjectionRunner {
   private running = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private lastError: Error | undefined;
+  private appliedWaiters: Array<{ position: number; resolve(): void }> = [];
 
   constructor(
     private readonly source: ProjectionSource,
@@ -103,6 +104,25 @@ export class ProjectionRunner {
     if (batches.length === 0) return;
     await this.store.apply(batches);
     for (const batch of batches) this.next.set(batch.projection, batch.lastPosition + 1);
+    this.settleAppliedWaiters();
+  }
+
+  private settleAppliedWaiters(): void {
+    const through = this.lowestNext() - 1;
+    this.appliedWaiters = this.appliedWaiters.filter((waiter) => {
+      if (waiter.position > through) return true;
+      waiter.resolve();
+      return false;
+    });
+  }
+
+  /**
+   * Resolves once every projection has applied `position` — by whichever path (live
+   * subscription or catch-up) gets there; it triggers nothing itself.
+   */
+  whenApplied(position: number): Promise<void> {
+    if (this.initialised && this.lowestNext() > position) return Promise.resolve();
+    return new Promise((resolve) => this.appliedWaiters.push({ position, resolve }));
   }
 
   private async catchUpLocked(): Promise<number> {

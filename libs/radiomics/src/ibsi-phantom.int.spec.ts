@@ -62,10 +62,11 @@ function referenceRows(): ReferenceRow[] {
 }
 
 /**
- * Rows whose output key is not their ibsi_code column: IBSI gives one code to the two
- * parameterisations of BC2M and GBPN (README note 6), and the CSV's code column for the
- * discretised 10th/90th percentiles reads 1PR8/GPMT where the IBSI manual assigns GPMT
- * (10th) and OZ0C (90th); 1PR8 is the minimum discretised intensity.
+ * Rows whose output key is not their ibsi_code column. IBSI gives one code to the two
+ * parameterisations of BC2M and GBPN (README note 6). For the discretised 10th/90th
+ * percentiles the online manual (and so the CSV) prints 1PR8/GPMT, which repeats the
+ * minimum's code 1PR8; the DICOM radiomics code list and MIRP use GPMT (10th) and OZ0C
+ * (90th), which we follow so each key is unique.
  */
 const KEY_BY_TAG: Record<string, string> = {
   'ih.P10': 'GPMT',

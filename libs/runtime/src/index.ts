@@ -1,2 +1,5 @@
 export * from './runtime.js';
 export * from './artifact-mask.source.js';
+export * from './feature.service.js';
+export * from './software-version.js';
+export * from './model.service.js';

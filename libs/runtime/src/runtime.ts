@@ -4,7 +4,10 @@ import { FileSystemArtifactStore } from '@radledger/artifacts';
 import { CommandService, createEventValidator } from '@radledger/domain';
 import { LedgerService, loadOrCreateSigningKey, openEventStore, type EventValidator, type LedgerStore, type LoadedSigningKey } from '@radledger/ledger';
 import { systemClock, type Clock, type IdGenerator } from '@radledger/platform';
+import { LockedModelRunner, OnnxPredictor } from '@radledger/inference';
 import { artifactMaskSource } from './artifact-mask.source.js';
+import { FeatureService } from './feature.service.js';
+import { ModelService } from './model.service.js';
 
 export interface RuntimeOptions {
   /** Event store URL (`sqlite:<path>`, `postgres://…`). */
@@ -28,6 +31,10 @@ export interface Runtime {
   validator: EventValidator;
   signingKey: LoadedSigningKey;
   clock: Clock;
+  /** Runs only locked model bytes (re-hashed), sessions cached per sha256. */
+  runner: LockedModelRunner;
+  features: FeatureService;
+  models: ModelService;
   close(): Promise<void>;
 }
 
@@ -52,7 +59,14 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       validator,
     });
     const ledger = new LedgerService(store, { now: () => clock.now() });
-    return { store, ledger, artifacts, commands, validator, signingKey, clock, close: () => store.close() };
+    const runner = new LockedModelRunner({ artifactStore: artifacts, predictor: new OnnxPredictor() });
+    const features = new FeatureService({ store, artifacts, commands });
+    const models = new ModelService({ store, commands, runner });
+    const close = async () => {
+      await runner.close();
+      await store.close();
+    };
+    return { store, ledger, artifacts, commands, validator, signingKey, clock, runner, features, models, close };
   } catch (error) {
     await store.close();
     throw error;

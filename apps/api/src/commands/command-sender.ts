@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import type { WorkflowCommand } from '@radledger/domain';
+import type { CommandMetadata, CommandResult, WorkflowCommand } from '@radledger/domain';
 import type { Actor, Role } from '../auth/actor.js';
 import type { CommandOptionsInput, CommandResultModel } from './command-io.model.js';
 import { ExecuteWorkflow } from './execute-workflow.command.js';
@@ -19,6 +19,23 @@ export class CommandSender {
   ): Promise<CommandResultModel> {
     const command = { type, data: plain(data) } as WorkflowCommand;
     return this.bus.execute(new ExecuteWorkflow(command, actor, allowedRoles, options ?? {}));
+  }
+
+  /**
+   * For work RadLedger does itself before recording (computing features, running a locked
+   * model): `scope` is the command-shaped data the actor is authorised against, `run` does the
+   * work and records the command with the authorised metadata.
+   */
+  compute(
+    type: WorkflowCommand['type'],
+    scope: Record<string, unknown>,
+    actor: Actor,
+    allowedRoles: readonly Role[],
+    options: CommandOptionsInput | null | undefined,
+    run: (metadata: CommandMetadata) => Promise<CommandResult>,
+  ): Promise<CommandResultModel> {
+    const command = { type, data: plain(scope) } as WorkflowCommand;
+    return this.bus.execute(new ExecuteWorkflow(command, actor, allowedRoles, options ?? {}, run));
   }
 }
 

@@ -48,7 +48,8 @@ export class PostgresCredentialStore implements CredentialStore {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`radledger.identity.migrate.${this.schema}`]);
+      // The ledger's migration lock for this schema: the two never race to create it.
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`radledger.migrate.${this.schema}`]);
       await client.query(`CREATE SCHEMA IF NOT EXISTS "${this.schema}"`);
       await client.query(`CREATE TABLE IF NOT EXISTS "${this.schema}".identity_passwords (
         user_id text PRIMARY KEY, record text NOT NULL, updated_at timestamptz NOT NULL)`);

@@ -7,7 +7,6 @@ import { ROLES } from '../auth/actor.js';
 import { Roles } from '../auth/auth.decorators.js';
 import { APP_CONFIG } from '../ledger/ledger.tokens.js';
 import { ConsistencyProofModel, InclusionProofModel, LedgerStatusModel, LedgerVerificationModel } from './proofs.model.js';
-import { LEDGER_SERVICE } from './read-models.tokens.js';
 
 /**
  * Proof queries read the LEDGER through LedgerService, never the read models: a tampered
@@ -17,7 +16,7 @@ import { LEDGER_SERVICE } from './read-models.tokens.js';
 @Roles(...ROLES)
 export class ProofsResolver {
   constructor(
-    @Inject(LEDGER_SERVICE) private readonly ledger: LedgerService,
+    @Inject(LedgerService) private readonly ledger: LedgerService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 

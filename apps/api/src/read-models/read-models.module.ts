@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { LedgerService, type LedgerStore } from '@radledger/ledger';
+import type { LedgerStore } from '@radledger/ledger';
 import { openReadModelStore, ProjectionRunner, readModelProjections, type ReadModelStore } from '@radledger/projections';
 import type { AppConfig } from '../config/app.config.js';
 import { APP_CONFIG, EVENT_STORE } from '../ledger/ledger.tokens.js';
@@ -9,12 +9,13 @@ import { LineageResolver } from './lineage.resolver.js';
 import { MonitoringResolver } from './monitoring.resolver.js';
 import { ProjectionHostService } from './projection-host.service.js';
 import { ProofsResolver } from './proofs.resolver.js';
-import { LEDGER_SERVICE, READ_MODEL_STORE } from './read-models.tokens.js';
+import { READ_MODEL_STORE } from './read-models.tokens.js';
 
 /**
  * The read side: read-model store (RADLEDGER_READ_STORE), the projection runner fed by the
  * ledger's catch-up subscription, the GraphQL query resolvers, and the proof queries
- * (which read the ledger itself). Needs EVENT_STORE (LedgerModule, global) and APP_CONFIG.
+ * (which read the ledger itself through LedgerService). Needs EVENT_STORE and LedgerService from
+ * the global LedgerModule.
  */
 @Module({})
 export class ReadModelsModule {
@@ -32,14 +33,13 @@ export class ReadModelsModule {
               onError: (error) => logger.error({ err: error }, 'projection batch failed; restarting from the durable checkpoints'),
             }),
         },
-        { provide: LEDGER_SERVICE, inject: [EVENT_STORE], useFactory: (ledger: LedgerStore) => new LedgerService(ledger) },
         ProjectionHostService,
         LineageResolver,
         AuditTrailResolver,
         MonitoringResolver,
         ProofsResolver,
       ],
-      exports: [ProjectionRunner, READ_MODEL_STORE, LEDGER_SERVICE],
+      exports: [ProjectionRunner, READ_MODEL_STORE],
     };
   }
 }

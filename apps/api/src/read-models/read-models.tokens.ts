@@ -1,3 +1,2 @@
 /** DI tokens of the read side (ports have no runtime identity). */
 export const READ_MODEL_STORE = Symbol('ReadModelStore');
-export const LEDGER_SERVICE = Symbol('LedgerService');

@@ -1,17 +1,21 @@
+import { join } from 'node:path';
 import { Option, type Command } from 'commander';
-import { loadDemoTrial, openDemoRuntime } from '@radledger/demo';
+import { loadDemoTrial } from '@radledger/demo';
+import { openRuntime } from '@radledger/runtime';
 import { storeOption } from './ledger-cli.options.js';
 
 interface DemoOptions {
   store: string;
   dataDir: string;
+  key?: string;
   json?: boolean;
 }
 
 /**
  * `demo`: loads the synthetic GLIO-RAD-01 trial (3 sites, 12 subjects, T1c + FLAIR, edits,
- * IBSI features, locked-model decisions, signatures) into the ledger. Does nothing when
- * the ledger already holds events, so it is safe to run on every start.
+ * IBSI features, locked-model decisions, signatures) into the ledger through the same
+ * runtime as the API. Does nothing when the ledger already holds events, so it is safe to
+ * run on every start.
  */
 export function register(program: Command): void {
   program
@@ -19,15 +23,13 @@ export function register(program: Command): void {
     .description('load the synthetic 3-site glioma demo trial into an empty ledger')
     .addOption(storeOption())
     .addOption(new Option('--data-dir <dir>', 'artifacts go to <dir>/artifacts (RADLEDGER_DATA_DIR)').default(process.env['RADLEDGER_DATA_DIR'] ?? './data'))
+    .addOption(new Option('--key <file>', 'Ed25519 checkpoint key (RADLEDGER_SIGNING_KEY; default <data-dir>/signing-key.pem, created if absent)').default(process.env['RADLEDGER_SIGNING_KEY']))
     .option('--json', 'print the summary as JSON')
     .action(async (options: DemoOptions) => {
-      const runtime = await openDemoRuntime({
-        storeUrl: options.store,
-        dataDir: options.dataDir,
-        log: options.json ? undefined : (line) => process.stderr.write(`${line}\n`),
-      });
+      const runtime = await openRuntime({ store: options.store, dataDir: options.dataDir, signingKeyPath: options.key ?? join(options.dataDir, 'signing-key.pem') });
       try {
-        const result = await loadDemoTrial(runtime);
+        const log = options.json ? undefined : (line: string) => process.stderr.write(`${line}\n`);
+        const result = await loadDemoTrial(runtime, { log });
         if (options.json) {
           process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
           return;

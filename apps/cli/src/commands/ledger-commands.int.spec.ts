@@ -175,8 +175,6 @@ describe('ledger CLI commands on a SQLite file', () => {
     const unknown = cli(['verify', '--store', 'mysql://localhost/x']);
     assert.equal(unknown.code, 2);
     assert.match(oneErrorLine(unknown.stderr), /STORE_URL_INVALID.*sqlite:<path>, postgres:\/\//);
-    const kurrent = cli(['verify', '--store', 'kurrentdb://localhost:2113']);
-    assert.match(oneErrorLine(kurrent.stderr), /STORE_URL_INVALID/);
     const unreachable = cli(['checkpoint', '--store', 'postgres://postgres@127.0.0.1:1/test', '--key', keyPath]);
     assert.equal(unreachable.code, 2);
     assert.match(oneErrorLine(unreachable.stderr), /STORE_UNREACHABLE/);

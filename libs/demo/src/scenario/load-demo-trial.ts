@@ -1,33 +1,35 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ArtifactStore } from '@radledger/artifacts';
-import type { CommandMetadata, CommandResult, IbsiSettings, WorkflowCommand } from '@radledger/domain';
+import type { CommandMetadata, CommandResult, WorkflowCommand } from '@radledger/domain';
 import type { EventStore, RecordedEvent } from '@radledger/ledger';
-import type { LockedModelRunner, LockedModelSpec, ModelDecision, ModelSignature } from '@radledger/inference';
-import { parseRadiomicsSettings, readNifti, type FeatureExtraction, type Mask, type RadiomicsSettings, type Volume } from '@radledger/radiomics';
+import { parseRadiomicsSettings, type RadiomicsSettings } from '@radledger/radiomics';
+import type { FeatureService, ModelService } from '@radledger/runtime';
 import { BIAS_FIELD_PARAMETERS, PREPROCESSING_TOOL, preprocessVolume, Z_SCORE_PARAMETERS } from '../synthetic/demo-preprocessing.js';
 import { encodeNiftiGz } from '../synthetic/nifti-gzip.io.js';
 import type { NiftiDatatype } from '../synthetic/nifti1.encoder.js';
 import { generateSyntheticSubject, type SyntheticSubject } from '../synthetic/synthetic-brain.js';
 import { DEMO_CLIENT, DEMO_PROTOCOLS, DEMO_SEED, DEMO_SITES, DEMO_TRIAL, DEMO_USERS, demoSubjects, type DemoSubject, type DemoUser } from './demo-trial.plan.js';
 
-/** What the demo needs; every part is the project's real implementation (no stand-ins). */
+/**
+ * What the demo needs: a subset of libs/runtime's `Runtime`, so a host passes its runtime
+ * as is (`loadDemoTrial(runtime)`). Every part is the project's real implementation.
+ */
 export interface DemoTrialDeps {
-  /** The write path (libs/domain CommandService or anything with the same `execute`). */
-  commandService: { execute(command: WorkflowCommand, metadata: CommandMetadata): Promise<CommandResult> };
-  /** The ledger the command service appends to: read to check it is empty and to count. */
-  eventStore: Pick<EventStore, 'head'>;
-  artifactStore: ArtifactStore;
-  /** libs/radiomics `extractFeatures`. */
-  extractFeatures: (image: Volume, mask: Mask, settings: RadiomicsSettings) => FeatureExtraction;
-  /** libs/inference LockedModelRunner over the same artifact store. */
-  modelRunner: Pick<LockedModelRunner, 'decide'>;
-  /** libs/inference `inspectModel`: opens the ONNX file and reads its signature. */
-  inspectModel: (bytes: Uint8Array) => Promise<ModelSignature>;
-  log?: (line: string) => void;
+  /** The write path (libs/domain CommandService). */
+  commands: { execute(command: WorkflowCommand, metadata: CommandMetadata): Promise<CommandResult> };
+  /** The ledger the commands append to: read to check it is empty and to count. */
+  store: Pick<EventStore, 'head'>;
+  /** Where the generated NIfTI files and the ONNX models are uploaded. */
+  artifacts: Pick<ArtifactStore, 'put'>;
+  /** IBSI features computed from the stored image and mask versions, then recorded. */
+  features: Pick<FeatureService, 'compute'>;
+  /** Model registration (signature read by onnxruntime) and decisions by the locked version only. */
+  models: Pick<ModelService, 'register' | 'decide'>;
 }
 
 export interface DemoTrialOptions {
+  log?: (line: string) => void;
   /** Directory with models.json and the ONNX files (default `<cwd>/models`). */
   modelsDir?: string;
   /** IBSI settings file for the T1c features (default `<cwd>/libs/demo/settings/mri-glioma-demo.json`). */
@@ -81,7 +83,6 @@ interface ModelManifestEntry {
   changeSummary?: string;
 }
 
-const EXTRACTOR = { name: 'radledger-radiomics', version: '0.1.0' };
 const AUTOSEG_TOOL = { name: 'radledger-demo-autoseg', version: '0.9.0' };
 
 /**
@@ -94,7 +95,7 @@ const AUTOSEG_TOOL = { name: 'radledger-demo-autoseg', version: '0.9.0' };
  * Skipped (`{ skipped: true }`) when the ledger already holds events.
  */
 export async function loadDemoTrial(deps: DemoTrialDeps, options: DemoTrialOptions = {}): Promise<DemoTrialResult> {
-  const head = await deps.eventStore.head();
+  const head = await deps.store.head();
   if (head.size > 0) return { skipped: true, reason: `the ledger already holds ${head.size} events`, ledgerSize: head.size };
   return new DemoTrialLoader(deps, options).load();
 }
@@ -111,7 +112,7 @@ class DemoTrialLoader {
     private readonly deps: DemoTrialDeps,
     private readonly options: DemoTrialOptions,
   ) {
-    this.log = deps.log ?? (() => undefined);
+    this.log = options.log ?? (() => undefined);
     this.seed = options.seed ?? DEMO_SEED;
     this.subjects = demoSubjects(options.subjectsPerSite ?? 4);
   }
@@ -124,12 +125,12 @@ class DemoTrialLoader {
     const manifest = JSON.parse(await readFile(resolve(modelsDir, 'models.json'), 'utf8')) as { models: ModelManifestEntry[] };
 
     await this.timed('trial', () => this.setUpTrial());
-    const featureSets: Array<{ subject: DemoSubject; featureSetId: string; features: Record<string, number> }> = [];
+    const featureSets: Array<{ subject: DemoSubject; featureSetId: string }> = [];
     let editedSegmentationId = '';
     let deviationImageId = '';
     for (const subject of this.subjects) {
       const done = await this.loadSubject(subject, settings);
-      featureSets.push({ subject, featureSetId: done.featureSetId, features: done.features });
+      featureSets.push({ subject, featureSetId: done.featureSetId });
       if (done.editedSegmentationId && !editedSegmentationId) editedSegmentationId = done.editedSegmentationId;
       if (done.deviation) deviationImageId = done.t1cImageId;
     }
@@ -147,7 +148,7 @@ class DemoTrialLoader {
     });
     const firstWave = featureSets.filter((f) => f.subject.site.siteId !== 'SITE-TYO');
     const laterWave = featureSets.filter((f) => f.subject.site.siteId === 'SITE-TYO');
-    const decisions: Array<{ decisionId: string; subjectId: string; model: RegisteredModel; decision: ModelDecision; featureSetId: string }> = [];
+    const decisions: Array<{ decisionId: string; subjectId: string; model: RegisteredModel; made: RecordedEvent; featureSetId: string }> = [];
     await this.timed('decisions', async () => {
       for (const fs of firstWave) for (const m of [idhV1, mgmt]) decisions.push(await this.decide(m, fs));
     });
@@ -182,12 +183,12 @@ class DemoTrialLoader {
         const site = this.subjects.find((s) => s.subjectId === d.subjectId)!.site.siteId;
         if (seen.has(site)) continue;
         seen.add(site);
-        await this.sign(this.decisionEvents.get(d.decisionId)!, 'reviewed', DEMO_USERS.monitor, `demo:decision:${d.decisionId}`);
+        await this.sign(d.made, 'reviewed', DEMO_USERS.monitor, `demo:decision:${d.decisionId}`);
       }
     });
 
     const example = decisions.find((d) => d.model === idhV1) ?? decisions[0]!;
-    const ledgerSize = (await this.deps.eventStore.head()).size;
+    const ledgerSize = (await this.deps.store.head()).size;
     const summary: DemoTrialSummary = {
       skipped: false,
       trialId: DEMO_TRIAL.trialId,
@@ -202,8 +203,8 @@ class DemoTrialLoader {
         subjectId: example.subjectId,
         modelId: example.model.entry.id,
         modelVersion: example.model.version,
-        modelSha256: example.decision.verifiedSha256,
-        decision: example.decision.decision,
+        modelSha256: String(example.made.data.modelSha256),
+        decision: String(example.made.data.decision),
         featureSetId: example.featureSetId,
         editedSegmentationId,
         deviationImageId,
@@ -216,8 +217,7 @@ class DemoTrialLoader {
     return summary;
   }
 
-  private planId = 'PCCP-IDH-LOGREG-01';
-  private readonly decisionEvents = new Map<string, RecordedEvent>();
+  private readonly planId = 'PCCP-IDH-LOGREG-01';
 
   private async timed<T>(phase: string, work: () => Promise<T> | T): Promise<T> {
     const t = performance.now();
@@ -232,7 +232,14 @@ class DemoTrialLoader {
     const metadata: CommandMetadata = { actor: actor.userId, role: actor.role, correlationId, client: DEMO_CLIENT };
     if (extra.reason !== undefined) metadata.reason = extra.reason;
     if (extra.causationId !== undefined) metadata.causationId = extra.causationId;
-    const result = await this.timed('ledger', () => this.deps.commandService.execute(command, metadata));
+    return this.count(await this.timed('ledger', () => this.deps.commands.execute(command, metadata)));
+  }
+
+  private metadata(actor: DemoUser, correlationId: string): CommandMetadata {
+    return { actor: actor.userId, role: actor.role, correlationId, client: DEMO_CLIENT };
+  }
+
+  private count(result: CommandResult): CommandResult {
     for (const e of result.events) this.eventsByType[e.type] = (this.eventsByType[e.type] ?? 0) + 1;
     return result;
   }
@@ -242,7 +249,7 @@ class DemoTrialLoader {
   }
 
   private async put(bytes: Uint8Array): Promise<string> {
-    const stored = await this.timed('artifacts', () => this.deps.artifactStore.put(bytes));
+    const stored = await this.timed('artifacts', () => this.deps.artifacts.put(bytes));
     this.artifacts.add(stored.sha256);
     return stored.sha256;
   }
@@ -361,7 +368,6 @@ class DemoTrialLoader {
     );
 
     let finalWtVersion = `${wtSegmentationId}-v1`;
-    let finalWtMask = synthetic.automaticWholeTumour;
     let editedSegmentationId: string | undefined;
     if (subject.editedBySecondReader) {
       await this.exec(
@@ -388,37 +394,21 @@ class DemoTrialLoader {
       );
       await this.sign(edit.events[0]!, 'authored', DEMO_USERS.reader, correlationId);
       finalWtVersion = `${wtSegmentationId}-v2`;
-      finalWtMask = synthetic.wholeTumour;
       editedSegmentationId = wtSegmentationId;
     }
     const review = await this.exec({ type: 'ReviewSegmentation', data: { segmentationId: wtSegmentationId, versionId: finalWtVersion, verdict: 'accepted' } }, DEMO_USERS.qa, correlationId);
     if (subject.editedBySecondReader) await this.sign(review.events[0]!, 'reviewed', DEMO_USERS.qa, correlationId);
     await this.exec({ type: 'ReviewSegmentation', data: { segmentationId: etSegmentationId, versionId: `${etSegmentationId}-v1`, verdict: 'accepted' } }, DEMO_USERS.qa, correlationId);
 
-    // IBSI features on the stored inputs: the exact preprocessed T1c and the accepted mask version.
-    const extraction = await this.timed('features', async () => {
-      const image = readNifti(await this.deps.artifactStore.get(t1c.preprocessedSha256), `image ${t1c.preprocessedSha256}`).volume;
-      const mask: Mask = { dims: image.dims, spacing: image.spacing, data: finalWtMask };
-      return this.deps.extractFeatures(image, mask, settings);
-    });
+    // IBSI features computed by RadLedger from the stored preprocessed T1c and the accepted mask version.
     const featureSetId = `fs-${id}-T1c-wt`;
-    const computed = await this.exec(
-      {
-        type: 'ComputeFeatures',
-        data: {
-          featureSetId,
-          imageId: t1c.imageId,
-          imageSha256: t1c.preprocessedSha256,
-          segmentationId: wtSegmentationId,
-          maskVersionId: finalWtVersion,
-          extractor: EXTRACTOR,
-          settings: recordedIbsiSettings(settings),
-          features: finiteFeatures(extraction.features),
-          provenance: 'computed',
-        },
-      },
-      DEMO_USERS.dataScientist,
-      correlationId,
+    const computed = this.count(
+      await this.timed('features', () =>
+        this.deps.features.compute(
+          { featureSetId, imageId: t1c.imageId, imageSha256: t1c.preprocessedSha256, segmentationId: wtSegmentationId, maskVersionId: finalWtVersion, settings },
+          this.metadata(DEMO_USERS.dataScientist, correlationId),
+        ),
+      ),
     );
     await this.exec(
       { type: 'AssignFeatureSetPartition', data: { featureSetId, partition: subject.partition, reason: subject.partition === 'test' ? 'Held-out site: sequestered test partition' : 'Development sites: training partition' } },
@@ -426,53 +416,58 @@ class DemoTrialLoader {
       correlationId,
       { causationId: computed.events[0]!.eventId },
     );
-    return { featureSetId, features: finiteFeatures(extraction.features), editedSegmentationId, deviation, t1cImageId: t1c.imageId };
+    return { featureSetId, editedSegmentationId, deviation, t1cImageId: t1c.imageId };
   }
 
   private async registerModels(entries: ModelManifestEntry[], modelsDir: string): Promise<RegisteredModel[]> {
     const out: RegisteredModel[] = [];
-    const recordedPlans = new Set<string>();
     for (const entry of entries) {
       const bytes = await readFile(resolve(modelsDir, entry.file));
       const sha256 = await this.put(bytes);
       if (sha256 !== entry.sha256) throw new Error(`models/${entry.file}: sha256 ${sha256} differs from models.json (${entry.sha256}); run npm run train-demo-models`);
-      const signature = await this.deps.inspectModel(bytes);
       const version = String(entry.version);
       const correlationId = `demo:model:${entry.id}`;
       const partitions = [...new Set([...entry.trainingData.trainedOn, ...entry.trainingData.tunedOn])];
-      const registered = await this.exec(
-        {
-          type: 'RegisterModel',
-          data: {
+      // The ModelService opens the stored bytes with onnxruntime and records the signature it reads.
+      const registered = this.count(
+        await this.deps.models.register(
+          {
             modelId: entry.id,
             version,
             artifactSha256: sha256,
-            inputs: signature.inputs.map((t) => ({ name: t.name, type: t.type, shape: t.shape })),
-            outputs: signature.outputs.map((t) => ({ name: t.name, type: t.type, shape: t.shape })),
             intendedUse: entry.intendedUse,
             featureCodes: entry.featureCodes,
+            decisionRule: { threshold: entry.threshold, positiveLabel: entry.labels.positive, negativeLabel: entry.labels.negative, probabilityOutput: entry.probabilityOutput },
             trainingLineage: { featureSetIds: [], trialIds: [entry.trainingData.cohort], partitions },
-            performance: [{ metric: entry.performance.metric, value: entry.performance.value, ciLower: entry.performance.ci95.lower, ciUpper: entry.performance.ci95.upper, dataset: `${entry.trainingData.cohort} ${entry.performance.partition} partition` }],
+            performance: [
+              {
+                metric: entry.performance.metric,
+                value: entry.performance.value,
+                ciLower: entry.performance.ci95.lower,
+                ciUpper: entry.performance.ci95.upper,
+                dataset: `${entry.trainingData.cohort} ${entry.performance.partition} partition`,
+              },
+            ],
           },
-        },
-        DEMO_USERS.dataScientist,
-        correlationId,
+          this.metadata(DEMO_USERS.dataScientist, correlationId),
+        ),
       );
       const event = registered.events[0]!;
       // 21 CFR 11.50: authored by the developer, reviewed by QA, approved by regulatory affairs.
       await this.sign(event, 'authored', DEMO_USERS.dataScientist, correlationId);
       await this.sign(event, 'reviewed', DEMO_USERS.qa, correlationId);
       await this.sign(event, 'approved', DEMO_USERS.regulatory, correlationId);
-      if (entry.id === 'idh-logreg' && !recordedPlans.has(entry.id)) {
-        recordedPlans.add(entry.id);
+      if (entry.id === 'idh-logreg' && entry.version === 1) {
         const plan = await this.exec(
           {
             type: 'RecordChangeControlPlan',
             data: {
               modelId: entry.id,
               planId: this.planId,
-              whatMayChange: 'Logistic-regression coefficients may be re-estimated on additional training data from the same synthetic cohort definition. Inputs (IBSI codes and order), output, threshold and intended use may not change.',
-              validationProtocol: 'ROC AUC with 95% percentile-bootstrap CI (2000 resamples) on the sequestered test partition, which no development step may use; model-diff against the validated file before locking.',
+              whatMayChange:
+                'Logistic-regression coefficients may be re-estimated on additional training data from the same synthetic cohort definition. Inputs (IBSI codes and order), output, threshold and intended use may not change.',
+              validationProtocol:
+                'ROC AUC with 95% percentile-bootstrap CI (2000 resamples) on the sequestered test partition, which no development step may use; model-diff against the validated file before locking.',
               acceptanceCriteria: 'AUC >= 0.85 and lower 95% CI bound >= 0.80 on the test partition; identical input and output signature and threshold.',
             },
           },
@@ -481,7 +476,7 @@ class DemoTrialLoader {
         );
         await this.sign(plan.events[0]!, 'approved', DEMO_USERS.regulatory, correlationId);
       }
-      out.push({ entry, sha256, version, registered: event });
+      out.push({ entry, sha256, version });
     }
     return out;
   }
@@ -492,72 +487,21 @@ class DemoTrialLoader {
     await this.sign(locked.events[0]!, 'responsible', DEMO_USERS.regulatory, correlationId);
   }
 
-  private async decide(model: RegisteredModel, fs: { subject: DemoSubject; featureSetId: string; features: Record<string, number> }) {
-    const spec: LockedModelSpec = {
-      expectedSha256: model.sha256,
-      featureCodes: model.entry.featureCodes,
-      threshold: model.entry.threshold,
-      labels: model.entry.labels,
-      probabilityOutput: model.entry.probabilityOutput,
-    };
-    const decision = await this.timed('inference', () => this.deps.modelRunner.decide(spec, fs.features));
+  private async decide(model: RegisteredModel, fs: { subject: DemoSubject; featureSetId: string }) {
     const decisionId = `dec-${fs.subject.subjectId}-${model.entry.id}-v${model.version}`;
-    const outputs: Record<string, number> = {};
-    for (const [name, values] of Object.entries(decision.outputs)) {
-      if (values.length === 1) outputs[name] = values[0]!;
-      else values.forEach((v, i) => (outputs[`${name}.${i}`] = v));
-    }
-    const result = await this.exec(
-      {
-        type: 'MakeDecision',
-        data: { decisionId, modelId: model.entry.id, modelVersion: model.version, modelSha256: decision.verifiedSha256, featureSetId: fs.featureSetId, outputs, threshold: decision.threshold, decision: decision.decision },
-      },
-      fs.subject.site.operator,
-      `demo:subject:${fs.subject.subjectId}`,
+    // The ModelService runs only the locked bytes (re-hashed) on the recorded feature set.
+    const result = this.count(
+      await this.deps.models.decide(
+        { decisionId, modelId: model.entry.id, modelVersion: model.version, featureSetId: fs.featureSetId },
+        this.metadata(fs.subject.site.operator, `demo:subject:${fs.subject.subjectId}`),
+      ),
     );
-    this.decisionEvents.set(decisionId, result.events[0]!);
-    return { decisionId, subjectId: fs.subject.subjectId, model, decision, featureSetId: fs.featureSetId };
+    return { decisionId, subjectId: fs.subject.subjectId, model, made: result.events[0]!, featureSetId: fs.featureSetId };
   }
-}
-
-/** A feature the ROI leaves undefined (e.g. a 0/0 ratio) is not recorded: the ledger holds finite numbers only. */
-function finiteFeatures(features: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(features).filter(([, v]) => Number.isFinite(v)));
 }
 
 interface RegisteredModel {
   entry: ModelManifestEntry;
   sha256: string;
   version: string;
-  registered: RecordedEvent;
-}
-
-/**
- * The radiomics settings object in the shape FeaturesComputed records (libs/domain
- * IbsiSettings). Only the settings that shape this demo's values are mapped: one texture
- * aggregation, no resampling (the demo grid is already 2 mm isotropic).
- */
-export function recordedIbsiSettings(s: RadiomicsSettings): IbsiSettings {
-  const d = s.discretisation.textureAndHistogram;
-  const range = s.reSegmentation.range;
-  if (s.texture.aggregation.length !== 1) throw new Error('demo settings: exactly one texture aggregation is recorded per feature set');
-  return {
-    resamplingMm:
-      s.resampling.method === 'none' ? null : [s.resampling.spacing[0], s.resampling.spacing[1], s.resampling.spacing[2] ?? s.resampling.spacing[1]],
-    interpolation:
-      s.resampling.method === 'none'
-        ? { image: 'none', mask: 'none', maskThreshold: null }
-        : { image: s.resampling.imageInterpolation === 'cubic-spline' ? 'bspline' : s.resampling.imageInterpolation, mask: s.resampling.maskInterpolation, maskThreshold: s.resampling.partialVolumeThreshold },
-    discretisation:
-      d.method === 'fixed-bin-size'
-        ? { method: 'fixed-bin-size', binWidth: d.width, binCount: null }
-        : d.method === 'fixed-bin-number'
-          ? { method: 'fixed-bin-number', binWidth: null, binCount: d.bins }
-          : (() => {
-              throw new Error('demo settings: texture discretisation must be fixed-bin-size or fixed-bin-number');
-            })(),
-    resegmentationRange: range === null ? null : { min: range[0] ?? -Number.MAX_VALUE, max: range[1] ?? Number.MAX_VALUE },
-    outlierSigma: s.reSegmentation.outlierFiltering.method === 'sigma' ? s.reSegmentation.outlierFiltering.sigma : null,
-    aggregation: s.texture.aggregation[0]!,
-  };
 }

@@ -245,8 +245,9 @@ export function generateSyntheticSubject(options: SyntheticSubjectOptions): Synt
 /**
  * What an automatic tool typically gets wrong on FLAIR: it stops short of faint oedema on
  * one side (a cone of directions loses its outer shell) and leaks into adjacent bright
- * tissue on the other (a small blob outside the border). Dice against the truth lands
- * around 0.85–0.95, so the second reader's correction is a visible, measured edit.
+ * tissue on the other (a small blob outside the border). The cone's width is found by
+ * bisection so that Dice against the truth hits a target drawn from 0.87–0.93: the second
+ * reader's correction is then always a visible, measured edit, never a wholesale redraw.
  */
 function simulateAutomaticSegmentation(
   truth: Uint8Array,
@@ -257,37 +258,51 @@ function simulateAutomaticSegmentation(
 ): Uint8Array {
   const { dims, spacing } = DEMO_GRID;
   const [nx, ny, nz] = dims;
-  const auto = new Uint8Array(truth);
   const miss = randomUnit(rng);
-  const coneCos = rng.uniform(0.45, 0.6);
-  const shellFraction = rng.uniform(0.76, 0.82);
-  const leakCentre = [0, 1, 2].map((a) => centreMm[a]! - miss[a]! * (oedemaRadiusMm + 2)) as [number, number, number];
+  const shellFraction = rng.uniform(0.72, 0.8);
   const leakRadius = rng.uniform(4, 6);
-  const ox = (-(nx - 1) / 2) * spacing[0];
-  const oy = (-(ny - 1) / 2) * spacing[1];
-  const oz = (-(nz - 1) / 2) * spacing[2];
-  for (let k = 0; k < nz; k++) {
-    const z = oz + k * spacing[2];
-    for (let j = 0; j < ny; j++) {
-      const y = oy + j * spacing[1];
-      for (let i = 0; i < nx; i++) {
-        const x = ox + i * spacing[0];
-        const idx = i + nx * (j + ny * k);
-        const dx = x - centreMm[0];
-        const dy = y - centreMm[1];
-        const dz = z - centreMm[2];
-        const d = Math.sqrt(dx * dx + dy * dy + dz * dz);
-        if (truth[idx] && d > shellFraction * oedemaRadiusMm && (dx * miss[0] + dy * miss[1] + dz * miss[2]) / d > coneCos) auto[idx] = 0;
-        const lx = x - leakCentre[0];
-        const ly = y - leakCentre[1];
-        const lz = z - leakCentre[2];
-        const inLeak = lx * lx + ly * ly + lz * lz <= leakRadius * leakRadius;
-        const brainTissue = labels[idx] === TISSUE.grey || labels[idx] === TISSUE.white;
-        if (inLeak && brainTissue) auto[idx] = 1;
+  const targetDice = rng.uniform(0.87, 0.93);
+  const leakCentre = [0, 1, 2].map((a) => centreMm[a]! - miss[a]! * (oedemaRadiusMm + 2)) as [number, number, number];
+  // Only voxels near the tumour can change: work inside its bounding box.
+  const reach = oedemaRadiusMm * 1.6 + 2 + leakRadius;
+  const lo = [0, 1, 2].map((a) => Math.max(0, Math.floor((centreMm[a]! - reach) / spacing[a]! + (dims[a]! - 1) / 2)));
+  const hi = [0, 1, 2].map((a) => Math.min(dims[a]! - 1, Math.ceil((centreMm[a]! + reach) / spacing[a]! + (dims[a]! - 1) / 2)));
+  const origin = [0, 1, 2].map((a) => (-(dims[a]! - 1) / 2) * spacing[a]!);
+  const build = (coneCos: number): Uint8Array => {
+    const auto = new Uint8Array(truth);
+    for (let k = lo[2]!; k <= hi[2]!; k++) {
+      const z = origin[2]! + k * spacing[2];
+      for (let j = lo[1]!; j <= hi[1]!; j++) {
+        const y = origin[1]! + j * spacing[1];
+        for (let i = lo[0]!; i <= hi[0]!; i++) {
+          const x = origin[0]! + i * spacing[0];
+          const idx = i + nx * (j + ny * k);
+          const dx = x - centreMm[0];
+          const dy = y - centreMm[1];
+          const dz = z - centreMm[2];
+          const d = Math.sqrt(dx * dx + dy * dy + dz * dz);
+          if (truth[idx] && d > shellFraction * oedemaRadiusMm && (dx * miss[0] + dy * miss[1] + dz * miss[2]) / d > coneCos) auto[idx] = 0;
+          const lx = x - leakCentre[0];
+          const ly = y - leakCentre[1];
+          const lz = z - leakCentre[2];
+          const brainTissue = labels[idx] === TISSUE.grey || labels[idx] === TISSUE.white;
+          if (brainTissue && lx * lx + ly * ly + lz * lz <= leakRadius * leakRadius) auto[idx] = 1;
+        }
       }
     }
+    return auto;
+  };
+  // A wider cone (smaller cosine) misses more, so Dice grows with coneCos.
+  let low = -0.5;
+  let high = 1;
+  let best = build(high);
+  for (let step = 0; step < 14; step++) {
+    const mid = (low + high) / 2;
+    const auto = build(mid);
+    if (diceCoefficient(truth, auto) < targetDice) low = mid;
+    else (high = mid), (best = auto);
   }
-  return auto;
+  return best;
 }
 
 /**

@@ -86,12 +86,13 @@ export const commandInputs: Record<WorkflowCommandType, FieldSpec[]> = {
       fields: [
         f('resamplingMm', 'number[3]', true, { nullable: true }),
         f('interpolation', 'object', true, { fields: [en('image', ['nearest', 'linear', 'cubic', 'bspline', 'none']), en('mask', ['nearest', 'linear', 'none']), f('maskThreshold', 'number', true, { nullable: true })] }),
-        f('discretisation', 'object', true, { fields: [en('method', ['fixed-bin-size', 'fixed-bin-number']), f('binWidth', 'number', true, { nullable: true }), f('binCount', 'integer', true, { nullable: true })] }),
+        f('discretisation', 'object', true, { fields: [en('method', ['fixed-bin-size', 'fixed-bin-number', 'none']), f('binWidth', 'number', true, { nullable: true }), f('binCount', 'integer', true, { nullable: true })] }),
         f('resegmentationRange', 'object', true, { nullable: true, fields: [f('min', 'number'), f('max', 'number')] }),
         f('outlierSigma', 'number', true, { nullable: true }),
         en('aggregation', ['2D-averaged', '2D-slice-merged', '2.5D-direction-merged', '2.5D-merged', '3D-averaged', '3D-merged']),
       ],
     }),
+    f('extractorSettings', 'json', false),
     f('features', 'numberMap'),
     en('provenance', ['computed', 'imported']),
   ],
@@ -193,8 +194,9 @@ function checkValue(spec: FieldSpec, value: unknown, path: string): void {
       (value as unknown[]).forEach((v, i) => typeof v !== 'string' && typeof v !== 'number' && fail(`${path}[${i}]`, 'a number or string', v));
       return;
     case 'number[3]':
+      // [x, y, z]; z may be null (resampling that keeps the slices).
       if (!Array.isArray(value) || value.length !== 3) fail(path, 'a list of 3 numbers', value);
-      (value as unknown[]).forEach((v, i) => (typeof v !== 'number' || !Number.isFinite(v)) && fail(`${path}[${i}]`, 'a finite number', v));
+      (value as unknown[]).forEach((v, i) => !(i === 2 && v === null) && (typeof v !== 'number' || !Number.isFinite(v)) && fail(`${path}[${i}]`, 'a finite number', v));
       return;
   }
 }

@@ -224,13 +224,18 @@ test('concurrent commands on one stream are re-decided, not lost; a pinned stale
     const results = await Promise.all(sites.map((siteId) => svc.execute({ type: 'EnrollSite', data: { trialId: 'T', siteId, name: siteId } }, m)));
     assert.deepEqual(results.map((r) => r.nextExpectedRevision).sort(), [1, 2, 3]);
     assert.equal((await store.readStream('trial-T')).length, 4);
-    const ok = await svc.execute({ type: 'EnrollSite', data: { trialId: 'T', siteId: 'S4', name: 'S4' } }, { ...m, expectedRevision: 3 });
-    assert.equal(ok.nextExpectedRevision, 4);
-    await expectCode(svc.execute({ type: 'EnrollSite', data: { trialId: 'T', siteId: 'S5', name: 'S5' } }, { ...m, expectedRevision: 3 }), 'STREAM_REVISION_CONFLICT');
+    // A second writer on the same store (as another process would be): lost races are re-decided.
+    const other = new CommandService({ store, clock: new FixedClock(new Date('2026-03-01T09:00:00.000Z')), ids: uuidV7IdGenerator, masks: new InMemoryMaskSource() });
+    await Promise.all(['X1', 'X2'].flatMap((siteId) => [svc, other].map((s, i) => s.execute({ type: 'EnrollSite', data: { trialId: 'T', siteId: `${siteId}-${i}`, name: siteId } }, m))));
+    assert.equal((await store.readStream('trial-T')).length, 8);
+    const ok = await svc.execute({ type: 'EnrollSite', data: { trialId: 'T', siteId: 'S4', name: 'S4' } }, { ...m, expectedRevision: 7 });
+    assert.equal(ok.nextExpectedRevision, 8);
+    await expectCode(svc.execute({ type: 'EnrollSite', data: { trialId: 'T', siteId: 'S5', name: 'S5' } }, { ...m, expectedRevision: 7 }), 'STREAM_REVISION_CONFLICT');
     await expectCode(svc.execute({ type: 'EnrollSite', data: { trialId: 'T', siteId: 'S5', name: 'S5', color: 'red' } as never }, m), 'INPUT_INVALID');
     await expectCode(svc.execute({ type: 'DropTables', data: {} } as never, m), 'UNKNOWN_COMMAND');
     await expectCode(svc.execute({ type: 'EnrollSite', data: { trialId: 'T', siteId: 'S5', name: 'S5' } }, { ...m, reason: 'per DOE^JOHN' }), 'PHI_REJECTED');
-    assert.equal((await store.head()).size, 5);
+    await expectCode(svc.execute({ type: 'EnrollSite', data: { trialId: 'T', siteId: 'S5', name: 'S5' } }, { ...m, actor: '' }), 'METADATA_INVALID');
+    assert.equal((await store.head()).size, 9, 'refused commands appended nothing');
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });

@@ -30,7 +30,15 @@ export function initialState(): FeatureSetState {
   return { featureSetId: null, trialId: null, siteId: null, subjectId: null, modality: null, features: {}, resultSha256: null, partition: null };
 }
 
-const FEATURE_CODE_RE = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
+/** IBSI code, optionally `@` its aggregation code (e.g. `GYBY@IAZD`), or `family.name`. */
+const FEATURE_CODE_RE = /^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,63}$/;
+
+export function requireFeatureCode(field: string, code: unknown): string {
+  if (typeof code !== 'string' || !FEATURE_CODE_RE.test(code)) {
+    throw new ValidationError('INVALID_FEATURE_CODE', `${field}: expected an IBSI code (optionally @aggregation) or family.name, got ${JSON.stringify(code)}`, { field });
+  }
+  return code;
+}
 
 export function featureResultSha256(features: Record<string, number>): string {
   return createHash('sha256').update(canonicalJson(features)).digest('hex');
@@ -40,18 +48,30 @@ const nullable = <T>(field: string, v: T | null | undefined, check: (f: string, 
 
 /** Every IBSI setting must be stated (null when the step was not applied): a feature value without them is not reproducible. */
 export function requireIbsiSettings(s: IbsiSettings | undefined): IbsiSettings {
+  if (s && typeof s === 'object' && 'schemaVersion' in s && !('aggregation' in s)) {
+    throw new ValidationError('IBSI_SETTINGS_REQUIRED', 'settings: expected the IBSI summary (resamplingMm, interpolation, discretisation, resegmentationRange, outlierSigma, aggregation); put the extractor\'s own configuration (e.g. RadiomicsSettings) in extractorSettings', { field: 'settings' });
+  }
   if (!s || typeof s !== 'object') throw new ValidationError('IBSI_SETTINGS_REQUIRED', 'settings: expected every IBSI setting (resamplingMm, interpolation, discretisation, resegmentationRange, outlierSigma, aggregation)', { field: 'settings' });
   for (const key of ['resamplingMm', 'interpolation', 'discretisation', 'resegmentationRange', 'outlierSigma', 'aggregation'] as const) {
     if (!(key in s)) throw new ValidationError('IBSI_SETTINGS_REQUIRED', `settings.${key}: expected a value (null when the step was not applied)`, { field: `settings.${key}` });
   }
-  const resamplingMm = s.resamplingMm === null ? null : (s.resamplingMm.map((v, i) => requireFiniteNumber(`settings.resamplingMm[${i}]`, v, { min: 1e-6 })) as [number, number, number]);
-  if (resamplingMm && resamplingMm.length !== 3) throw new ValidationError('IBSI_SETTINGS_INVALID', 'settings.resamplingMm: expected [x, y, z] in mm', { field: 'settings.resamplingMm' });
+  if (s.resamplingMm !== null && (!Array.isArray(s.resamplingMm) || s.resamplingMm.length !== 3)) {
+    throw new ValidationError('IBSI_SETTINGS_INVALID', 'settings.resamplingMm: expected [x, y, z] in mm (z may be null) or null', { field: 'settings.resamplingMm' });
+  }
+  const resamplingMm =
+    s.resamplingMm === null
+      ? null
+      : ([
+          requireFiniteNumber('settings.resamplingMm[0]', s.resamplingMm[0], { min: 1e-6 }),
+          requireFiniteNumber('settings.resamplingMm[1]', s.resamplingMm[1], { min: 1e-6 }),
+          s.resamplingMm[2] === null ? null : requireFiniteNumber('settings.resamplingMm[2]', s.resamplingMm[2], { min: 1e-6 }),
+        ] as [number, number, number | null]);
   const interpolation = {
     image: requireOneOf('settings.interpolation.image', s.interpolation?.image, ['nearest', 'linear', 'cubic', 'bspline', 'none'] as const),
     mask: requireOneOf('settings.interpolation.mask', s.interpolation?.mask, ['nearest', 'linear', 'none'] as const),
     maskThreshold: nullable('settings.interpolation.maskThreshold', s.interpolation?.maskThreshold, (f, v) => requireFiniteNumber(f, v, { min: 0, max: 1 })),
   };
-  const method = requireOneOf('settings.discretisation.method', s.discretisation?.method, ['fixed-bin-size', 'fixed-bin-number'] as const);
+  const method = requireOneOf('settings.discretisation.method', s.discretisation?.method, ['fixed-bin-size', 'fixed-bin-number', 'none'] as const);
   const binWidth = nullable('settings.discretisation.binWidth', s.discretisation?.binWidth, (f, v) => requireFiniteNumber(f, v, { min: 1e-9 }));
   const binCount = nullable('settings.discretisation.binCount', s.discretisation?.binCount, (f, v) => requireFiniteNumber(f, v, { min: 1 }));
   if (method === 'fixed-bin-size' && binWidth === null) throw new ValidationError('IBSI_SETTINGS_INVALID', 'settings.discretisation.binWidth: required for fixed-bin-size (IBSI 2.7)', { field: 'settings.discretisation.binWidth' });
@@ -96,10 +116,13 @@ export function decide(command: FeaturesCommand, state: FeatureSetState, ctx: Co
       }
       const features: Record<string, number> = {};
       for (const [code, value] of Object.entries(d.features)) {
-        if (!FEATURE_CODE_RE.test(code)) throw new ValidationError('INVALID_FEATURE_CODE', `features.${code}: expected an IBSI code or family.name`, { field: `features.${code}` });
-        features[code] = requireFiniteNumber(`features.${code}`, value);
+        features[requireFeatureCode(`features.${code}`, code)] = requireFiniteNumber(`features.${code}`, value);
       }
       const provenance = requireOneOf('provenance', d.provenance, ['computed', 'imported'] as const);
+      const extractorSettings = d.extractorSettings ?? null;
+      if (extractorSettings !== null && (typeof extractorSettings !== 'object' || Array.isArray(extractorSettings))) {
+        throw new ValidationError('IBSI_SETTINGS_INVALID', 'extractorSettings: expected an object', { field: 'extractorSettings' });
+      }
       return [
         {
           type: 'FeaturesComputed',
@@ -116,6 +139,7 @@ export function decide(command: FeaturesCommand, state: FeatureSetState, ctx: Co
             maskSha256: mask.maskSha256,
             extractor: { name: requireText('extractor.name', d.extractor.name, 100), version: requireText('extractor.version', d.extractor.version, 50) },
             settings,
+            extractorSettings,
             features,
             resultSha256: featureResultSha256(features),
             reproducible: provenance === 'computed',

@@ -4,7 +4,9 @@ import { fold } from '../shared/decider.js';
 import { imagingDecider } from '../imaging/imaging.decider.js';
 import { segmentationDecider } from '../segmentation/segmentation.decider.js';
 import type { SegmentationEvent } from '../segmentation/segmentation.events.js';
+import { defaultRadiomicsSettings } from '@radledger/radiomics';
 import { featuresDecider, featureResultSha256 } from './features.decider.js';
+import { ibsiSettingsSummary } from './ibsi-settings-summary.js';
 import type { IbsiSettings } from './features.commands.js';
 import type { FeaturesEvent } from './features.events.js';
 
@@ -16,13 +18,13 @@ const created: SegmentationEvent = {
 };
 const segmentation = fold(segmentationDecider, [created]);
 const settings: IbsiSettings = { resamplingMm: [1, 1, 1], interpolation: { image: 'linear', mask: 'linear', maskThreshold: 0.5 }, discretisation: { method: 'fixed-bin-size', binWidth: 25, binCount: null }, resegmentationRange: null, outlierSigma: null, aggregation: '3D-merged' };
-const cmd = { featureSetId: 'FS', imageId: 'I1', imageSha256: h('b'), segmentationId: 'SEG', maskVersionId: 'v1', extractor: { name: 'x', version: '1' }, settings, features: { Q4LE: 1.5 }, provenance: 'computed' as const };
+const cmd = { featureSetId: 'FS', imageId: 'I1', imageSha256: h('b'), segmentationId: 'SEG', maskVersionId: 'v1', extractor: { name: 'x', version: '1' }, settings, features: { Q4LE: 1.5, 'GYBY@IAZD': 0.25 }, provenance: 'computed' as const };
 const spec = deciderSpec(featuresDecider);
 const computed: FeaturesEvent = {
   type: 'FeaturesComputed',
   data: {
     featureSetId: 'FS', trialId: 'T1', siteId: 'A', subjectId: 'S-001', modality: 'T1c', imageId: 'I1', imageSha256: h('b'), segmentationId: 'SEG', maskVersionId: 'v1', maskSha256: h('1'),
-    extractor: { name: 'x', version: '1' }, settings, features: { Q4LE: 1.5 }, resultSha256: featureResultSha256({ Q4LE: 1.5 }), reproducible: true, attested: false,
+    extractor: { name: 'x', version: '1' }, settings, extractorSettings: null, features: { Q4LE: 1.5, 'GYBY@IAZD': 0.25 }, resultSha256: featureResultSha256({ Q4LE: 1.5, 'GYBY@IAZD': 0.25 }), reproducible: true, attested: false,
   },
 };
 
@@ -32,6 +34,15 @@ test('ComputeFeatures names exact image and mask versions and every IBSI setting
     const d = e[0]!.data as { attested: boolean; reproducible: boolean };
     if (!d.attested || d.reproducible) throw new Error('imported features must be attested, not reproducible');
   });
+});
+
+test('the extractor configuration is recorded verbatim beside the IBSI summary', () => {
+  const extractorSettings = { schemaVersion: 1, sliceMode: '3D', texture: { aggregation: ['3D-merged', '3D-averaged'] } };
+  spec.given().withFacts({ image, segmentation }).when({ type: 'ComputeFeatures', data: { ...cmd, extractorSettings } }).thenEvents((e) => {
+    if (JSON.stringify((e[0]!.data as { extractorSettings: unknown }).extractorSettings) !== JSON.stringify(extractorSettings)) throw new Error('extractorSettings not recorded verbatim');
+  });
+  // An extractor configuration passed where the IBSI summary belongs is refused with a hint.
+  spec.given().withFacts({ image, segmentation }).when({ type: 'ComputeFeatures', data: { ...cmd, settings: extractorSettings as never } }).thenThrows('IBSI_SETTINGS_REQUIRED', 'extractorSettings');
 });
 
 test('ComputeFeatures refusals', () => {
@@ -60,4 +71,13 @@ test('partitions: assign, reason to move, test partition sealed', () => {
   spec.given([computed, inTrain]).when({ type: 'AssignFeatureSetPartition', data: { featureSetId: 'FS', partition: 'train' } }).thenThrows('PARTITION_UNCHANGED');
   spec.given([computed, inTest]).when({ type: 'AssignFeatureSetPartition', data: { featureSetId: 'FS', partition: 'train', reason: 'rebalance' } }).thenThrows('TEST_PARTITION_SEALED');
   spec.given().when({ type: 'AssignFeatureSetPartition', data: { featureSetId: 'FS', partition: 'train' } }).thenThrows('NOT_FOUND', 'featureSetId');
+});
+
+test('ibsiSettingsSummary of the extractor defaults is a valid IBSI summary', () => {
+  const extractorSettings = defaultRadiomicsSettings();
+  const summary = ibsiSettingsSummary(extractorSettings);
+  spec.given().withFacts({ image, segmentation }).when({ type: 'ComputeFeatures', data: { ...cmd, settings: summary, extractorSettings: extractorSettings as unknown as Record<string, unknown> } }).thenEvents((e) => {
+    const d = e[0]!.data as { settings: IbsiSettings };
+    if (d.settings.discretisation.method !== 'fixed-bin-number' || d.settings.discretisation.binCount !== 32 || d.settings.resamplingMm !== null) throw new Error(JSON.stringify(d.settings));
+  });
 });

@@ -17,6 +17,8 @@ export type FeaturesComputed = DomainEvent<
     maskSha256: string;
     extractor: { name: string; version: string };
     settings: IbsiSettings;
+    /** Verbatim extractor configuration, or null when the uploader gave none (older events lack the key). */
+    extractorSettings?: Record<string, unknown> | null;
     features: Record<string, number>;
     /** sha256 of JCS(features) (RFC 8785), computed by RadLedger. */
     resultSha256: string;

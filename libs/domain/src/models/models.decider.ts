@@ -1,6 +1,7 @@
 import { IllegalStateError, NotFoundError, ValidationError } from '@radledger/platform';
 import type { CommandContext } from '../shared/decider.js';
 import { assertUnreachable, ignoreUnknown } from '../shared/assert-unreachable.js';
+import { requireFeatureCode } from '../features/features.decider.js';
 import { requireFiniteNumber, requireFreeText, requireId, requireOneOf, requireSha256, requireText, requireReason } from '../shared/guards.js';
 import { PARTITIONS } from '../features/features.commands.js';
 import type { TrialState } from '../trial/trial.decider.js';
@@ -73,7 +74,8 @@ export function decide(command: ModelsCommand, state: ModelState, ctx: CommandCo
       const version = requireId('version', d.version);
       if (state.versions[version]) throw new IllegalStateError('MODEL_VERSION_EXISTS', `version: model ${modelId} already has version ${version}`, { field: 'version' });
       const artifactSha256 = requireSha256('artifactSha256', d.artifactSha256);
-      const featureCodes = requireStringList('featureCodes', d.featureCodes);
+      if (!Array.isArray(d.featureCodes)) throw new ValidationError('REQUIRED', 'featureCodes: expected a list', { field: 'featureCodes' });
+      const featureCodes = d.featureCodes.map((c, i) => requireFeatureCode(`featureCodes[${i}]`, c));
       if (featureCodes.length === 0) throw new ValidationError('REQUIRED', 'featureCodes: expected the IBSI codes the model reads', { field: 'featureCodes' });
       const lineage = d.trainingLineage;
       if (!lineage || typeof lineage !== 'object') throw new ValidationError('REQUIRED', 'trainingLineage: expected { featureSetIds, trialIds, partitions }', { field: 'trainingLineage' });

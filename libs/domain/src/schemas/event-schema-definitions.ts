@@ -1,7 +1,7 @@
 /**
  * Source of the committed JSON Schemas in schemas/events/<Type>.v<N>.json (draft 2020-12).
- * `npm run --silent gen:event-schemas` (scripts/generate-event-schemas.ts) writes them; a unit
- * test fails when the committed files differ, so review sees every contract change.
+ * `node --import @swc-node/register/esm-register scripts/generate-event-schemas.ts` writes
+ * them; a unit test fails when the committed files differ, so review sees every contract change.
  */
 type Schema = Record<string, unknown>;
 
@@ -22,7 +22,7 @@ const obj = (properties: Record<string, Schema>, optional: string[] = []): Schem
   properties,
 });
 const range = obj({ min: num, max: num });
-const numberMap: Schema = { type: 'object', propertyNames: { pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]{0,199}$' }, additionalProperties: num };
+const numberMap: Schema = { type: 'object', propertyNames: { pattern: '^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,199}$' }, additionalProperties: num };
 const vec3 = (items: Schema): Schema => ({ type: 'array', items, minItems: 3, maxItems: 3 });
 
 const modality = enumOf('T1', 'T1c', 'T2', 'FLAIR', 'DWI', 'ADC', 'SWI', 'perfusion-DSC', 'perfusion-DCE', 'FET-PET', 'CT');
@@ -50,9 +50,9 @@ const imageAcquiredV1Props: Record<string, Schema> = {
 };
 
 const ibsiSettings = obj({
-  resamplingMm: nullable(vec3({ type: 'number', exclusiveMinimum: 0 })),
+  resamplingMm: nullable({ type: 'array', prefixItems: [{ type: 'number', exclusiveMinimum: 0 }, { type: 'number', exclusiveMinimum: 0 }, nullable({ type: 'number', exclusiveMinimum: 0 })], items: false, minItems: 3 }),
   interpolation: obj({ image: enumOf('nearest', 'linear', 'cubic', 'bspline', 'none'), mask: enumOf('nearest', 'linear', 'none'), maskThreshold: nullable(num) }),
-  discretisation: obj({ method: enumOf('fixed-bin-size', 'fixed-bin-number'), binWidth: nullable(num), binCount: nullable({ type: 'integer', minimum: 1 }) }),
+  discretisation: obj({ method: enumOf('fixed-bin-size', 'fixed-bin-number', 'none'), binWidth: nullable(num), binCount: nullable({ type: 'integer', minimum: 1 }) }),
   resegmentationRange: nullable(range),
   outlierSigma: nullable(num),
   aggregation: enumOf('2D-averaged', '2D-slice-merged', '2.5D-direction-merged', '2.5D-merged', '3D-averaged', '3D-merged'),
@@ -134,11 +134,12 @@ export const eventDataSchemas: Record<string, Schema> = {
     maskSha256: sha256,
     extractor: obj({ name: text(100), version: text(50) }),
     settings: ibsiSettings,
+    extractorSettings: nullable({ type: 'object' }),
     features: { ...numberMap, minProperties: 1 },
     resultSha256: sha256,
     reproducible: { type: 'boolean' },
     attested: { type: 'boolean' },
-  }),
+  }, ['extractorSettings']),
   'FeatureSetPartitionAssigned.v1': obj({ featureSetId: id, partition, previousPartition: nullable(partition), reason: nullable(text()) }),
   'ModelRegistered.v1': obj({
     modelId: id,
@@ -147,7 +148,7 @@ export const eventDataSchemas: Record<string, Schema> = {
     inputs: { type: 'array', minItems: 1, items: tensor },
     outputs: { type: 'array', minItems: 1, items: tensor },
     intendedUse: text(1000),
-    featureCodes: { type: 'array', minItems: 1, items: id },
+    featureCodes: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,63}$' } },
     trainingLineage: obj({ featureSetIds: { type: 'array', items: id }, trialIds: { type: 'array', items: id }, partitions: { type: 'array', items: partition } }),
     performance: { type: 'array', items: obj({ metric: text(50), value: num, ciLower: nullable(num), ciUpper: nullable(num), dataset: text(200) }) },
   }),

@@ -49,7 +49,7 @@ export function lineageSvg(nodes: readonly GraphNode[], edges: readonly GraphEdg
   const width = MARGIN * 2 + Math.max(1, columns.length) * COLUMN_WIDTH;
   const parts: string[] = [];
   parts.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" id="lineage-graph" role="img" aria-label="lineage graph" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" id="lineage-graph" role="img" aria-label="lineage graph" width="${width}" height="${height}" style="max-width:100%;height:auto" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`,
     '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#667"/></marker></defs>',
   );
   columns.forEach((column, ci) => {

@@ -9,7 +9,7 @@ export class EventStoreUnavailableError extends DomainError {}
 export function storeUrlInvalid(url: string, why: string): EventStoreUnavailableError {
   return new EventStoreUnavailableError(
     'STORE_URL_INVALID',
-    `store URL "${redactUrl(url)}" ${why}; expected sqlite:<path>, postgres://… or postgresql://…`,
+    `store URL "${redactUrl(url)}" ${why}; expected sqlite:<path>, postgres://…, postgresql://… or kurrentdb://…`,
     { url: redactUrl(url) },
   );
 }

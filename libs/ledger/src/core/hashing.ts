@@ -19,9 +19,13 @@ function sha256To(data: Uint8Array, encoding: 'hex'): string {
   return typeof hash === 'function' ? hash('sha256', data, encoding) : createHash('sha256').update(data).digest(encoding);
 }
 
+const MAX_SCRATCH = 1 << 20;
+
 function leafBytes(text: string): Buffer {
-  // A UTF-16 code unit is at most 3 UTF-8 bytes.
-  if (scratch.length < 1 + 3 * text.length) scratch = Buffer.alloc(2 * (1 + 3 * text.length));
+  // A UTF-16 code unit is at most 3 UTF-8 bytes. Texts too big for the kept buffer get their own.
+  const needed = 1 + 3 * text.length;
+  if (needed > MAX_SCRATCH) return Buffer.concat([Buffer.of(LEAF_PREFIX), Buffer.from(text, 'utf8')]);
+  if (scratch.length < needed) scratch = Buffer.alloc(Math.min(MAX_SCRATCH, 2 * needed));
   scratch[0] = LEAF_PREFIX;
   const n = scratch.write(text, 1, 'utf8');
   return scratch.subarray(0, 1 + n);

@@ -65,7 +65,7 @@ class Scanner {
     if (c === 0x22) {
       this.skipString();
     } else if (c === 0x7b) {
-      this.object(undefined, undefined);
+      this.object();
     } else if (c === 0x5b) {
       this.array();
     } else if (t.startsWith('true', this.pos)) {
@@ -136,10 +136,11 @@ class Scanner {
   }
 
   /**
-   * Scans an object. With `members`, records its members (string values decoded, other
-   * values as null) — only those named in `wanted`, or all when `wanted` is undefined.
+   * Scans an object. With `members`, records all its members; with `wanted` and `found`,
+   * records into found[i] the member named wanted[i] (matched in place, no slicing).
+   * String values are decoded, other values recorded as null.
    */
-  object(members: Record<string, string | null> | undefined, wanted: readonly string[] | undefined): void {
+  object(members?: Record<string, string | null>, wanted?: readonly string[], found?: (string | null | undefined)[]): void {
     const t = this.text;
     this.pos++;
     if (t.charCodeAt(this.pos) === 0x7d) {
@@ -165,18 +166,33 @@ class Scanner {
       prevEscaped = escaped;
       if (t.charCodeAt(this.pos++) !== 0x3a) fail();
       let key: string | undefined;
+      let slot = -1;
       if (members) {
         key = escaped ? this.decode(start, end) : t.slice(start + 1, end - 1);
-        if (wanted && !wanted.includes(key)) key = undefined;
+      } else if (wanted) {
+        if (escaped) {
+          slot = wanted.indexOf(this.decode(start, end));
+        } else {
+          const length = end - start - 2;
+          for (let w = 0; w < wanted.length; w++) {
+            if (wanted[w]!.length === length && t.startsWith(wanted[w]!, start + 1)) {
+              slot = w;
+              break;
+            }
+          }
+        }
       }
-      if (key !== undefined && t.charCodeAt(this.pos) === 0x22) {
+      const record = key !== undefined || slot >= 0;
+      let captured: string | null = null;
+      if (record && t.charCodeAt(this.pos) === 0x22) {
         const valueStart = this.pos;
         const valueEscaped = this.skipString();
-        members![key] = valueEscaped ? this.decode(valueStart, this.pos) : t.slice(valueStart + 1, this.pos - 1);
+        captured = valueEscaped ? this.decode(valueStart, this.pos) : t.slice(valueStart + 1, this.pos - 1);
       } else {
-        if (key !== undefined) members![key] = null;
         this.value();
       }
+      if (key !== undefined) members![key] = captured;
+      if (slot >= 0) found![slot] = captured;
       const c = t.charCodeAt(this.pos++);
       if (c === 0x7d) return;
       if (c !== 0x2c) fail();
@@ -215,28 +231,49 @@ export function isCanonicalJson(text: string): boolean {
 }
 
 /**
- * If `text` is RFC 8785 canonical JSON of an object, its top-level members (only those
- * named in `wanted`, if given): string values decoded, every other value as null.
- * Otherwise undefined.
+ * If `text` is RFC 8785 canonical JSON of an object, its top-level members: string values
+ * decoded, every other value as null. Otherwise undefined.
  */
-export function canonicalTopLevel(text: string, wanted?: readonly string[]): Record<string, string | null> | undefined {
+export function canonicalTopLevel(text: string): Record<string, string | null> | undefined {
   if (text.charCodeAt(0) !== 0x7b || !precheck(text)) return undefined;
   const members: Record<string, string | null> = Object.create(null) as Record<string, string | null>;
   const s = new Scanner(text);
   try {
-    s.object(members, wanted);
+    s.object(members);
   } catch (e) {
     if (e instanceof NotCanonical) return undefined;
-    if (e instanceof RangeError) return slowTopLevel(text, wanted);
+    if (e instanceof RangeError) return slowTopLevel(text);
     throw e;
   }
   return s.pos === text.length ? members : undefined;
 }
 
-function slowTopLevel(text: string, wanted: readonly string[] | undefined): Record<string, string | null> | undefined {
+/**
+ * The verifier's per-event form of {@link canonicalTopLevel}: if `text` is canonical JSON
+ * of an object, an array whose i-th entry is the top-level member named `wanted[i]`
+ * (string decoded, other value null, absent undefined); otherwise undefined.
+ */
+export function canonicalTopLevelValues(text: string, wanted: readonly string[]): (string | null | undefined)[] | undefined {
+  if (text.charCodeAt(0) !== 0x7b || !precheck(text)) return undefined;
+  const found = new Array<string | null | undefined>(wanted.length).fill(undefined);
+  const s = new Scanner(text);
+  try {
+    s.object(undefined, wanted, found);
+  } catch (e) {
+    if (e instanceof NotCanonical) return undefined;
+    if (e instanceof RangeError) {
+      const members = slowTopLevel(text);
+      return members && wanted.map((w) => members[w]);
+    }
+    throw e;
+  }
+  return s.pos === text.length ? found : undefined;
+}
+
+function slowTopLevel(text: string): Record<string, string | null> | undefined {
   const value = slowCheck(text);
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
   const members: Record<string, string | null> = Object.create(null) as Record<string, string | null>;
-  for (const [k, v] of Object.entries(value)) if (!wanted || wanted.includes(k)) members[k] = typeof v === 'string' ? v : null;
+  for (const [k, v] of Object.entries(value)) members[k] = typeof v === 'string' ? v : null;
   return members;
 }

@@ -2,11 +2,11 @@ import { DomainError } from '@radledger/platform';
 import { CheckpointError, parseSignedCheckpoint, verifySignedCheckpoint, type Checkpoint, type CheckpointVerifier } from './checkpoint.js';
 import type { RecordedEvent } from './envelope.js';
 import { GENESIS_PREV_HASH, leafHashHex } from './hashing.js';
-import { canonicalTopLevel } from './jcs-check.js';
+import { canonicalTopLevelValues } from './jcs-check.js';
 import { MerkleAccumulator } from './merkle.js';
 
 /** Top-level members the verifier reads: position and link, and the two that must be absent. */
-const ENVELOPE_KEYS = ['globalPosition', 'prevHash', 'hash', 'canonical'] as const;
+const ENVELOPE_KEYS: readonly string[] = ['globalPosition', 'prevHash', 'hash', 'canonical'];
 
 export type TamperKind = 'hash-mismatch' | 'broken-link' | 'gap' | 'bad-canonical' | 'bad-signature' | 'root-mismatch';
 
@@ -135,9 +135,9 @@ export class ChainVerifier {
     }
     let fields: { globalPosition?: unknown; prevHash?: unknown } | undefined;
     if (this.checkCanonical) {
-      const members = canonicalTopLevel(text, ENVELOPE_KEYS);
+      const found = canonicalTopLevelValues(text, ENVELOPE_KEYS);
       // The hashed envelope excludes its own hash (and the stored text itself).
-      fields = members && !('hash' in members) && !('canonical' in members) ? members : undefined;
+      fields = found && found[2] === undefined && found[3] === undefined ? { globalPosition: found[0], prevHash: found[1] } : undefined;
       if (!fields) {
         throw new LedgerVerificationError('bad-canonical', position, `event at position ${position}: stored text is not RFC 8785 canonical JSON of an envelope`);
       }

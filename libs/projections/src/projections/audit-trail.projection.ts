@@ -34,7 +34,6 @@ const tables: TableSchema[] = [
       ['actor', 'global_position'],
       ['event_type', 'global_position'],
       ['recorded_at', 'global_position'],
-      ['event_id'],
     ],
   },
   {

@@ -100,3 +100,18 @@ test('morphology of a 3×3×3 cube of 1 mm voxels', () => {
   assert.ok(Math.abs(f.Q3CK! - 1) < 1e-12 && Math.abs(f.N17B! - 1) < 1e-12);
   assert.ok(Math.abs(f.L0JK! - Math.hypot(3, 2, 2)) < 1e-9, String(f.L0JK)); // hull of edge midpoints
 });
+
+test('degenerate ROIs give NaN (undefined), never ±Infinity, for shape ratios', () => {
+  const data = new Uint8Array(27);
+  data[9] = data[10] = data[11] = 1; // a 3-voxel line in one slice
+  const f = computeMorphology({
+    image: { dims: [3, 3, 3], spacing: [1, 1, 1], data: new Float64Array(27).fill(1) },
+    morphologicalMask: { dims: [3, 3, 3], spacing: [1, 1, 1], data },
+    intensityMask: data,
+    spatialAutocorrelationMaxVoxels: 100,
+  });
+  assert.ok(Number.isNaN(f['6BDE']!)); // zero-volume enclosing ellipsoid
+  assert.equal(f.N17B, 0);
+  assert.ok(Object.values(f).every((v) => Number.isNaN(v) || Number.isFinite(v)));
+  assert.equal(f.YEKZ, 3);
+});

@@ -205,7 +205,7 @@ export function computeMorphology(input: MorphologyInput): FeatureValues {
   const meanIntensity = intensitySum / nInt;
   const { moranI, gearyC } = spatialAutocorrelation(image, intensityMask, input.spatialAutocorrelationMaxVoxels);
   const comShift = Math.hypot(gx - wx / wSum, gy - wy / wSum, gz - wz / wSum);
-  return {
+  const values: FeatureValues = {
     RNU0: V,
     YEKZ: nMorph * sx * sy * sz, // IBSI 3.1.2: N_v · voxel volume
     C0JK: A,
@@ -232,6 +232,9 @@ export function computeMorphology(input: MorphologyInput): FeatureValues {
     N365: moranI, // IBSI 3.1.28
     NPT7: gearyC, // IBSI 3.1.29
   };
+  // Undefined for degenerate ROIs (one voxel: no PCA axes; one slice: flat AEE): NaN, not ±∞.
+  for (const key of Object.keys(values)) if (!Number.isFinite(values[key]!)) values[key] = NaN;
+  return values;
 }
 
 /**

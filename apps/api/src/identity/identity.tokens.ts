@@ -1,0 +1,2 @@
+/** DI token of the CredentialStore port. */
+export const CREDENTIAL_STORE = Symbol('CredentialStore');

@@ -1,0 +1,30 @@
+import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { Response } from 'express';
+
+const CODES: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'RATE_LIMITED',
+};
+
+/**
+ * Nest's own HTTP exceptions on REST routes (unknown route, wrong method) answered in the
+ * same `{ error: { code, message } }` shape as DomainErrors, so every refusal is typed.
+ * GraphQL errors go back to Apollo's formatError unchanged.
+ */
+@Catch(HttpException)
+export class HttpErrorFilter implements ExceptionFilter {
+  catch(error: HttpException, host: ArgumentsHost): unknown {
+    if (host.getType<string>() === 'graphql') return error;
+    const status = error.getStatus();
+    const response = host.switchToHttp().getResponse<Response>();
+    const code = CODES[status] ?? (status >= 500 ? 'INTERNAL_SERVER_ERROR' : `HTTP_${status}`);
+    response.status(status).json({ error: { code, message: status >= 500 ? 'internal error' : error.message } });
+    return undefined;
+  }
+}

@@ -1,0 +1,61 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import type { AppConfig } from '../config/app.config.js';
+import { logger } from '../logging/logger.js';
+
+class InvalidUtf8Error extends Error {
+  readonly bodyErrorCode = 'BODY_INVALID_UTF8';
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** RFC 8259 §8.1: JSON text exchanged between systems MUST be UTF-8; refuse malformed bytes instead of replacing them. */
+function strictUtf8(_req: unknown, _res: unknown, buf: Buffer): void {
+  try {
+    utf8.decode(buf);
+  } catch {
+    throw new InvalidUtf8Error('body: expected UTF-8 encoded JSON (RFC 8259 §8.1), found malformed bytes');
+  }
+}
+
+/** body-parser's error types → our stable codes and HTTP status. */
+function bodyError(error: { type?: string; status?: number; bodyErrorCode?: string }): { status: number; code: string; message: string } {
+  if (error.bodyErrorCode === 'BODY_INVALID_UTF8') return { status: 400, code: 'BODY_INVALID_UTF8', message: 'body: expected UTF-8 encoded JSON (RFC 8259 §8.1), found malformed bytes' };
+  switch (error.type) {
+    case 'entity.too.large':
+      return { status: 413, code: 'PAYLOAD_TOO_LARGE', message: 'body: request too large' };
+    case 'entity.parse.failed':
+      return { status: 400, code: 'BODY_INVALID_JSON', message: 'body: expected valid JSON' };
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return { status: 415, code: 'BODY_UNSUPPORTED_ENCODING', message: 'body: expected UTF-8 JSON without an unsupported content encoding' };
+    case 'request.aborted':
+    case 'request.size.invalid':
+      return { status: 400, code: 'BODY_INCOMPLETE', message: 'body: the request body was incomplete' };
+    default:
+      return { status: error.status && error.status >= 400 && error.status < 500 ? error.status : 400, code: 'BAD_REQUEST', message: 'request could not be read' };
+  }
+}
+
+/**
+ * HTTP-level hardening (issue 6 part 5), applied before any route: security headers
+ * (helmet), CORS only for configured origins, a JSON body limit, strict UTF-8, and typed
+ * answers (no stack traces, no HTML error pages) when a body cannot be read.
+ */
+export function applyHttpHardening(app: NestExpressApplication, config: AppConfig): void {
+  app.disable('x-powered-by');
+  app.use(helmet());
+  if (config.security.corsOrigins.length > 0) {
+    app.enableCors({ origin: config.security.corsOrigins, methods: ['GET', 'POST'], allowedHeaders: ['authorization', 'content-type'], credentials: false, maxAge: 600 });
+  }
+  // express.json directly: Nest's useBodyParser reserves `verify` for its rawBody option.
+  app.use(express.json({ limit: config.security.maxJsonBytes, verify: strictUtf8 }));
+  app.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (!error || res.headersSent) return next(error);
+    const { status, code, message } = bodyError(error as never);
+    logger.warn({ code, path: req.path, method: req.method }, 'request body refused');
+    if (req.path === '/graphql') res.status(status).json({ errors: [{ message, extensions: { code } }] });
+    else res.status(status).json({ error: { code, message } });
+  });
+}

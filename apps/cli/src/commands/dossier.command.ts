@@ -1,0 +1,117 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Option, type Command } from 'commander';
+import { SingleBar, Presets } from 'cli-progress';
+import { FileSystemArtifactStore } from '@radledger/artifacts';
+import { exportDossier, lockedModelDecisionRerunner, radiomicsFeatureRecomputer, DossierError, type DossierProgress, type ReproducibilityPorts } from '@radledger/dossier';
+import { LockedModelRunner, OnnxPredictor } from '@radledger/inference';
+import { loadOrCreateSigningKey } from '@radledger/ledger';
+import { CliFailure } from '../cli-failure.js';
+import { keyOption, openExistingStore, storeOption } from './ledger-cli.options.js';
+
+interface DossierOptions {
+  trial: string;
+  modelVersion?: string;
+  out: string;
+  store: string;
+  key: string;
+  origin: string;
+  dataDir: string;
+  reproduce: boolean;
+  trainingLineage: boolean;
+}
+
+/** The root package.json version, written into the manifest. */
+export function radledgerVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+const PHASE_LABEL: Record<DossierProgress['phase'], string> = {
+  scan: 'verifying ledger',
+  select: 'walking lineage',
+  events: 'writing events + proofs',
+  reproducibility: 're-computing',
+  files: 'writing documents',
+};
+
+/** A cli-progress bar on a terminal; plain phase lines otherwise (CI logs). */
+function progressReporter(): { onProgress: (p: DossierProgress) => void; stop: () => void } {
+  if (!process.stderr.isTTY) {
+    let last = '';
+    return {
+      onProgress: (p) => {
+        if (p.phase !== last) process.stderr.write(`${PHASE_LABEL[p.phase]}…\n`);
+        last = p.phase;
+      },
+      stop: () => undefined,
+    };
+  }
+  const bar = new SingleBar({ format: '{phase} [{bar}] {value}/{total} ({percentage}%) eta {eta_formatted}', stream: process.stderr, hideCursor: true }, Presets.shades_classic);
+  let phase: string | undefined;
+  return {
+    onProgress: (p) => {
+      if (p.phase !== phase) {
+        if (phase !== undefined) bar.stop();
+        phase = p.phase;
+        bar.start(Math.max(p.total, 1), p.done, { phase: PHASE_LABEL[p.phase].padEnd(24) });
+      } else {
+        bar.setTotal(Math.max(p.total, 1));
+        bar.update(p.done, { phase: PHASE_LABEL[p.phase].padEnd(24) });
+      }
+    },
+    stop: () => bar.stop(),
+  };
+}
+
+/** `dossier`: export the regulatory dossier of a trial (optionally one model version) to a directory or a .zip. */
+export function register(program: Command): void {
+  program
+    .command('dossier')
+    .description('export a verifiable regulatory dossier (events + proofs, PROV, model lock, reproducibility, checklists, report)')
+    .requiredOption('--trial <id>', 'trial whose decisions the dossier covers')
+    .option('--model-version <version>', 'only decisions by this model version: <version>, <modelId>@<version>')
+    .requiredOption('--out <path>', 'a new directory, or a file ending in .zip')
+    .addOption(storeOption())
+    .addOption(keyOption())
+    .option('--origin <origin>', 'checkpoint origin line (the log identity)', 'radledger')
+    .addOption(new Option('--data-dir <dir>', 'artifacts for re-computation are read from <dir>/artifacts (RADLEDGER_DATA_DIR)').default(process.env['RADLEDGER_DATA_DIR'] ?? './data'))
+    .option('--no-reproduce', 'do not re-compute feature sets and decisions (reproducibility.json then says why)')
+    .option('--no-training-lineage', "do not walk the model versions' training data lineage")
+    .action(async (options: DossierOptions) => {
+      const key = loadOrCreateSigningKey(options.key);
+      if (key.created) process.stderr.write(`warning: created a new signing key ${key.path}; pin its public key to verify dossiers:\n${key.verifierKey}\n`);
+      const store = await openExistingStore(options.store);
+      const artifactsDir = join(options.dataDir, 'artifacts');
+      let runner: LockedModelRunner | undefined;
+      let reproducibility: ReproducibilityPorts | undefined;
+      if (options.reproduce && existsSync(artifactsDir)) {
+        const artifacts = new FileSystemArtifactStore(artifactsDir);
+        runner = new LockedModelRunner({ artifactStore: artifacts, predictor: new OnnxPredictor(), verification: 'rehash-every-run' });
+        reproducibility = { artifacts, features: radiomicsFeatureRecomputer(), decisions: lockedModelDecisionRerunner(runner) };
+      }
+      const progress = progressReporter();
+      try {
+        const started = performance.now();
+        const { location, manifest } = await exportDossier(
+          { store, signer: key.signer, radledgerVersion: radledgerVersion(), origin: options.origin, reproducibility },
+          { trialId: options.trial, modelVersion: options.modelVersion, includeTrainingLineage: options.trainingLineage, out: options.out, onProgress: progress.onProgress },
+        );
+        progress.stop();
+        const c = manifest.counts;
+        process.stdout.write(
+          `dossier written to ${location} in ${((performance.now() - started) / 1000).toFixed(1)} s\n` +
+            `${c.events} events (${c.decisions} decisions, ${c.featureSets} feature sets, ${c.images} images, ${c.modelVersions} model versions, ${c.signatures} signatures)\n` +
+            `checkpoint ${manifest.checkpoint.origin} size ${manifest.checkpoint.treeSize} root ${manifest.checkpoint.rootHash}${manifest.checkpoint.reused ? ' (reused)' : ' (new)'}\n` +
+            `verify with: radledger verify-dossier ${location} --public-key ${manifest.publicKey}\n`,
+        );
+      } catch (error) {
+        progress.stop();
+        if (error instanceof DossierError) throw new CliFailure(`dossier: ${error.code}: ${error.message}`, 1);
+        throw error;
+      } finally {
+        await runner?.close();
+        await store.close();
+      }
+    });
+}

@@ -1,0 +1,266 @@
+import { test, before, after } from 'node:test';
+import fc from 'fast-check';
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { encodeVerifierKey, generateCheckpointSigner, signCheckpoint } from '@radledger/ledger';
+import { exportDossier, verifyDossier, DossierError, DOSSIER_FILES, type DossierManifest, type DossierVerification, type DossierEventLine, type DossierCheckName } from '@radledger/dossier';
+import { buildDossierFixture, type DossierFixture } from './testing/dossier-fixture.js';
+
+let fx: DossierFixture;
+let out: string;
+let bundle: string;
+let manifest: DossierManifest;
+const version = '0.1.0-test';
+
+before(async () => {
+  fx = await buildDossierFixture();
+  out = mkdtempSync(join(tmpdir(), 'radledger-dossier-out-'));
+  bundle = join(out, 'bundle');
+  const result = await exportDossier(
+    { store: fx.store, signer: fx.signer, radledgerVersion: version, reproducibility: fx.reproducibility },
+    { trialId: fx.trialId, out: bundle },
+  );
+  manifest = result.manifest;
+});
+
+after(async () => {
+  await fx.close();
+  rmSync(out, { recursive: true, force: true });
+});
+
+const vkey = () => encodeVerifierKey(fx.signer);
+const statusOf = (v: DossierVerification) => Object.fromEntries(v.checks.map((c) => [c.check, c.status])) as Record<DossierCheckName, string>;
+const read = (dir: string, name: string) => readFileSync(join(dir, name), 'utf8');
+const lines = (dir: string) => read(dir, DOSSIER_FILES.events).trimEnd().split('\n');
+const copy = (name: string) => {
+  const dir = join(out, name);
+  cpSync(bundle, dir, { recursive: true });
+  return dir;
+};
+const events = (dir: string) => lines(dir).map((l) => JSON.parse(l) as DossierEventLine).map((l) => ({ ...l, event: JSON.parse(l.canonical) as { eventId: string; type: string; data: Record<string, unknown>; globalPosition: string } }));
+
+test('a clean bundle passes every check with the pinned key, and warns only about pinning without it', async () => {
+  const pinned = await verifyDossier(bundle, { pinnedPublicKey: vkey() });
+  assert.equal(pinned.ok, true, JSON.stringify(pinned.checks, null, 1));
+  assert.ok(pinned.checks.every((c) => c.status === 'PASS'), JSON.stringify(pinned.checks, null, 1));
+  const unpinned = await verifyDossier(bundle);
+  assert.equal(unpinned.ok, true);
+  assert.equal(statusOf(unpinned)['public-key'], 'WARN');
+});
+
+test('the bundle holds the whole lineage of every decision of the trial, with proofs, and the manifest lists every file', async () => {
+  const all = events(bundle);
+  const types = all.map((e) => e.event.type);
+  for (const t of ['TrialRegistered', 'SiteEnrolled', 'SubjectEnrolled', 'ImagingProtocolDefined', 'ImageAcquired', 'ProtocolDeviationDetected', 'PreprocessingApplied', 'SegmentationCreated', 'SegmentationEdited', 'SegmentationReviewed', 'FeaturesComputed', 'FeatureSetPartitionAssigned', 'ModelRegistered', 'ChangeControlPlanRecorded', 'ModelValidationRecorded', 'ModelLocked', 'ModelDecisionMade', 'DecisionOverridden', 'RecordSigned']) {
+    assert.ok(types.includes(t), `bundle includes a ${t}`);
+  }
+  const decisions = all.filter((e) => e.event.type === 'ModelDecisionMade').map((e) => e.event.data['decisionId']);
+  assert.deepEqual(decisions, ['DEC-1', 'DEC-2', 'DEC-3']);
+  // The unenrolled-in-lineage subject GLIO01-B-0003 has no image or decision: not in the bundle.
+  assert.ok(!all.some((e) => e.event.data['subjectId'] === 'GLIO01-B-0003'));
+  const positions = all.map((e) => e.leafIndex);
+  assert.deepEqual(positions, [...positions].sort((a, b) => a - b));
+  assert.equal(manifest.counts.events, all.length);
+  assert.equal(manifest.counts.decisions, 3);
+  assert.equal(manifest.radledgerVersion, version);
+  assert.equal(manifest.publicKey, vkey());
+  assert.deepEqual(manifest.files.map((f) => f.name).sort(), ['checklists.json', 'events.ndjson', 'model-lock.json', 'prov.json', 'prov.jsonld', 'report.html', 'reproducibility.json']);
+  for (const f of manifest.files) assert.equal(createHash('sha256').update(readFileSync(join(bundle, f.name))).digest('hex'), f.sha256, f.name);
+  // The checkpoint was signed and recorded in the ledger.
+  assert.equal((await fx.store.latestCheckpoint())!.note, manifest.checkpoint.note);
+});
+
+test('a model version filter keeps only that version’s decisions and lineage, and the checkpoint is reused', async () => {
+  const dir = join(out, 'v1-only');
+  const result = await exportDossier({ store: fx.store, signer: fx.signer, radledgerVersion: version }, { trialId: fx.trialId, modelVersion: 'idh-logreg@1', out: dir });
+  const all = events(dir);
+  assert.deepEqual(all.filter((e) => e.event.type === 'ModelDecisionMade').map((e) => e.event.data['decisionId']), ['DEC-1', 'DEC-2']);
+  assert.ok(!all.some((e) => e.event.type === 'ModelRegistered' && e.event.data['version'] === '2'));
+  assert.equal(result.manifest.checkpoint.reused, true);
+  assert.equal((await verifyDossier(dir, { pinnedPublicKey: vkey() })).ok, true);
+  await assert.rejects(
+    exportDossier({ store: fx.store, signer: fx.signer, radledgerVersion: version }, { trialId: 'NO-SUCH-TRIAL', out: join(out, 'none') }),
+    (e: unknown) => e instanceof DossierError && e.code === 'DOSSIER_EMPTY',
+  );
+});
+
+test('PROV-O JSON-LD and PROV-JSON describe the same lineage', () => {
+  const jsonld = JSON.parse(read(bundle, DOSSIER_FILES.provJsonLd)) as { '@context': Record<string, string>; '@graph': Array<Record<string, unknown>> };
+  assert.equal(jsonld['@context']['prov'], 'http://www.w3.org/ns/prov#');
+  const decision = jsonld['@graph'].find((n) => n['@id'] === 'rl:decision:DEC-1' && n['@type']);
+  assert.ok(decision, 'decision entity');
+  assert.deepEqual(decision['@type'], ['prov:Entity', 'rld:decision']);
+  assert.ok(jsonld['@graph'].some((n) => n['@id'] === 'rl:mask:SEG-1-v2' && (n['prov:wasRevisionOf'] as { '@id': string } | undefined)?.['@id'] === 'rl:mask:SEG-1-v1'));
+  const provJson = JSON.parse(read(bundle, DOSSIER_FILES.provJson)) as Record<string, Record<string, Record<string, unknown>>>;
+  assert.ok(provJson['entity']!['rl:decision:DEC-1']);
+  assert.ok(provJson['entity']!['rl:model:idh-logreg@2']);
+  const generated = Object.values(provJson['wasGeneratedBy']!).filter((r) => r['prov:entity'] === 'rl:decision:DEC-1');
+  assert.equal(generated.length, 1);
+  const entitiesLd = new Set(jsonld['@graph'].filter((n) => Array.isArray(n['@type']) && (n['@type'] as string[]).includes('prov:Entity')).map((n) => n['@id']));
+  assert.deepEqual(entitiesLd, new Set(Object.keys(provJson['entity']!)));
+});
+
+test('model-lock.json: hashes, locks with signatures, PCCP, tested vs released, sequestration and per-site counts', () => {
+  const doc = JSON.parse(read(bundle, DOSSIER_FILES.modelLock)) as { modelVersions: Array<Record<string, any>> };
+  const v1 = doc.modelVersions.find((v) => v['version'] === '1')!;
+  const v2 = doc.modelVersions.find((v) => v['version'] === '2')!;
+  assert.equal(v1['locks'].length, 1);
+  assert.ok(v1['signatures'].some((s: { meaning: string }) => s.meaning === 'approved'));
+  assert.deepEqual(v1['testedVsReleased'][0].findings, ['NOT_VALIDATED: no validation record for this version']);
+  assert.equal(v2['testedVsReleased'][0].identical, true);
+  assert.equal(v2['testedVsReleased'][0].testedSha256, v2['sha256']);
+  assert.equal(v2['changeControlPlans'][0].planId, 'PCCP-1');
+  assert.deepEqual(v1['decisionsBySite'], { 'SITE-B': { [v1['sha256']]: 2 } });
+  assert.equal(v1['decisionsWithLockedHash'], 2);
+  assert.equal(v1['deviationCount'], 0);
+  assert.equal(v1['testSetSequestration'].sequestered, true);
+  assert.deepEqual(v1['testSetSequestration'].trainingFeatureSets.map((f: { partition: string }) => f.partition), ['train', 'train']);
+});
+
+test('reproducibility.json re-computes feature sets and re-runs decisions, and says why when it cannot', () => {
+  const doc = JSON.parse(read(bundle, DOSSIER_FILES.reproducibility)) as { results: Array<{ kind: string; id: string; status: string; reason?: string; differences?: Array<{ field: string }> }> };
+  const by = (id: string) => doc.results.find((r) => r.id === id)!;
+  assert.equal(by('FS-1').status, 'MATCH', JSON.stringify(by('FS-1')));
+  assert.equal(by('FS-2').status, 'NOT_REPRODUCIBLE');
+  assert.match(by('FS-2').reason!, /imported/);
+  assert.equal(by('FS-3').status, 'NOT_REPRODUCIBLE');
+  assert.match(by('FS-3').reason!, /not in the artifact store/);
+  assert.equal(by('DEC-1').status, 'MATCH', JSON.stringify(by('DEC-1')));
+  assert.equal(by('DEC-3').status, 'MATCH', JSON.stringify(by('DEC-3')));
+  assert.equal(by('DEC-2').status, 'DIFFERENT');
+  assert.ok(by('DEC-2').differences!.some((d) => d.field === 'probability'));
+});
+
+test('checklists.json fills items from the ledger with their source events and lists the rest for people', () => {
+  const doc = JSON.parse(read(bundle, DOSSIER_FILES.checklists)) as { items: Array<{ guideline: string; item: string; status: string; sourceEventIds?: string[]; value?: unknown }> };
+  const ids = new Set(events(bundle).map((e) => e.event.eventId));
+  for (const g of ['TRIPOD+AI', 'CLAIM 2024', 'METRICS', 'CLEAR']) {
+    assert.ok(doc.items.some((i) => i.guideline === g && i.status === 'filled-from-ledger'), `${g} has filled items`);
+    assert.ok(doc.items.some((i) => i.guideline === g && i.status === 'for-people'), `${g} has items for people`);
+  }
+  for (const i of doc.items.filter((x) => x.status === 'filled-from-ledger')) for (const id of i.sourceEventIds!) assert.ok(ids.has(id), `${i.item} cites ${id}, which is in the bundle`);
+  const software = doc.items.find((i) => i.guideline === 'CLEAR' && i.item === 'software')!;
+  assert.ok((software.value as string[]).includes('ITK-SNAP 4.0'));
+});
+
+test('tampering: one byte in events.ndjson fails the file hash and that event’s hash (so also its proof and the lineage it names)', async () => {
+  const dir = copy('tamper-byte');
+  const text = read(dir, DOSSIER_FILES.events);
+  const at = text.indexOf('GLIO01-A-0001');
+  writeFileSync(join(dir, DOSSIER_FILES.events), `${text.slice(0, at)}X${text.slice(at + 1)}`);
+  const v = await verifyDossier(dir, { pinnedPublicKey: vkey() });
+  assert.equal(v.ok, false);
+  const s = statusOf(v);
+  assert.deepEqual(v.checks.filter((c) => c.status === 'FAIL').map((c) => c.check), ['file-hashes', 'event-hashes', 'inclusion-proofs', 'lineage-complete']);
+  assert.match(v.checks.find((c) => c.check === 'event-hashes')!.failures![0]!, /the text hashes to/);
+});
+
+test('property: any one-byte change to events.ndjson is caught by the event checks themselves, even with a manifest re-signed by the real key', async () => {
+  const original = readFileSync(join(bundle, DOSSIER_FILES.events));
+  const dir = copy('tamper-property');
+  const deep: DossierCheckName[] = ['event-hashes', 'inclusion-proofs', 'chain-links', 'lineage-complete', 'event-count'];
+  await fc.assert(
+    fc.asyncProperty(fc.nat({ max: original.length - 1 }), fc.integer({ min: 1, max: 255 }), async (offset, xor) => {
+      const bytes = Buffer.from(original);
+      bytes[offset]! ^= xor;
+      writeFileSync(join(dir, DOSSIER_FILES.events), bytes);
+      const m = JSON.parse(read(bundle, DOSSIER_FILES.manifest)) as DossierManifest;
+      const f = m.files.find((x) => x.name === DOSSIER_FILES.events)!;
+      f.sha256 = createHash('sha256').update(bytes).digest('hex');
+      const text = `${JSON.stringify(m, null, 2)}\n`;
+      writeFileSync(join(dir, DOSSIER_FILES.manifest), text);
+      const sha = createHash('sha256').update(text).digest('hex');
+      writeFileSync(join(dir, DOSSIER_FILES.manifestSignature), signCheckpoint({ origin: `${m.checkpoint.origin}/dossier-manifest`, treeSize: 1, rootHash: sha, issuedAt: m.createdAt }, fx.signer));
+      const v = await verifyDossier(dir, { pinnedPublicKey: vkey() });
+      assert.equal(v.ok, false);
+      assert.ok(v.checks.some((c) => deep.includes(c.check) && c.status === 'FAIL'), `byte ${offset} ^ ${xor}: ${JSON.stringify(v.checks.filter((c) => c.status === 'FAIL'))}`);
+    }),
+    { numRuns: 60 },
+  );
+});
+
+test('tampering: a removed event fails the file hash, the lineage and the counts; re-hashing the manifest then fails its signature', async () => {
+  const dir = copy('tamper-removed');
+  const kept = lines(dir).filter((l) => {
+    const e = JSON.parse((JSON.parse(l) as DossierEventLine).canonical) as { type: string; data: { imageId?: string } };
+    return !(e.type === 'ImageAcquired' && e.data.imageId === 'IMG-1');
+  });
+  assert.equal(kept.length, lines(dir).length - 1);
+  writeFileSync(join(dir, DOSSIER_FILES.events), `${kept.join('\n')}\n`);
+  let s = statusOf(await verifyDossier(dir, { pinnedPublicKey: vkey() }));
+  assert.equal(s['file-hashes'], 'FAIL');
+  assert.equal(s['lineage-complete'], 'FAIL');
+  assert.equal(s['event-count'], 'FAIL');
+  assert.equal(s['inclusion-proofs'], 'PASS');
+  // The forger fixes the manifest's hash and counts: its signature no longer matches.
+  const m = JSON.parse(read(dir, DOSSIER_FILES.manifest)) as DossierManifest;
+  const f = m.files.find((x) => x.name === DOSSIER_FILES.events)!;
+  f.sha256 = createHash('sha256').update(readFileSync(join(dir, DOSSIER_FILES.events))).digest('hex');
+  f.bytes = readFileSync(join(dir, DOSSIER_FILES.events)).length;
+  m.counts.events -= 1;
+  m.counts.byType['ImageAcquired']! -= 1;
+  writeFileSync(join(dir, DOSSIER_FILES.manifest), `${JSON.stringify(m, null, 2)}\n`);
+  s = statusOf(await verifyDossier(dir, { pinnedPublicKey: vkey() }));
+  assert.equal(s['manifest-signature'], 'FAIL');
+  assert.equal(s['file-hashes'], 'PASS');
+  assert.equal(s['event-count'], 'PASS');
+  assert.equal(s['lineage-complete'], 'FAIL');
+});
+
+test('tampering: swapped proofs fail the inclusion check', async () => {
+  const dir = copy('tamper-proof');
+  const ls = lines(dir).map((l) => JSON.parse(l) as DossierEventLine);
+  const [a, b] = [ls[3]!, ls[4]!];
+  [a.proof, b.proof] = [b.proof, a.proof];
+  writeFileSync(join(dir, DOSSIER_FILES.events), `${ls.map((l) => JSON.stringify(l)).join('\n')}\n`);
+  const v = await verifyDossier(dir, { pinnedPublicKey: vkey() });
+  const s = statusOf(v);
+  assert.equal(s['inclusion-proofs'], 'FAIL');
+  assert.equal(v.checks.find((c) => c.check === 'inclusion-proofs')!.detail, '2 inclusion proofs fail');
+  assert.equal(s['event-hashes'], 'PASS');
+});
+
+test('tampering: a bundle re-signed with another key passes only if that key is trusted; the pinned key catches it', async () => {
+  const dir = copy('tamper-key');
+  const forger = generateCheckpointSigner('radledger-test');
+  const m = JSON.parse(read(dir, DOSSIER_FILES.manifest)) as DossierManifest;
+  m.checkpoint.note = signCheckpoint({ origin: m.checkpoint.origin, treeSize: m.checkpoint.treeSize, rootHash: m.checkpoint.rootHash, issuedAt: m.checkpoint.issuedAt }, forger);
+  m.publicKey = encodeVerifierKey(forger);
+  const text = `${JSON.stringify(m, null, 2)}\n`;
+  writeFileSync(join(dir, DOSSIER_FILES.manifest), text);
+  const sha = createHash('sha256').update(text).digest('hex');
+  writeFileSync(join(dir, DOSSIER_FILES.manifestSignature), signCheckpoint({ origin: `${m.checkpoint.origin}/dossier-manifest`, treeSize: 1, rootHash: sha, issuedAt: m.createdAt }, forger));
+  const pinned = statusOf(await verifyDossier(dir, { pinnedPublicKey: vkey() }));
+  assert.equal(pinned['public-key'], 'FAIL');
+  assert.equal(pinned['checkpoint-signature'], 'FAIL');
+  assert.equal(pinned['manifest-signature'], 'FAIL');
+  const unpinned = await verifyDossier(dir);
+  assert.equal(statusOf(unpinned)['public-key'], 'WARN', 'without a pinned key the forger’s key is all there is: the verdict says so');
+});
+
+test('tampering: a changed report.html fails the file hash only', async () => {
+  const dir = copy('tamper-report');
+  writeFileSync(join(dir, DOSSIER_FILES.report), read(dir, DOSSIER_FILES.report).replace('IDH-wildtype', 'IDH-mutant'));
+  const v = await verifyDossier(dir, { pinnedPublicKey: vkey() });
+  const failed = v.checks.filter((c) => c.status === 'FAIL').map((c) => c.check);
+  assert.deepEqual(failed, ['file-hashes']);
+  assert.match(v.checks.find((c) => c.check === 'file-hashes')!.failures![0]!, /^report\.html: sha256/);
+});
+
+test('a zip bundle verifies from its bytes; a flipped byte inside it is caught', async () => {
+  const zipPath = join(out, 'dossier.zip');
+  await exportDossier({ store: fx.store, signer: fx.signer, radledgerVersion: version }, { trialId: fx.trialId, out: zipPath });
+  const bytes = readFileSync(zipPath);
+  assert.equal((await verifyDossier(bytes, { pinnedPublicKey: vkey() })).ok, true);
+  assert.equal((await verifyDossier(zipPath, { pinnedPublicKey: vkey() })).ok, true);
+  const damaged = Buffer.from(bytes);
+  damaged[Math.floor(damaged.length / 3)]! ^= 0x01;
+  const verdict = await verifyDossier(damaged, { pinnedPublicKey: vkey() }).then(
+    (v) => v.ok,
+    (e: unknown) => (e instanceof DossierError && e.code === 'DOSSIER_BUNDLE_UNREADABLE' ? false : Promise.reject(e)),
+  );
+  assert.equal(verdict, false);
+});

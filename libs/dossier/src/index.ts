@@ -1,0 +1,17 @@
+export * from './dossier.errors.js';
+export * from './bundle-sink.port.js';
+export * from './dossier-manifest.js';
+export * from './merkle-levels.js';
+export * from './lineage-selection.js';
+export * from './lineage-references.js';
+export * from './prov-statements.js';
+export * from './prov-serialisers.js';
+export * from './model-lock.collector.js';
+export * from './checklists.collector.js';
+export * from './reproducibility.js';
+export * from './reproducibility.adapters.js';
+export * from './export-dossier.js';
+export * from './verify-dossier.js';
+export * from './dossier.io.js';
+export { DirectoryBundleReader, DirectoryBundleSink } from './adapters/directory-bundle.adapter.js';
+export { ZipBundleReader, ZipBundleSink } from './adapters/zip-bundle.adapter.js';

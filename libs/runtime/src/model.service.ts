@@ -1,0 +1,163 @@
+import { IllegalStateError, NotFoundError } from '@radledger/platform';
+import type { EventStore } from '@radledger/ledger';
+import {
+  featuresDecider,
+  loadAggregate,
+  modelsDecider,
+  streamIds,
+  type CommandMetadata,
+  type CommandResult,
+  type CommandService,
+  type ModelVersionState,
+} from '@radledger/domain';
+import type { LockedModelRunner, ModelDecision } from '@radledger/inference';
+
+/** How a locked version turns a probability into a decision: part of what is locked. */
+export interface DecisionRule {
+  threshold: number;
+  positiveLabel: string;
+  negativeLabel: string;
+  /** Which output column is the positive-class probability; default: the runner's rule. */
+  probabilityOutput?: { name: string; column: number };
+}
+
+export interface RegisterModelInput {
+  modelId: string;
+  version: string;
+  artifactSha256: string;
+  intendedUse: string;
+  featureCodes: string[];
+  decisionRule: DecisionRule;
+  trainingLineage: { featureSetIds: string[]; trialIds: string[]; partitions: Array<'train' | 'tune' | 'test'> };
+  performance: Array<{ metric: string; value: number; ciLower?: number; ciUpper?: number; dataset: string }>;
+}
+
+export interface MakeDecisionInput {
+  decisionId?: string;
+  modelId: string;
+  modelVersion: string;
+  featureSetId: string;
+}
+
+export interface DecisionReproduction {
+  decisionId: string;
+  status: 'MATCH' | 'MISMATCH' | 'NOT_REPRODUCIBLE';
+  reason?: string;
+  recorded: { decision: string; outputs: Record<string, number>; modelSha256: string };
+  recomputed?: { decision: string; outputs: Record<string, number>; modelSha256: string };
+  differences: string[];
+}
+
+/** `name` for single-value outputs, `name[i]` otherwise; plus `probability` as the runner read it. */
+export function flattenOutputs(decision: ModelDecision): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, values] of Object.entries(decision.outputs)) {
+    if (values.length === 1) out[name] = values[0]!;
+    else values.forEach((v, i) => (out[`${name}[${i}]`] = v));
+  }
+  if (!('probability' in out)) out.probability = decision.probability;
+  return out;
+}
+
+/**
+ * Locked algorithms end to end: registration reads the ONNX signature with onnxruntime, a
+ * decision runs only the locked bytes (re-hashed; MODEL_HASH_MISMATCH otherwise) on a
+ * recorded feature set mapped by IBSI code, and any decision can be re-run and compared.
+ */
+export class ModelService {
+  constructor(private readonly deps: { store: EventStore; commands: CommandService; runner: LockedModelRunner }) {}
+
+  async register(input: RegisterModelInput, metadata: CommandMetadata): Promise<CommandResult> {
+    const signature = await this.deps.runner.verifyModel(input.artifactSha256);
+    return this.deps.commands.execute(
+      {
+        type: 'RegisterModel',
+        data: {
+          ...input,
+          inputs: signature.inputs.map((t) => ({ name: t.name, type: t.type, shape: [...t.shape] })),
+          outputs: signature.outputs.map((t) => ({ name: t.name, type: t.type, shape: [...t.shape] })),
+        } as never,
+      },
+      metadata,
+    );
+  }
+
+  async decide(input: MakeDecisionInput, metadata: CommandMetadata): Promise<CommandResult> {
+    const { version, featureSet } = await this.lockedVersionFor(input);
+    const decision = await this.deps.runner.decide(specOf(version), featureSet.features);
+    return this.deps.commands.execute(
+      {
+        type: 'MakeDecision',
+        data: {
+          ...(input.decisionId ? { decisionId: input.decisionId } : {}),
+          modelId: input.modelId,
+          modelVersion: input.modelVersion,
+          modelSha256: decision.verifiedSha256,
+          featureSetId: input.featureSetId,
+          outputs: flattenOutputs(decision),
+          threshold: decision.threshold,
+          decision: decision.decision,
+        },
+      },
+      metadata,
+    );
+  }
+
+  /** Re-runs a recorded decision with the model bytes it names and compares outputs and label. */
+  async reproduceDecision(decisionId: string): Promise<DecisionReproduction> {
+    const events = await this.deps.store.readStream(streamIds.decision(decisionId));
+    const made = events.find((e) => e.type === 'ModelDecisionMade');
+    if (!made) throw new NotFoundError(`decisionId: no decision ${decisionId}`, { field: 'decisionId' });
+    const d = made.data as { modelId: string; modelVersion: string; modelSha256: string; featureSetId: string; outputs: Record<string, number>; decision: string };
+    const recorded = { decision: d.decision, outputs: d.outputs, modelSha256: d.modelSha256 };
+    const model = await loadAggregate(this.deps.store, streamIds.model(d.modelId), modelsDecider);
+    const version = model.state.versions[d.modelVersion];
+    const featureSet = await loadAggregate(this.deps.store, streamIds.featureSet(d.featureSetId), featuresDecider);
+    if (!version) return { decisionId, status: 'NOT_REPRODUCIBLE', reason: `model ${d.modelId} has no version ${d.modelVersion}`, recorded, differences: [] };
+    let rerun: ModelDecision;
+    try {
+      rerun = await this.deps.runner.decide({ ...specOf(version), expectedSha256: d.modelSha256 }, featureSet.state.features);
+    } catch (error) {
+      return { decisionId, status: 'NOT_REPRODUCIBLE', reason: (error as Error).message, recorded, differences: [] };
+    }
+    const recomputed = { decision: rerun.decision, outputs: flattenOutputs(rerun), modelSha256: rerun.verifiedSha256 };
+    const differences: string[] = [];
+    if (recomputed.decision !== recorded.decision) differences.push(`decision: recorded ${recorded.decision}, recomputed ${recomputed.decision}`);
+    for (const key of new Set([...Object.keys(recorded.outputs), ...Object.keys(recomputed.outputs)])) {
+      if (!Object.is(recorded.outputs[key], recomputed.outputs[key])) differences.push(`outputs.${key}: recorded ${recorded.outputs[key]}, recomputed ${recomputed.outputs[key]}`);
+    }
+    return { decisionId, status: differences.length === 0 ? 'MATCH' : 'MISMATCH', recorded, recomputed, differences };
+  }
+
+  private async lockedVersionFor(input: MakeDecisionInput) {
+    const model = await loadAggregate(this.deps.store, streamIds.model(input.modelId), modelsDecider);
+    if (model.state.modelId === null) throw new NotFoundError(`modelId: model ${input.modelId} is not registered`, { field: 'modelId' });
+    const version = model.state.versions[input.modelVersion];
+    if (!version) throw new NotFoundError(`modelVersion: model ${input.modelId} has no version ${input.modelVersion}`, { field: 'modelVersion' });
+    const featureSet = (await loadAggregate(this.deps.store, streamIds.featureSet(input.featureSetId), featuresDecider)).state;
+    if (featureSet.featureSetId === null || featureSet.trialId === null) {
+      throw new NotFoundError(`featureSetId: feature set ${input.featureSetId} does not exist`, { field: 'featureSetId' });
+    }
+    // Checked before any inference runs; the decider checks it again when the decision is recorded.
+    if (model.state.lockedByTrial[featureSet.trialId] !== input.modelVersion) {
+      throw new IllegalStateError(
+        'MODEL_NOT_LOCKED',
+        `modelVersion: ${input.modelId} ${input.modelVersion} is not the locked version for trial ${featureSet.trialId} (locked: ${model.state.lockedByTrial[featureSet.trialId] ?? 'none'})`,
+        { field: 'modelVersion' },
+      );
+    }
+    return { version, featureSet };
+  }
+}
+
+function specOf(version: ModelVersionState) {
+  const rule = (version as ModelVersionState & { decisionRule?: DecisionRule }).decisionRule;
+  if (!rule) throw new IllegalStateError('MODEL_DECISION_RULE_MISSING', `model version ${version.version} was registered without a decision rule`);
+  return {
+    expectedSha256: version.artifactSha256,
+    featureCodes: version.featureCodes,
+    threshold: rule.threshold,
+    labels: { positive: rule.positiveLabel, negative: rule.negativeLabel },
+    ...(rule.probabilityOutput ? { probabilityOutput: rule.probabilityOutput } : {}),
+  };
+}

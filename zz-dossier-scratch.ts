@@ -1,0 +1,12 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exportDossier, verifyDossier } from '@radledger/dossier';
+import { buildDossierFixture } from './libs/dossier/src/testing/dossier-fixture.js';
+const fx = await buildDossierFixture();
+const out = join(mkdtempSync(join(tmpdir(), 'dz-')), 'b');
+const r = await exportDossier({ store: fx.store, signer: fx.signer, radledgerVersion: 'x', reproducibility: fx.reproducibility }, { trialId: fx.trialId, out });
+console.log(out);
+const v = await verifyDossier(out);
+for (const c of v.checks) console.log(c.status, c.check, c.detail);
+await fx.runner.close(); await fx.store.close();
