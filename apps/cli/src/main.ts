@@ -14,6 +14,7 @@ const commandModules: Array<() => Promise<{ register(program: Command): void }>>
   () => import('./commands/rebuild.command.js'),
   () => import('./commands/dossier.command.js'),
   () => import('./commands/verify-dossier.command.js'),
+  () => import('./commands/user.command.js'),
 ];
 
 async function main(): Promise<void> {

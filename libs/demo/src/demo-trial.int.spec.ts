@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { featureResultSha256 } from '@radledger/domain';
 import type { RecordedEvent } from '@radledger/ledger';
+import { AuditTrailQuery, LineageQuery, MonitoringQuery, openReadModelStore, ProjectionRunner, readModelProjections } from '@radledger/projections';
 import { extractFeatures, maskFromLabels, parseRadiomicsSettings, readNifti } from '@radledger/radiomics';
 import { openRuntime, type Runtime } from '@radledger/runtime';
 import { DEMO_USERS, DEVIATING_SUBJECT } from './scenario/demo-trial.plan.js';
@@ -119,6 +120,28 @@ describe('demo trial loaded into an empty SQLite ledger', () => {
     const meanings = new Set(signatures.map((s) => s.data.meaning));
     for (const m of ['authored', 'reviewed', 'approved']) assert.ok(meanings.has(m), m);
     for (const lock of ofType('ModelLocked')) assert.ok(lock.data.approvalSignatureIds.length >= 1);
+  });
+
+  it('answers the start-up log\'s three questions from the read models (lineage, audit trail, compliance)', async () => {
+    const summary = result as DemoTrialSummary;
+    const readModels = openReadModelStore(`sqlite:${join(dir, 'read-models.db')}`);
+    const runner = new ProjectionRunner(runtime.store, readModels, readModelProjections);
+    try {
+      await runner.init();
+      await runner.caughtUp();
+      const lineage = await new LineageQuery(readModels).lineage({ id: `decision:${summary.example.decisionId}`, direction: 'UPSTREAM', maxDepth: 8 });
+      const types = new Set(lineage.nodes.map((n) => n.type));
+      for (const t of ['feature-set', 'model-version', 'mask-version', 'image']) assert.ok(types.has(t as never), `lineage reaches a ${t}: ${[...types].join(', ')}`);
+      const audit = await new AuditTrailQuery(readModels).page({ trialId: summary.trialId, subjectId: summary.example.subjectId }, 50);
+      assert.ok(audit.edges.length >= 10, `audit trail of ${summary.example.subjectId}: ${audit.edges.length} entries`);
+      const compliance = await new MonitoringQuery(readModels).lockedAlgorithmCompliance(summary.trialId);
+      assert.equal(compliance.totalDecisions, 24);
+      assert.equal(compliance.compliantDecisions, 24);
+      assert.deepEqual(compliance.deviations, []);
+    } finally {
+      await runner.stop();
+      await readModels.close();
+    }
   });
 
   it('leaves a ledger that verifies, and a second load is skipped', async () => {

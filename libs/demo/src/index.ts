@@ -6,3 +6,4 @@ export * from './synthetic/nifti-gzip.io.js';
 export * from './synthetic/synthetic-brain.js';
 export * from './synthetic/demo-preprocessing.js';
 export * from './artifact-mask-source.adapter.js';
+export * from './scenario/demo-example-queries.js';

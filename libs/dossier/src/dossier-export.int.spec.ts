@@ -146,7 +146,7 @@ test('checklists.json fills items from the ledger with their source events and l
   assert.ok((software.value as string[]).includes('ITK-SNAP 4.0'));
 });
 
-test('tampering: one byte in events.ndjson fails the file hash and that event’s hash (so also its proof and the lineage it names)', async () => {
+test('tampering: one byte in events.ndjson fails the file hash and that event’s hash, so also its proof, the next event’s link and the lineage it names', async () => {
   const dir = copy('tamper-byte');
   const text = read(dir, DOSSIER_FILES.events);
   const at = text.indexOf('GLIO01-A-0001');
@@ -154,7 +154,7 @@ test('tampering: one byte in events.ndjson fails the file hash and that event’
   const v = await verifyDossier(dir, { pinnedPublicKey: vkey() });
   assert.equal(v.ok, false);
   const s = statusOf(v);
-  assert.deepEqual(v.checks.filter((c) => c.status === 'FAIL').map((c) => c.check), ['file-hashes', 'event-hashes', 'inclusion-proofs', 'lineage-complete']);
+  assert.deepEqual(v.checks.filter((c) => c.status === 'FAIL').map((c) => c.check), ['file-hashes', 'event-hashes', 'inclusion-proofs', 'chain-links', 'lineage-complete']);
   assert.match(v.checks.find((c) => c.check === 'event-hashes')!.failures![0]!, /the text hashes to/);
 });
 

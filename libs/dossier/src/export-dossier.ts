@@ -166,15 +166,16 @@ export async function assembleDossier(deps: DossierExportDeps, sink: BundleSink,
 
   let written = 0;
   const total = selection.positions.count;
+  progress({ phase: 'events', done: 0, total });
+  progress({ phase: 'events', done: 0, total });
   const emit = async (canonical: string, hash: string, position: number) => {
     const line: DossierEventLine = { leafIndex: position, hash, proof: levels.inclusionProofHex(position), canonical };
     await events.write(`${JSON.stringify(line)}\n`);
     const event = upcast(recordedFromCanonical(canonical, hash));
-    for (const st of mapper.map(event)) {
-      await jsonLd.statement(st);
-      await provJson.statement(st);
-      graph.add(st);
-    }
+    const statements = mapper.map(event);
+    await jsonLd.statements(statements);
+    await provJson.statements(statements);
+    for (const st of statements) graph.add(st);
     report.add(event);
     modelLock.add(event);
     checklists.add(event);

@@ -26,7 +26,7 @@ export interface ModelLockDeviation {
 interface VersionState {
   modelId: string;
   version: string;
-  registration?: { eventId: string; sha256: string; intendedUse: string; featureCodes: unknown; inputs: unknown; outputs: unknown; trainingLineage: { featureSetIds: string[]; trialIds: string[]; partitions: string[] }; performance: unknown; recordedAt: string; actor: string };
+  registration?: { eventId: string; sha256: string; intendedUse: string; featureCodes: unknown; decisionRule: unknown; inputs: unknown; outputs: unknown; trainingLineage: { featureSetIds: string[]; trialIds: string[]; partitions: string[] }; performance: unknown; recordedAt: string; actor: string };
   locks: Array<{ eventId: string; trialId: string; artifactSha256: string; approvalSignatureIds: string[]; validationId: string | null; supersedesVersion: string | null; recordedAt: string; actor: string }>;
   validations: Array<{ eventId: string; validationId: string; planId: string; validatedSha256: string; passed: boolean; results: unknown; summary: string }>;
   retirements: Array<{ eventId: string; reason: string; unlockedTrialIds: unknown; recordedAt: string }>;
@@ -73,6 +73,7 @@ export class ModelLockCollector {
           sha256: str('artifactSha256'),
           intendedUse: str('intendedUse'),
           featureCodes: d['featureCodes'],
+          decisionRule: d['decisionRule'] ?? null,
           inputs: d['inputs'],
           outputs: d['outputs'],
           trainingLineage: {

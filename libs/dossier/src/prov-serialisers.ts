@@ -33,9 +33,15 @@ export class ProvJsonLdWriter {
     await this.out.write(`{"@context":${JSON.stringify(context)},"@graph":[\n`);
   }
 
-  async statement(st: ProvStatement): Promise<void> {
-    await this.out.write(`${this.first ? '' : ',\n'}${JSON.stringify(jsonLdNode(st))}`);
-    this.first = false;
+  /** One event's statements, written in one call (the per-event cost dominates large exports). */
+  async statements(sts: readonly ProvStatement[]): Promise<void> {
+    if (sts.length === 0) return;
+    let text = '';
+    for (const st of sts) {
+      text += `${this.first ? '' : ',\n'}${JSON.stringify(jsonLdNode(st))}`;
+      this.first = false;
+    }
+    await this.out.write(text);
   }
 
   async end(): Promise<void> {
@@ -102,31 +108,36 @@ export class ProvJsonWriter {
     return `{"prefix":${JSON.stringify({ rl: RADLEDGER_NS, rld: VOCAB, xsd: 'http://www.w3.org/2001/XMLSchema#' })}`;
   }
 
-  async statement(st: ProvStatement): Promise<void> {
-    if ('node' in st) {
-      const { node } = st;
-      const record: Record<string, unknown> = { 'prov:type': `rld:${node.type}`, 'prov:label': node.label, 'rld:recordedByEvent': node.eventId };
-      if (node.kind === 'activity') record['prov:startTime'] = node.time;
-      for (const [k, v] of Object.entries(node.attributes)) if (v !== null) record[`rld:${k}`] = v;
-      await this.add(node.kind, provIri(node.id), record);
-      return;
+  /** One event's statements: grouped by section, one write per section touched. */
+  async statements(sts: readonly ProvStatement[]): Promise<void> {
+    const texts = new Map<Section, string>();
+    for (const st of sts) {
+      if ('node' in st) {
+        const { node } = st;
+        const record: Record<string, unknown> = { 'prov:type': `rld:${node.type}`, 'prov:label': node.label, 'rld:recordedByEvent': node.eventId };
+        if (node.kind === 'activity') record['prov:startTime'] = node.time;
+        for (const [k, v] of Object.entries(node.attributes)) if (v !== null) record[`rld:${k}`] = v;
+        this.add(texts, node.kind, provIri(node.id), record);
+        continue;
+      }
+      const { relation } = st;
+      const [a, b] = PROV_JSON_ARGS[relation.relation];
+      const record: Record<string, unknown> = { [a]: provIri(relation.from), [b]: provIri(relation.to), 'rld:recordedByEvent': relation.eventId };
+      if (relation.role) record['prov:role'] = relation.role;
+      if (relation.relation === 'wasRevisionOf') {
+        record['prov:type'] = 'prov:Revision';
+        this.add(texts, 'wasDerivedFrom', `_:r${this.relationIds++}`, record);
+      } else {
+        this.add(texts, relation.relation, `_:r${this.relationIds++}`, record);
+      }
     }
-    const { relation } = st;
-    const [a, b] = PROV_JSON_ARGS[relation.relation];
-    const record: Record<string, unknown> = { [a]: provIri(relation.from), [b]: provIri(relation.to), 'rld:recordedByEvent': relation.eventId };
-    if (relation.role) record['prov:role'] = relation.role;
-    if (relation.relation === 'wasRevisionOf') {
-      record['prov:type'] = 'prov:Revision';
-      await this.add('wasDerivedFrom', `_:r${this.relationIds++}`, record);
-    } else {
-      await this.add(relation.relation, `_:r${this.relationIds++}`, record);
-    }
+    for (const [section, text] of texts) await this.part(section).write(text);
   }
 
-  private async add(section: Section, key: string, record: unknown): Promise<void> {
+  private add(texts: Map<Section, string>, section: Section, key: string, record: unknown): void {
     const count = this.counts.get(section) ?? 0;
     this.counts.set(section, count + 1);
-    await this.part(section).write(`${count === 0 ? '' : ','}${JSON.stringify(key)}:${JSON.stringify(record)}\n`);
+    texts.set(section, `${texts.get(section) ?? ''}${count === 0 ? '' : ','}${JSON.stringify(key)}:${JSON.stringify(record)}\n`);
   }
 
   /** Sections that received records, in output order. */

@@ -71,8 +71,19 @@ export function lockedModelDecisionRerunner(runner: Pick<LockedModelRunner, 'dec
   return {
     name: 'libs/inference LockedModelRunner',
     async rerun({ decision, model, features }) {
-      const labels = options.labels?.(decision.modelId);
-      const result = await runner.decide({ expectedSha256: decision.modelSha256, featureCodes: model.featureCodes, threshold: decision.threshold, ...(labels ? { labels } : {}) }, features);
+      // The locked decision rule (threshold, labels, probability column) is part of the registration when recorded.
+      const rule = (model as { decisionRule?: { positiveLabel: string; negativeLabel: string; probabilityOutput?: { name: string; column: number } } }).decisionRule;
+      const labels = rule ? { positive: rule.positiveLabel, negative: rule.negativeLabel } : options.labels?.(decision.modelId);
+      const result = await runner.decide(
+        {
+          expectedSha256: decision.modelSha256,
+          featureCodes: model.featureCodes,
+          threshold: decision.threshold,
+          ...(labels ? { labels } : {}),
+          ...(rule?.probabilityOutput ? { probabilityOutput: rule.probabilityOutput } : {}),
+        },
+        features,
+      );
       const outputs: Record<string, number> = {};
       for (const [name, values] of Object.entries(result.outputs)) {
         if (values.length === 1) outputs[name] = values[0]!;

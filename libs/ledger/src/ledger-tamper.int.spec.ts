@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
+import { canonicalJson } from './core/canonical-json.js';
+import { leafHashHex } from './core/hashing.js';
 import { generateCheckpointSigner, parseSignedCheckpoint, signCheckpoint } from './core/checkpoint.js';
 import { LedgerVerificationError, type TamperKind } from './core/verifier.js';
 import { LedgerService } from './ledger.service.js';
@@ -12,7 +14,9 @@ type Tamper =
   | { kind: 'flip-hash'; position: number; at: number; replacement: number }
   | { kind: 'delete'; position: number }
   | { kind: 'swap'; first: number; second: number }
-  | { kind: 'resign' };
+  | { kind: 'resign' }
+  /** An attacker who rewrites an event and recomputes its hash: caught by the next link, or by the checkpoint for the last event. */
+  | { kind: 'rewrite-and-rehash'; position: number; value: number };
 
 const EVENTS = 14;
 const HEX = '0123456789abcdef';
@@ -31,6 +35,7 @@ const tamperArb: fc.Arbitrary<Tamper> = fc.oneof(
     .filter(([a, b]) => a !== b)
     .map(([a, b]) => ({ kind: 'swap' as const, first: a, second: b })),
   fc.constant({ kind: 'resign' as const }),
+  fc.record({ kind: fc.constant('rewrite-and-rehash' as const), position: fc.nat(EVENTS - 1), value: fc.integer({ min: 1000, max: 9999 }) }),
 );
 
 /** Replace one ASCII character with a different printable one (a one-byte change of the UTF-8 text). */
@@ -55,6 +60,10 @@ function expectedFailure(tamper: Tamper): { kind: TamperKind; position: number }
       return { kind: 'gap', position: Math.min(tamper.first, tamper.second) };
     case 'resign':
       return { kind: 'bad-signature', position: EVENTS - 1 };
+    case 'rewrite-and-rehash':
+      return tamper.position < EVENTS - 1
+        ? { kind: 'broken-link', position: tamper.position + 1 }
+        : { kind: 'root-mismatch', position: EVENTS - 1 };
   }
 }
 
@@ -84,7 +93,7 @@ function tamperSuite(backend: TestBackend): void {
       assert.equal(report.checkpointsVerified, 1);
     });
 
-    it('flags any single flipped byte, deleted row, swapped pair or re-signed checkpoint', async () => {
+    it('flags any flipped byte, deleted row, swapped pair, rewritten-and-rehashed event or re-signed checkpoint', async () => {
       await fc.assert(
         fc.asyncProperty(tamperArb, async (tamper) => {
           const positions =
@@ -105,7 +114,7 @@ function tamperSuite(backend: TestBackend): void {
           }
           assert.equal((await ledger.verifyLedger({ verifier: signer })).size, EVENTS);
         }),
-        { numRuns: 60 },
+        { numRuns: 80 },
       );
     });
 
@@ -131,6 +140,16 @@ function tamperSuite(backend: TestBackend): void {
             { ...b, global_position: a.global_position },
             { ...a, global_position: b.global_position },
           ]);
+          return;
+        }
+        case 'rewrite-and-rehash': {
+          const row = { ...originals[0]! };
+          const envelope = JSON.parse(row.canonical) as { data: Record<string, unknown> };
+          envelope.data['index'] = tamper.value;
+          row.canonical = canonicalJson(envelope);
+          row.hash = leafHashHex(row.canonical);
+          await env.raw.deleteRows([row.global_position]);
+          await env.raw.insertRows([row]);
           return;
         }
         case 'resign': {

@@ -3,6 +3,7 @@ import type { ArtifactStore } from '@radledger/artifacts';
 import type { EventStore } from '@radledger/ledger';
 import {
   featureResultSha256,
+  ibsiSettingsSummary,
   loadAggregate,
   segmentationDecider,
   streamIds,
@@ -54,6 +55,8 @@ interface RecordedFeatureSet {
   imageSha256: string;
   maskSha256: string;
   settings: unknown;
+  /** The exact extractor configuration (RadLedger-computed sets). */
+  extractorSettings?: unknown;
   features: Record<string, number>;
   resultSha256: string;
   reproducible: boolean;
@@ -89,7 +92,9 @@ export class FeatureService {
           segmentationId: input.segmentationId,
           maskVersionId: input.maskVersionId,
           extractor: { ...RADLEDGER_EXTRACTOR },
-          settings: settings as never,
+          // The summary the deciders check (IBSI steps at a glance) and the exact configuration run.
+          settings: ibsiSettingsSummary(settings),
+          extractorSettings: settings as unknown as Record<string, unknown>,
           features,
           provenance: 'computed',
         },
@@ -106,7 +111,7 @@ export class FeatureService {
     }
     let recomputed: FeatureValues;
     try {
-      recomputed = await this.extract(recorded.imageSha256, recorded.maskSha256, parseRadiomicsSettings(recorded.settings), recorded.label);
+      recomputed = await this.extract(recorded.imageSha256, recorded.maskSha256, parseRadiomicsSettings(recorded.extractorSettings ?? recorded.settings), recorded.label);
     } catch (error) {
       return { featureSetId, status: 'NOT_REPRODUCIBLE', reason: (error as Error).message, recordedResultSha256: recorded.resultSha256, differences: [] };
     }

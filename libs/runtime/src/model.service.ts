@@ -8,18 +8,11 @@ import {
   type CommandMetadata,
   type CommandResult,
   type CommandService,
+  type DecisionRule,
   type ModelVersionState,
 } from '@radledger/domain';
 import type { LockedModelRunner, ModelDecision } from '@radledger/inference';
 
-/** How a locked version turns a probability into a decision: part of what is locked. */
-export interface DecisionRule {
-  threshold: number;
-  positiveLabel: string;
-  negativeLabel: string;
-  /** Which output column is the positive-class probability; default: the runner's rule. */
-  probabilityOutput?: { name: string; column: number };
-}
 
 export interface RegisterModelInput {
   modelId: string;
@@ -151,7 +144,7 @@ export class ModelService {
 }
 
 function specOf(version: ModelVersionState) {
-  const rule = (version as ModelVersionState & { decisionRule?: DecisionRule }).decisionRule;
+  const rule = version.decisionRule;
   if (!rule) throw new IllegalStateError('MODEL_DECISION_RULE_MISSING', `model version ${version.version} was registered without a decision rule`);
   return {
     expectedSha256: version.artifactSha256,

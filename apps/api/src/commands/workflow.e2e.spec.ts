@@ -1,7 +1,15 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import request from 'supertest';
+import { createHash } from 'node:crypto';
+import { chmodSync, writeFileSync } from 'node:fs';
+import { LedgerService, type EventStore } from '@radledger/ledger';
+import { EVENT_STORE } from '../ledger/ledger.tokens.js';
+
+const EVENT_STORE_TOKEN = EVENT_STORE as unknown as new () => EventStore;
 import { startTestApi, type TestApi, type TestBackend } from '../testing/api-test-harness.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fixtureImage, fixtureMask } from '../testing/imaging-fixtures.js';
 
 const RESULT = 'streamId nextExpectedRevision events { eventId type hash globalPosition }';
@@ -13,6 +21,8 @@ for (const backend of ['sqlite', 'postgres'] as TestBackend[]) {
     let operator: string;
     let otherSiteOperator: string;
     let qa: string;
+    let scientist: string;
+    let regulatory: string;
     const ids: Record<string, string> = {};
 
     const mutate = async (token: string, name: string, input: Record<string, unknown>, extra = '') => {
@@ -36,6 +46,8 @@ for (const backend of ['sqlite', 'postgres'] as TestBackend[]) {
       operator = await api.tokenFor('u-op-ber', [{ role: 'site-operator', trialId: 'T1', siteId: 'BER' }], 'Otto Operator');
       otherSiteOperator = await api.tokenFor('u-op-bos', [{ role: 'site-operator', trialId: 'T1', siteId: 'BOS' }], 'Bo Operator');
       qa = await api.tokenFor('u-qa', [{ role: 'qa' }], 'Quinn QA');
+      scientist = await api.tokenFor('u-ds', [{ role: 'data-scientist' }], 'Dana Scientist');
+      regulatory = await api.tokenFor('u-reg', [{ role: 'regulatory' }], 'Rae Regulatory');
     });
     after(async () => api.close());
 
@@ -178,6 +190,124 @@ for (const backend of ['sqlite', 'postgres'] as TestBackend[]) {
       assert.equal(twice.errors?.[0]?.extensions?.code, 'SIGNATURE_DUPLICATE');
       const missing = await api.graphql(qa, `mutation($input: SignRecordInput!) { signRecord(input: $input) { ${RESULT} } }`, { input: { eventId: '0190aaaa-0000-7000-8000-000000000000', meaning: 'reviewed' } });
       assert.equal(missing.errors?.[0]?.extensions?.code, 'NOT_FOUND');
+    });
+
+    test('features are computed by RadLedger from the stored image and mask, then reproduce to MATCH', async () => {
+      const computed = await api.graphql<{ computeFeatures: { events: Array<{ type: string; eventId: string }> } }>(
+        scientist,
+        `mutation($input: ComputeFeaturesInput!) { computeFeatures(input: $input) { ${RESULT} } }`,
+        { input: { featureSetId: 'FS-1', imageId: 'IMG-1', segmentationId: 'SEG-1', maskVersionId: 'SEG-1-v2' } },
+      );
+      assert.equal(computed.errors, undefined, JSON.stringify(computed.errors));
+      assert.equal(computed.data!.computeFeatures.events[0]!.type, 'FeaturesComputed');
+      const [event] = await api.app.get(EVENT_STORE_TOKEN).readStream('featureset-FS-1');
+      const data = event!.data as { features: Record<string, number>; extractorSettings: unknown; reproducible: boolean };
+      assert.equal(data.reproducible, true);
+      assert.ok(Number.isFinite(data.features['RNU0']) && data.features['RNU0']! > 0, 'mesh volume computed');
+      assert.ok('ACUI@IAZD' in data.features, 'GLCM contrast, 3D merged');
+      assert.ok(data.extractorSettings, 'the exact extractor configuration is recorded');
+      const reproduced = await api.graphql<{ reproduceFeatureSet: { status: string; differences: string[] } }>(qa, '{ reproduceFeatureSet(featureSetId: "FS-1") { status differences } }');
+      assert.deepEqual(reproduced.data?.reproduceFeatureSet, { status: 'MATCH', differences: [] });
+    });
+
+    test('an ONNX model is registered (signature read by onnxruntime), approved with an e-signature and locked; decisions use exactly the locked bytes', async () => {
+      const onnx = readFileSync(join(process.cwd(), 'models/idh-logreg-v1.onnx'));
+      const uploaded = await upload(scientist, onnx, 'model');
+      assert.equal(uploaded.status, 201, JSON.stringify(uploaded.body));
+      assert.equal(uploaded.body.format, 'onnx');
+      const register = (version: string, sha: string) =>
+        api.graphql(scientist, `mutation($input: RegisterModelInput!) { registerModel(input: $input) { ${RESULT} } }`, {
+          input: {
+            modelId: 'IDH-LR',
+            version,
+            artifactSha256: sha,
+            intendedUse: 'IDH mutation status from T1c radiomics, adult glioma',
+            featureCodes: ['Q4LE', 'ECT3', 'KE2A', 'ACUI@IAZD', 'QCFX', 'RNU0'],
+            decisionRule: { threshold: 0.31, positiveLabel: 'IDH-mutant', negativeLabel: 'IDH-wildtype', probabilityOutput: { name: 'probability', column: 0 } },
+            trainingLineage: { featureSetIds: [], trialIds: ['SYN'], partitions: ['train'] },
+            performance: [{ metric: 'AUC', value: 0.9, ciLower: 0.87, ciUpper: 0.94, dataset: 'synthetic test' }],
+          },
+        });
+      const registered = await register('1', uploaded.body.sha256);
+      assert.equal(registered.errors, undefined, JSON.stringify(registered.errors));
+
+      const decide = (decisionId: string) =>
+        api.graphql<{ makeDecision: { events: Array<{ type: string }> } }>(operator, `mutation($input: MakeDecisionInput!) { makeDecision(input: $input) { ${RESULT} } }`, {
+          input: { decisionId, modelId: 'IDH-LR', modelVersion: '1', featureSetId: 'FS-1' },
+        });
+      const unlocked = await decide('D-0');
+      assert.equal(unlocked.errors?.[0]?.extensions?.code, 'MODEL_NOT_LOCKED');
+
+      const notAllowed = await api.graphql(operator, `mutation($input: LockModelInput!) { lockModel(input: $input) { ${RESULT} } }`, { input: { modelId: 'IDH-LR', version: '1', trialId: 'T1' } });
+      assert.equal(notAllowed.errors?.[0]?.extensions?.code, 'FORBIDDEN');
+      const locked = await api.graphql<{ lockModel: { events: Array<{ type: string }> } }>(regulatory, `mutation($input: LockModelInput!) { lockModel(input: $input) { ${RESULT} } }`, {
+        input: { modelId: 'IDH-LR', version: '1', trialId: 'T1' },
+      });
+      assert.equal(locked.errors, undefined, JSON.stringify(locked.errors));
+      assert.equal(locked.data!.lockModel.events[0]!.type, 'ModelLocked');
+
+      const decided = await decide('D-1');
+      assert.equal(decided.errors, undefined, JSON.stringify(decided.errors));
+      const [made] = await api.app.get(EVENT_STORE_TOKEN).readStream('decision-D-1');
+      const d = made!.data as { modelSha256: string; decision: string; outputs: Record<string, number> };
+      assert.equal(d.modelSha256, uploaded.body.sha256, 'the recorded hash is the locked hash');
+      assert.ok(['IDH-mutant', 'IDH-wildtype'].includes(d.decision));
+      assert.ok(d.outputs.probability! >= 0 && d.outputs.probability! <= 1);
+
+      const reproduced = await api.graphql<{ reproduceDecision: { status: string } }>(qa, '{ reproduceDecision(decisionId: "D-1") { status differences } }');
+      assert.equal(reproduced.data?.reproduceDecision.status, 'MATCH');
+    });
+
+    test('a locked model altered on disk is refused with MODEL_HASH_MISMATCH and nothing is appended', async () => {
+      const store = api.app.get(EVENT_STORE_TOKEN);
+      const sha = createHash('sha256').update(readFileSync(join(process.cwd(), 'models/idh-logreg-v1.onnx'))).digest('hex');
+      const path = join(api.dataDir, 'artifacts', 'sha256', sha.slice(0, 2), sha);
+      const before = (await store.head()).size;
+      const bytes = readFileSync(path);
+      bytes[bytes.length - 5] = bytes[bytes.length - 5]! ^ 0xff;
+      chmodSync(path, 0o644);
+      writeFileSync(path, bytes);
+      const res = await api.graphql(operator, `mutation($input: MakeDecisionInput!) { makeDecision(input: $input) { ${RESULT} } }`, {
+        input: { decisionId: 'D-2', modelId: 'IDH-LR', modelVersion: '1', featureSetId: 'FS-1' },
+      });
+      assert.match(String(res.errors?.[0]?.extensions?.code), /MODEL_HASH_MISMATCH|ARTIFACT_CORRUPT/);
+      assert.equal((await store.head()).size, before);
+    });
+
+    test('preprocessing, a change control plan, a partition, a responsible signature and an override complete the record', async () => {
+      const corrected = await upload(operator, fixtureImage(7), 'image');
+      const pre = await mutate(operator, 'applyPreprocessing', {
+        imageId: 'IMG-1',
+        tool: 'ANTs N4BiasFieldCorrection',
+        toolVersion: '2.5.0',
+        parameters: { shrinkFactor: 4, iterations: [50, 50, 30] },
+        inputSha256: ids.image,
+        outputSha256: corrected.body.sha256,
+      });
+      assert.equal(pre.errors, undefined, JSON.stringify(pre.errors));
+      const pccp = await mutate(scientist, 'recordChangeControlPlan', {
+        modelId: 'IDH-LR',
+        planId: 'PCCP-1',
+        whatMayChange: 'logistic weights retrained on new sites',
+        validationProtocol: 'held-out multi-site test partition',
+        acceptanceCriteria: 'AUC >= 0.85 and calibration slope 0.8-1.2',
+      });
+      assert.equal(pccp.errors, undefined, JSON.stringify(pccp.errors));
+      const partition = await mutate(scientist, 'assignFeatureSetPartition', { featureSetId: 'FS-1', partition: 'test' });
+      assert.equal(partition.errors, undefined, JSON.stringify(partition.errors));
+      const [made] = await api.app.get(EVENT_STORE_TOKEN).readStream('decision-D-1');
+      const signed = await api.graphql(operator, `mutation($input: SignRecordInput!) { signRecord(input: $input) { ${RESULT} } }`, { input: { eventId: made!.eventId, meaning: 'responsible' } });
+      assert.equal(signed.errors, undefined, JSON.stringify(signed.errors));
+      const recorded = (made!.data as { decision: string }).decision;
+      const other = recorded === 'IDH-mutant' ? 'IDH-wildtype' : 'IDH-mutant';
+      const overridden = await mutate(operator, 'overrideDecision', { decisionId: 'D-1', decision: other, reason: 'molecular pathology result available' });
+      assert.equal(overridden.errors, undefined, JSON.stringify(overridden.errors));
+    });
+
+    test('the ledger written by the whole workflow (21 successful commands) verifies', async () => {
+      const report = await api.app.get(LedgerService).verifyLedger();
+      assert.ok(report.size >= 24, `at least 24 events, got ${report.size}`);
+      assert.match(report.rootHash, /^[0-9a-f]{64}$/);
     });
   });
 }

@@ -23,13 +23,19 @@ export const queryCostPlugin: ApolloServerPlugin = {
   async requestDidStart() {
     return {
       async didResolveOperation({ request, document, schema }) {
-        const cost = getComplexity({
-          schema,
-          query: document,
-          operationName: request.operationName ?? undefined,
-          variables: request.variables ?? {},
-          estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
-        });
+        let cost: number;
+        try {
+          cost = getComplexity({
+            schema,
+            query: document,
+            operationName: request.operationName ?? undefined,
+            variables: request.variables ?? {},
+            estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
+          });
+        } catch (error) {
+          // graphql-query-complexity refuses huge documents ("maximum allowed number of nodes") with an uncoded error.
+          throw new GraphQLError(`query too complex: ${(error as Error).message}`, { extensions: { code: 'QUERY_TOO_COMPLEX', limit: MAX_QUERY_COST } });
+        }
         if (cost > MAX_QUERY_COST) {
           throw new GraphQLError(`query cost ${cost} exceeds the limit ${MAX_QUERY_COST}`, { extensions: { code: 'QUERY_TOO_COMPLEX', cost, limit: MAX_QUERY_COST } });
         }

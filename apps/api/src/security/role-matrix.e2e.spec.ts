@@ -125,7 +125,7 @@ describe('role × operation matrix: every role against every query and mutation 
             failures.push(`${op.kind} ${op.name}: expected FORBIDDEN, got ${code ?? 'success'}`);
             continue;
           }
-          const appended = (await ledger.all()).slice(before);
+          const appended = await ledger.since(before);
           const audited = appended.filter((e) => e.type === 'AccessDenied' && (e.data as { userId: string }).userId === `u-${role}`);
           if (appended.length !== 1 || audited.length !== 1) failures.push(`${op.kind} ${op.name}: denial should append exactly one AccessDenied, appended ${appended.map((e) => e.type).join(', ') || 'nothing'}`);
         }

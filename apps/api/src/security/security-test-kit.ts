@@ -19,6 +19,8 @@ export function ledgerOf(api: TestApi) {
         if (page.length < 1000) return out;
       }
     },
+    /** Events appended at or after a global position. */
+    since: (position: number) => store.readAll(position, 100000),
     /** Throws a typed LedgerVerificationError on any break in the chain. */
     verify: () => ledger.verifyLedger(),
   };

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
-import { loadDemoTrial } from '@radledger/demo';
+import { demoExampleQueries, loadDemoTrial } from '@radledger/demo';
 import { openRuntime } from '@radledger/runtime';
 import { storeOption } from './ledger-cli.options.js';
 
@@ -47,6 +47,8 @@ export function register(program: Command): void {
           `  edited segmentation ${e.editedSegmentationId}; protocol deviation on ${e.deviationImageId}`,
           `  locked models: ${e.lockedModels.map((m) => `${m.modelId} v${m.version}`).join(', ')}`,
           `  next: npm run --silent cli -- verify --store ${options.store}`,
+          '  example GraphQL queries (POST /graphql on the API):',
+          ...demoExampleQueries(result).flatMap((q) => [`    # ${q.title}`, `    ${q.query}`]),
         ];
         process.stdout.write(`${lines.join('\n')}\n`);
       } finally {

@@ -105,6 +105,9 @@ export const commandInputs: Record<WorkflowCommandType, FieldSpec[]> = {
     f('outputs', 'object[]', true, { fields: tensor }),
     f('intendedUse', 'string'),
     f('featureCodes', 'id[]'),
+    f('decisionRule', 'object', true, {
+      fields: [f('threshold', 'number'), f('positiveLabel', 'string'), f('negativeLabel', 'string'), f('probabilityOutput', 'object', false, { fields: [f('name', 'string'), f('column', 'integer')] })],
+    }),
     f('trainingLineage', 'object', true, { fields: [f('featureSetIds', 'id[]'), f('trialIds', 'id[]'), { name: 'partitions', type: 'enum[]', required: true, enum: PARTITIONS }] }),
     f('performance', 'object[]', true, { fields: [f('metric', 'string'), f('value', 'number'), f('ciLower', 'number', false), f('ciUpper', 'number', false), f('dataset', 'string')] }),
   ],

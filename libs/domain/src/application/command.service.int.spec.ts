@@ -131,6 +131,7 @@ async function runWholeTrial(store: EventStore): Promise<void> {
         outputs: [{ name: 'probability', type: 'float32', shape: ['batch', 2] }],
         intendedUse: 'IDH mutation status from T1c radiomics, adult glioma',
         featureCodes: ['Q4LE', 'RNU0'],
+        decisionRule: { threshold: 0.5, positiveLabel: 'IDH-mutant', negativeLabel: 'IDH-wildtype' },
         trainingLineage: { featureSetIds: [], trialIds: ['GLIO-00'], partitions: ['train', 'tune'] },
         performance: [{ metric: 'AUC', value: 0.81, ciLower: 0.74, ciUpper: 0.88, dataset: 'GLIO-00 tune' }],
       },

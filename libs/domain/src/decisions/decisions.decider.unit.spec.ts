@@ -7,7 +7,7 @@ import type { DecisionsEvent } from './decisions.events.js';
 
 const h = (c: string) => c.repeat(64);
 const featureSet = { ...featuresDecider.initialState(), featureSetId: 'FS', trialId: 'T1', siteId: 'A', subjectId: 'S-001', features: { Q4LE: 1 }, resultSha256: h('f') };
-const version = { version: '1', artifactSha256: h('1'), featureCodes: ['Q4LE'], status: 'locked' as const, ordinal: 0, validations: [] };
+const version = { version: '1', artifactSha256: h('1'), featureCodes: ['Q4LE'], decisionRule: { threshold: 0.5, positiveLabel: 'mutant', negativeLabel: 'wildtype' }, status: 'locked' as const, ordinal: 0, validations: [] };
 const locked = { ...modelsDecider.initialState(), modelId: 'M', versions: { '1': version }, lockedByTrial: { T1: '1' } };
 const cmd = { decisionId: 'D', modelId: 'M', modelVersion: '1', modelSha256: h('1'), featureSetId: 'FS', outputs: { p: 0.7 }, threshold: 0.5, decision: 'IDH-mutant' };
 const made: DecisionsEvent = { type: 'ModelDecisionMade', data: { ...cmd, trialId: 'T1', siteId: 'A', subjectId: 'S-001', featureSetResultSha256: h('f') } };

@@ -19,6 +19,19 @@ export interface ReportedPerformance {
   dataset: string;
 }
 
+/**
+ * How the locked version turns its output into a decision; part of what is locked, so a
+ * threshold cannot drift between decisions (FDA: the locked algorithm includes its cut-off).
+ */
+export interface DecisionRule {
+  /** `probability >= threshold` gives the positive label. */
+  threshold: number;
+  positiveLabel: string;
+  negativeLabel: string;
+  /** Which output column is the positive-class probability; absent: the runner's default rule. */
+  probabilityOutput?: { name: string; column: number };
+}
+
 export type RegisterModel = Command<
   'RegisterModel',
   {
@@ -30,6 +43,7 @@ export type RegisterModel = Command<
     intendedUse: string;
     /** IBSI codes the model reads, in input order. */
     featureCodes: string[];
+    decisionRule: DecisionRule;
     trainingLineage: { featureSetIds: string[]; trialIds: string[]; partitions: Partition[] };
     performance: ReportedPerformance[];
   }

@@ -5,13 +5,15 @@ import { requireFeatureCode } from '../features/features.decider.js';
 import { requireFiniteNumber, requireFreeText, requireId, requireOneOf, requireSha256, requireText, requireReason } from '../shared/guards.js';
 import { PARTITIONS } from '../features/features.commands.js';
 import type { TrialState } from '../trial/trial.decider.js';
-import type { ModelsCommand, TensorSignature } from './models.commands.js';
+import type { DecisionRule, ModelsCommand, TensorSignature } from './models.commands.js';
 import type { ModelsEvent } from './models.events.js';
 
 export interface ModelVersionState {
   version: string;
   artifactSha256: string;
   featureCodes: readonly string[];
+  /** Null only for versions recorded before decision rules were part of a registration. */
+  decisionRule: DecisionRule | null;
   status: 'registered' | 'locked' | 'retired';
   /** Index in registration order: 0 is the first version of the model. */
   ordinal: number;
@@ -80,6 +82,7 @@ export function decide(command: ModelsCommand, state: ModelState, ctx: CommandCo
       const lineage = d.trainingLineage;
       if (!lineage || typeof lineage !== 'object') throw new ValidationError('REQUIRED', 'trainingLineage: expected { featureSetIds, trialIds, partitions }', { field: 'trainingLineage' });
       if (!Array.isArray(d.performance)) throw new ValidationError('REQUIRED', 'performance: expected a list of reported metrics', { field: 'performance' });
+      const decisionRule = requireDecisionRule(d.decisionRule);
       return [
         {
           type: 'ModelRegistered',
@@ -91,6 +94,7 @@ export function decide(command: ModelsCommand, state: ModelState, ctx: CommandCo
             outputs: requireTensors('outputs', d.outputs),
             intendedUse: requireFreeText('intendedUse', d.intendedUse, 1000),
             featureCodes,
+            decisionRule,
             trainingLineage: {
               featureSetIds: requireStringList('trainingLineage.featureSetIds', lineage.featureSetIds),
               trialIds: requireStringList('trainingLineage.trialIds', lineage.trialIds),
@@ -196,7 +200,15 @@ export function evolve(state: ModelState, event: ModelsEvent): ModelState {
   switch (event.type) {
     case 'ModelRegistered': {
       const d = event.data;
-      const v: ModelVersionState = { version: d.version, artifactSha256: d.artifactSha256, featureCodes: d.featureCodes, status: 'registered', ordinal: Object.keys(state.versions).length, validations: [] };
+      const v: ModelVersionState = {
+        version: d.version,
+        artifactSha256: d.artifactSha256,
+        featureCodes: d.featureCodes,
+        decisionRule: d.decisionRule ?? null,
+        status: 'registered',
+        ordinal: Object.keys(state.versions).length,
+        validations: [],
+      };
       return { ...state, modelId: d.modelId, versions: { ...state.versions, [d.version]: v } };
     }
     case 'ChangeControlPlanRecorded':
@@ -230,3 +242,24 @@ export function evolve(state: ModelState, event: ModelsEvent): ModelState {
 }
 
 export const modelsDecider = { decide, evolve, initialState };
+
+/** The locked cut-off and labels: a threshold in [0, 1], two distinct non-empty labels. */
+function requireDecisionRule(rule: DecisionRule | undefined): DecisionRule {
+  if (!rule || typeof rule !== 'object') {
+    throw new ValidationError('REQUIRED', 'decisionRule: expected { threshold, positiveLabel, negativeLabel }', { field: 'decisionRule' });
+  }
+  const threshold = requireFiniteNumber('decisionRule.threshold', rule.threshold, { min: 0, max: 1 });
+  const positiveLabel = requireText('decisionRule.positiveLabel', rule.positiveLabel, 100);
+  const negativeLabel = requireText('decisionRule.negativeLabel', rule.negativeLabel, 100);
+  if (positiveLabel === negativeLabel) {
+    throw new ValidationError('INPUT_INVALID', 'decisionRule.negativeLabel: must differ from positiveLabel', { field: 'decisionRule.negativeLabel' });
+  }
+  const out: DecisionRule = { threshold, positiveLabel, negativeLabel };
+  if (rule.probabilityOutput !== undefined && rule.probabilityOutput !== null) {
+    out.probabilityOutput = {
+      name: requireText('decisionRule.probabilityOutput.name', rule.probabilityOutput.name, 100),
+      column: requireFiniteNumber('decisionRule.probabilityOutput.column', rule.probabilityOutput.column, { min: 0 }),
+    };
+  }
+  return out;
+}

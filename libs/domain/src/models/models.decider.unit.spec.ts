@@ -10,7 +10,7 @@ const h = (c: string) => c.repeat(64);
 const trial = fold(trialDecider, [{ type: 'TrialRegistered', data: { trialId: 'T1', title: 't', sponsor: 's', phase: null, blinded: false } }]);
 const reg = (version: string, sha: string): RegisterModel['data'] => ({
   modelId: 'M', version, artifactSha256: sha, inputs: [{ name: 'x', type: 'float32', shape: ['batch', 2] }], outputs: [{ name: 'p', type: 'float32', shape: ['batch', 1] }],
-  intendedUse: 'IDH status, adult glioma', featureCodes: ['Q4LE', 'GYBY@IAZD'], trainingLineage: { featureSetIds: [], trialIds: ['T0'], partitions: ['train'] }, performance: [{ metric: 'AUC', value: 0.8, dataset: 'tune' }],
+  intendedUse: 'IDH status, adult glioma', featureCodes: ['Q4LE', 'GYBY@IAZD'], decisionRule: { threshold: 0.5, positiveLabel: 'mutant', negativeLabel: 'wildtype' }, trainingLineage: { featureSetIds: [], trialIds: ['T0'], partitions: ['train'] }, performance: [{ metric: 'AUC', value: 0.8, dataset: 'tune' }],
 });
 const registered = (version: string, sha: string): ModelsEvent => ({ type: 'ModelRegistered', data: { ...reg(version, sha), performance: [{ metric: 'AUC', value: 0.8, ciLower: null, ciUpper: null, dataset: 'tune' }] } });
 const approved = [{ signatureId: 'sig-1', signerId: 'reg-1', meaning: 'approved' }];

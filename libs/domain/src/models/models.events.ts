@@ -1,6 +1,6 @@
 import type { DomainEvent } from '../shared/decider.js';
 import type { Partition } from '../features/features.commands.js';
-import type { TensorSignature } from './models.commands.js';
+import type { DecisionRule, TensorSignature } from './models.commands.js';
 
 export interface PerformanceRecord {
   metric: string;
@@ -20,6 +20,7 @@ export type ModelRegistered = DomainEvent<
     outputs: TensorSignature[];
     intendedUse: string;
     featureCodes: string[];
+    decisionRule: DecisionRule;
     trainingLineage: { featureSetIds: string[]; trialIds: string[]; partitions: Partition[] };
     performance: PerformanceRecord[];
   }

@@ -30,6 +30,7 @@ export const eventExamples: Record<string, Record<string, unknown>> = {
   FeatureSetPartitionAssigned: { featureSetId: 'F', partition: 'tune', previousPartition: 'train', reason: 'rebalance' },
   ModelRegistered: {
     modelId: 'M', version: '1.0.0', artifactSha256: h('9'), inputs: [tensor], outputs: [tensor], intendedUse: 'IDH status', featureCodes: ['Q4LE'],
+    decisionRule: { threshold: 0.5, positiveLabel: 'IDH-mutant', negativeLabel: 'IDH-wildtype', probabilityOutput: { name: 'probability', column: 0 } },
     trainingLineage: { featureSetIds: ['F'], trialIds: ['T0'], partitions: ['train'] }, performance: [{ metric: 'AUC', value: 0.8, ciLower: 0.7, ciUpper: 0.9, dataset: 'tune' }],
   },
   ChangeControlPlanRecorded: { modelId: 'M', planId: 'P1', whatMayChange: 'weights', validationProtocol: 'hold-out', acceptanceCriteria: 'AUC >= 0.75' },

@@ -149,6 +149,15 @@ export const eventDataSchemas: Record<string, Schema> = {
     outputs: { type: 'array', minItems: 1, items: tensor },
     intendedUse: text(1000),
     featureCodes: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,63}$' } },
+    decisionRule: obj(
+      {
+        threshold: { type: 'number', minimum: 0, maximum: 1 },
+        positiveLabel: text(100),
+        negativeLabel: text(100),
+        probabilityOutput: obj({ name: text(100), column: { type: 'integer', minimum: 0 } }),
+      },
+      ['probabilityOutput'],
+    ),
     trainingLineage: obj({ featureSetIds: { type: 'array', items: id }, trialIds: { type: 'array', items: id }, partitions: { type: 'array', items: partition } }),
     performance: { type: 'array', items: obj({ metric: text(50), value: num, ciLower: nullable(num), ciUpper: nullable(num), dataset: text(200) }) },
   }),

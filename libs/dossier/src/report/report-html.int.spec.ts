@@ -56,7 +56,7 @@ test('report.html renders offline in headless Chromium: lineage picture, tables,
     assert.ok((await page.locator(`svg#lineage-graph g.node[data-type="${type}"]`).count()) > 0, `a ${type} node is drawn`);
   }
   // The layout never stacks two boxes on top of each other.
-  const rects = await page.$$eval('svg#lineage-graph g.node rect', (els) => els.map((e) => (e as SVGRectElement).getBBox()).map((b) => ({ x: b.x, y: b.y, w: b.width, h: b.height })));
+  const rects = await page.$$eval('svg#lineage-graph g.node rect', (els) => els.map((e) => (e as unknown as { getBBox(): { x: number; y: number; width: number; height: number } }).getBBox()).map((b) => ({ x: b.x, y: b.y, w: b.width, h: b.height })));
   for (let i = 0; i < rects.length; i++)
     for (let j = i + 1; j < rects.length; j++) {
       const [a, b] = [rects[i]!, rects[j]!];

@@ -150,6 +150,7 @@ export async function buildDossierFixture(): Promise<DossierFixture> {
         outputs: signature.outputs.map((t) => ({ name: t.name, type: t.type, shape: t.shape })),
         intendedUse: 'IDH mutation status from T1c radiomics, adult glioma (test)',
         featureCodes: MODEL_FEATURE_CODES,
+        decisionRule: { threshold: 0.31, positiveLabel: LABELS.positive, negativeLabel: LABELS.negative, probabilityOutput: { name: 'probability', column: 0 } },
         trainingLineage: { featureSetIds: ['FS-1', 'FS-3'], trialIds: [trialId], partitions: ['train'] },
         performance: [{ metric: 'AUC', value: 0.81, ciLower: 0.74, ciUpper: 0.88, dataset: 'GLIO-01 tune' }],
       },
@@ -184,7 +185,7 @@ export async function buildDossierFixture(): Promise<DossierFixture> {
   const reproducibility: ReproducibilityPorts = {
     artifacts,
     features: radiomicsFeatureRecomputer(),
-    decisions: lockedModelDecisionRerunner(runner, { labels: () => LABELS }),
+    decisions: lockedModelDecisionRerunner(runner),
   };
   return {
     dir,

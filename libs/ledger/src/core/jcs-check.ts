@@ -250,7 +250,7 @@ export function canonicalTopLevel(text: string): Record<string, string | null> |
 
 /**
  * The verifier's per-event form of {@link canonicalTopLevel}: if `text` is canonical JSON
- * of an object, an array whose i-th entry is the top-level member named `wanted[i]`
+ * of an object, an array whose i-th entry is the top-level member named `wanted[i]` (names distinct)
  * (string decoded, other value null, absent undefined); otherwise undefined.
  */
 export function canonicalTopLevelValues(text: string, wanted: readonly string[]): (string | null | undefined)[] | undefined {

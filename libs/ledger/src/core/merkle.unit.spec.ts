@@ -201,7 +201,11 @@ describe('MerkleAccumulator', () => {
 
   test('refuses hashes that are not 32 bytes', () => {
     assert.throws(() => new MerkleAccumulator().append(Buffer.alloc(31)), { code: 'MERKLE_ARGUMENT_INVALID' });
-    assert.throws(() => new MerkleAccumulator().appendHex('AB'.repeat(32)), { code: 'MERKLE_ARGUMENT_INVALID' });
+    assert.throws(() => new MerkleAccumulator().appendHex('zz'.repeat(32)), { code: 'MERKLE_ARGUMENT_INVALID' });
+    const upper = new MerkleAccumulator();
+    upper.appendHex(leafHash('x').toString('hex').toUpperCase());
+    assert.equal(upper.rootHex(), leafHash('x').toString('hex'));
+    assert.throws(() => new MerkleAccumulator().appendHex('ab'.repeat(31)), { code: 'MERKLE_ARGUMENT_INVALID' });
   });
 });
 

@@ -44,6 +44,8 @@ export const LINEAGE_NODE_TABLE = 'rm_lineage_node';
 export const LINEAGE_EDGE_TABLE = 'rm_lineage_edge';
 /** Content hash → the first entity recorded with those bytes (links a feature run to the preprocessed image it read). */
 export const LINEAGE_ARTIFACT_TABLE = 'rm_lineage_artifact';
+/** The ledger events that created nodes and edges, once per event (nodes and edges keep only the position). */
+export const LINEAGE_EVENT_TABLE = 'rm_lineage_event';
 
 const tables: TableSchema[] = [
   {
@@ -58,7 +60,7 @@ const tables: TableSchema[] = [
       site_id: 'text',
       subject_id: 'text',
       attributes: 'text',
-      ...EVENT_COLUMNS,
+      global_position: 'integer',
     },
     primaryKey: ['node_id'],
     indexes: [['ref_id'], ['trial_id', 'node_type']],
@@ -66,17 +68,19 @@ const tables: TableSchema[] = [
   {
     name: LINEAGE_EDGE_TABLE,
     columns: {
-      edge_id: 'text',
+      global_position: 'integer',
+      ordinal: 'integer',
       relation: 'text',
       from_id: 'text',
       to_id: 'text',
       role: 'text',
-      ...EVENT_COLUMNS,
     },
-    primaryKey: ['edge_id'],
+    // (position, ordinal): a replay writes the same keys; integers keep the rows and the key small.
+    primaryKey: ['global_position', 'ordinal'],
     indexes: [['from_id'], ['to_id']],
   },
   { name: LINEAGE_ARTIFACT_TABLE, columns: { sha256: 'text', node_id: 'text' }, primaryKey: ['sha256'] },
+  { name: LINEAGE_EVENT_TABLE, columns: { ...EVENT_COLUMNS }, primaryKey: ['global_position'] },
 ];
 
 /** Node ids are namespaced by type so that ids from different contexts never collide. */
@@ -108,14 +112,20 @@ const HANDLED = new Set([
   'DecisionOverridden',
 ]);
 
-/** Collects one event's nodes and edges; edge ids are `<position>:<ordinal>`, so replays write the same ids. */
+/** Collects one event's nodes and edges; edges are keyed `(position, ordinal)`, so replays write the same keys. */
 class LineageWriter {
   readonly operations: RowOperation[] = [];
   private ordinal = 0;
-  private readonly columns: ReturnType<typeof eventColumns>;
+  private readonly position: number;
 
   constructor(private readonly event: RecordedEvent) {
-    this.columns = eventColumns(event);
+    this.position = Number(event.globalPosition);
+  }
+
+  /** Records the creating event once, if the event produced any node or edge. */
+  finish(): RowOperation[] {
+    if (this.operations.length > 0) this.operations.push({ op: 'upsert', table: LINEAGE_EVENT_TABLE, row: eventColumns(this.event) });
+    return this.operations;
   }
 
   node(
@@ -135,7 +145,7 @@ class LineageWriter {
       site_id: context.siteId ?? null,
       subject_id: context.subjectId ?? null,
       attributes: json(fields.attributes ?? null),
-      ...this.columns,
+      global_position: this.position,
     };
     this.operations.push({ op: fields.replace ? 'upsert' : 'insertIfAbsent', table: LINEAGE_NODE_TABLE, row });
   }
@@ -150,7 +160,7 @@ class LineageWriter {
     this.operations.push({
       op: 'upsert',
       table: LINEAGE_EDGE_TABLE,
-      row: { edge_id: `${this.columns.global_position}:${this.ordinal++}`, relation, from_id: from, to_id: to, role, ...this.columns },
+      row: { global_position: this.position, ordinal: this.ordinal++, relation, from_id: from, to_id: to, role },
     });
   }
 
@@ -430,7 +440,7 @@ function evolve(event: RecordedEvent): RowOperation[] {
       break;
     }
   }
-  return w.operations;
+  return w.finish();
 }
 
 /** The provenance graph (W3C PROV-DM) of the trial workflow. */

@@ -3,6 +3,7 @@ import type { ReadModelStore } from '../read-model-store.port.js';
 import { AUDIT_ENTRY_TABLE } from '../projections/audit-trail.projection.js';
 import {
   LINEAGE_EDGE_TABLE,
+  LINEAGE_EVENT_TABLE,
   LINEAGE_NODE_TABLE,
   lineageProjection,
   type LineageNodeType,
@@ -98,7 +99,7 @@ interface NodeRow {
 }
 
 interface EdgeRow {
-  edge_id: string;
+  ordinal: number;
   relation: LineageRelation;
   from_id: string;
   to_id: string;
@@ -110,8 +111,16 @@ interface EdgeRow {
   recorded_at: string | null;
 }
 
-const NODE_COLUMNS = 'node_id, kind, node_type, ref_id, label, trial_id, site_id, subject_id, attributes, event_id, event_type, event_hash, global_position, recorded_at';
-const EDGE_COLUMNS = 'edge_id, relation, from_id, to_id, role, event_id, event_type, event_hash, global_position, recorded_at';
+/** Nodes and edges keep only the position of their creating event; its id, type, hash and time come from the event table. */
+const NODE_FROM = `SELECT n.node_id, n.kind, n.node_type, n.ref_id, n.label, n.trial_id, n.site_id, n.subject_id, n.attributes,
+  e.event_id, e.event_type, e.event_hash, n.global_position, e.recorded_at
+  FROM ${LINEAGE_NODE_TABLE} n JOIN ${LINEAGE_EVENT_TABLE} e ON e.global_position = n.global_position`;
+const EDGE_FROM = `SELECT d.global_position, d.ordinal, d.relation, d.from_id, d.to_id, d.role, e.event_id, e.event_type, e.event_hash, e.recorded_at
+  FROM ${LINEAGE_EDGE_TABLE} d JOIN ${LINEAGE_EVENT_TABLE} e ON e.global_position = d.global_position`;
+
+export function lineageEdgeId(globalPosition: number, ordinal: number): string {
+  return `${globalPosition}:${ordinal}`;
+}
 /** When a plain domain id matches several nodes, the entity is meant before the activity that made it. */
 const KIND_PREFERENCE: Record<ProvKind, number> = { entity: 0, agent: 1, activity: 2 };
 
@@ -137,7 +146,7 @@ function nodeOf(row: NodeRow, depth: number): LineageNode {
 }
 
 function edgeOf(row: EdgeRow): LineageEdge {
-  return { id: row.edge_id, relation: row.relation, from: row.from_id, to: row.to_id, role: row.role, createdBy: refOf(row) };
+  return { id: lineageEdgeId(Number(row.global_position), Number(row.ordinal)), relation: row.relation, from: row.from_id, to: row.to_id, role: row.role, createdBy: refOf(row) };
 }
 
 /** Lineage walks over the PROV graph read model (upstream = what it was made from). */
@@ -173,9 +182,9 @@ export class LineageQuery {
 
   /** A node by its lineage id (`decision:D-1`) or by the domain id it stands for (`D-1`). */
   async findNode(id: string, asOf: number): Promise<NodeRow | undefined> {
-    const exact = await this.store.get<NodeRow>(`SELECT ${NODE_COLUMNS} FROM ${LINEAGE_NODE_TABLE} WHERE node_id = ? AND global_position <= ?`, [id, asOf]);
+    const exact = await this.store.get<NodeRow>(`${NODE_FROM} WHERE n.node_id = ? AND n.global_position <= ?`, [id, asOf]);
     if (exact) return exact;
-    const byRef = await this.store.all<NodeRow>(`SELECT ${NODE_COLUMNS} FROM ${LINEAGE_NODE_TABLE} WHERE ref_id = ? AND global_position <= ?`, [id, asOf]);
+    const byRef = await this.store.all<NodeRow>(`${NODE_FROM} WHERE n.ref_id = ? AND n.global_position <= ?`, [id, asOf]);
     return byRef.sort((a, b) => KIND_PREFERENCE[a.kind] - KIND_PREFERENCE[b.kind] || Number(a.global_position) - Number(b.global_position))[0];
   }
 
@@ -246,7 +255,8 @@ export class LineageQuery {
     for (let depth = 1; depth <= maxDepth && frontier.length > 0; depth++) {
       const next: string[] = [];
       for (const row of await this.edgesFrom(near, frontier, asOf)) {
-        if (!edges.has(row.edge_id)) edges.set(row.edge_id, edgeOf(row));
+        const edgeId = lineageEdgeId(Number(row.global_position), Number(row.ordinal));
+        if (!edges.has(edgeId)) edges.set(edgeId, edgeOf(row));
         const other = row[far];
         if (seen.has(other)) continue;
         seen.add(other);
@@ -268,7 +278,7 @@ export class LineageQuery {
     for (let i = 0; i < ids.length; i += IN_CHUNK) {
       const chunk = ids.slice(i, i + IN_CHUNK);
       const rows = await this.store.all<EdgeRow>(
-        `SELECT ${EDGE_COLUMNS} FROM ${LINEAGE_EDGE_TABLE} WHERE ${column} IN (${placeholders(chunk.length)}) AND global_position <= ?${limit ? ` LIMIT ${limit}` : ''}`,
+        `${EDGE_FROM} WHERE d.${column} IN (${placeholders(chunk.length)}) AND d.global_position <= ?${limit ? ` LIMIT ${limit}` : ''}`,
         [...chunk, asOf],
       );
       out.push(...rows);
@@ -282,7 +292,7 @@ export class LineageQuery {
     for (let i = 0; i < ids.length; i += IN_CHUNK) {
       const chunk = ids.slice(i, i + IN_CHUNK);
       const rows = await this.store.all<NodeRow>(
-        `SELECT ${NODE_COLUMNS} FROM ${LINEAGE_NODE_TABLE} WHERE node_id IN (${placeholders(chunk.length)}) AND global_position <= ?`,
+        `${NODE_FROM} WHERE n.node_id IN (${placeholders(chunk.length)}) AND n.global_position <= ?`,
         [...chunk, asOf],
       );
       for (const row of rows) out.set(row.node_id, row);

@@ -259,6 +259,7 @@ export function* syntheticTrial(options: SyntheticTrialOptions = {}): Generator<
           outputs: [{ name: 'probability', type: 'float32', shape: ['batch', 2] }],
           intendedUse: 'IDH mutation status from T1c+FLAIR radiomics, adult glioma',
           featureCodes: FEATURES,
+          decisionRule: { threshold: 0.5, positiveLabel: 'IDH-mutant', negativeLabel: 'IDH-wildtype', probabilityOutput: { name: 'probability', column: 1 } },
           trainingLineage: { featureSetIds: [...featureSets], trialIds: [trialId], partitions: ['train'] },
           performance: [{ metric: 'AUC', value: 0.82, ciLower: 0.75, ciUpper: 0.88, dataset: 'internal test' }],
         }, 'ds-1', 'data-scientist');
