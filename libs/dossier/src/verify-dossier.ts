@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash as oneShotHash } from 'node:crypto';
 import {
   GENESIS_PREV_HASH,
   isCanonicalJson,
@@ -219,7 +219,10 @@ export async function verifyDossierBundle(reader: BundleReader, options: VerifyD
   const hashes = new Tally();
   const proofs = new Tally();
   const links = new Tally();
+  // Keys are kept as 96-bit digests: membership is all that is needed, and a million-event
+  // bundle would otherwise hold several million long strings.
   const provided = new Set<string>();
+  const digest = (key: string) => oneShotHash('sha256', key, 'base64').slice(0, 16);
   const pending = new Map<string, string>();
   const byType: Record<string, number> = {};
   const root = Buffer.from(checkpoint.rootHash, 'hex');
@@ -280,10 +283,10 @@ export async function verifyDossierBundle(reader: BundleReader, options: VerifyD
       byType[String(envelope.type)] = (byType[String(envelope.type)] ?? 0) + 1;
       const refs = eventReferences({ eventId: String(envelope.eventId), type: String(envelope.type), data: envelope.data }, { trainingLineage });
       for (const key of [...refs.provides, `event:${String(envelope.eventId)}#${computed}`]) {
-        provided.add(key);
+        provided.add(digest(key));
         pending.delete(key);
       }
-      for (const key of refs.requires) if (!provided.has(key) && !pending.has(key)) pending.set(key, `${String(envelope.type)} ${String(envelope.eventId)} (position ${line.leafIndex})`);
+      for (const key of refs.requires) if (!pending.has(key) && !provided.has(digest(key))) pending.set(key, `${String(envelope.type)} ${String(envelope.eventId)} (position ${line.leafIndex})`);
     }
   }
   set(hashes.result('event-hashes', `${events} events: every hash is SHA-256(0x00 || canonical text) of RFC 8785 text`, 'event hash problems'));

@@ -94,39 +94,41 @@ export function checkAppendRequest(request: AppendRequest, validator?: EventVali
   return roundTrips;
 }
 
+function notJson(path: string, what: string): never {
+  throw new ValidationError('EVENT_NOT_JSON', `${path} ${what}; event payloads must be plain JSON`);
+}
+
 /** Only values JSON carries exactly may enter the hashed bytes (RFC 8785 §3.2.2 rejects NaN/Infinity). */
 function assertJsonValue(value: unknown, path: string, exact: { value: boolean }, mustBeObject = false): void {
-  const fail = (what: string): never => {
-    throw new ValidationError('EVENT_NOT_JSON', `${path} ${what}; event payloads must be plain JSON`);
-  };
   if (mustBeObject && (typeof value !== 'object' || value === null || Array.isArray(value))) {
-    fail('must be a JSON object');
+    notJson(path, 'must be a JSON object');
   }
   switch (typeof value) {
     case 'string':
     case 'boolean':
       return;
     case 'number':
-      if (!Number.isFinite(value)) fail(`is ${String(value)}`);
+      if (!Number.isFinite(value)) notJson(path, `is ${String(value)}`);
       if (Object.is(value, -0)) exact.value = false;
       return;
     case 'object': {
       if (value === null) return;
       if (Array.isArray(value)) {
-        value.forEach((item, i) => assertJsonValue(item, `${path}[${i}]`, exact));
+        for (let i = 0; i < value.length; i += 1) assertJsonValue(value[i], `${path}[${i}]`, exact);
         return;
       }
       const proto = Object.getPrototypeOf(value);
-      if (proto !== Object.prototype && proto !== null) fail(`is a ${proto?.constructor?.name ?? 'non-plain'} object`);
+      if (proto !== Object.prototype && proto !== null) notJson(path, `is a ${proto?.constructor?.name ?? 'non-plain'} object`);
       for (const key in value) {
         const item = (value as Record<string, unknown>)[key];
         if (item === undefined) exact.value = false;
+        else if (typeof item === 'string' || typeof item === 'boolean') continue;
         else assertJsonValue(item, `${path}.${key}`, exact);
       }
       return;
     }
     default:
-      fail(`is of type ${typeof value}`);
+      notJson(path, `is of type ${typeof value}`);
   }
 }
 

@@ -446,7 +446,7 @@ function evolve(event: RecordedEvent): RowOperation[] {
 /** The provenance graph (W3C PROV-DM) of the trial workflow. */
 export const lineageProjection: Projection = {
   name: 'lineage',
-  version: 1,
+  version: 2,
   tables,
   canHandle: (type) => HANDLED.has(type),
   evolve,
