@@ -84,20 +84,22 @@ type Row = [number, string, string, number, string, string, string, string];
 const ROUNDS = 3;
 let eventCounter = 0;
 
-/** One round of each append mode; returns rates and the number of events appended before the round. */
+/** One round of each append mode. Events are built before the clock starts: only the ledger is timed. */
 async function appendRound(store: LedgerStore, round: number): Promise<AppendRates> {
+  const singles = Array.from({ length: SINGLE }, () => benchEvent(eventCounter++));
+  const batches = Array.from({ length: BATCHES }, () => Array.from({ length: BATCH }, () => benchEvent(eventCounter++)));
+  const concurrents = Array.from({ length: CONCURRENT }, () => benchEvent(eventCounter++));
+
   let t = performance.now();
-  for (let i = 0; i < SINGLE; i += 1) await store.append(`single-${round}-${i % 50}`, 'any', [benchEvent(eventCounter++)]);
+  for (let i = 0; i < SINGLE; i += 1) await store.append(`single-${round}-${i % 50}`, 'any', [singles[i]!]);
   const single = rate(SINGLE, t);
   t = performance.now();
-  for (let i = 0; i < BATCHES; i += 1) {
-    await store.append(`batch-${round}-${i}`, 'no-stream', Array.from({ length: BATCH }, () => benchEvent(eventCounter++)));
-  }
+  for (let i = 0; i < BATCHES; i += 1) await store.append(`batch-${round}-${i}`, 'no-stream', batches[i]!);
   const batched = rate(BATCH * BATCHES, t);
   t = performance.now();
   for (let i = 0; i < CONCURRENT; i += IN_FLIGHT) {
     await Promise.all(
-      Array.from({ length: IN_FLIGHT }, (_, j) => store.append(`concurrent-${round}-${(i + j) % 500}`, 'any', [benchEvent(eventCounter++)])),
+      concurrents.slice(i, i + IN_FLIGHT).map((event, j) => store.append(`concurrent-${round}-${(i + j) % 500}`, 'any', [event])),
     );
   }
   const concurrent = rate(CONCURRENT, t);

@@ -28,7 +28,7 @@ function percentile(sorted: number[], p: number): number {
 
 export async function run(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'radledger-load-'));
-  const config = loadAppConfig({ RADLEDGER_DATA_DIR: dir, RADLEDGER_STORE: `sqlite:${join(dir, 'ledger.db')}`, RADLEDGER_DEMO: 'false', NODE_ENV: 'production', LOG_LEVEL: 'silent' });
+  const config = loadAppConfig({ RADLEDGER_DATA_DIR: dir, RADLEDGER_STORE: `sqlite:${join(dir, 'ledger.db')}`, RADLEDGER_DEMO: 'false', NODE_ENV: 'production', RADLEDGER_MODE: process.env['RADLEDGER_MODE'] ?? 'all' });
   const app = await createApiApp(config);
   await app.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}/graphql`;

@@ -8,7 +8,7 @@ import type { RecordedEvent } from '@radledger/ledger';
 import { AuditTrailQuery, LineageQuery, MonitoringQuery, openReadModelStore, ProjectionRunner, readModelProjections } from '@radledger/projections';
 import { extractFeatures, maskFromLabels, parseRadiomicsSettings, readNifti } from '@radledger/radiomics';
 import { openRuntime, type Runtime } from '@radledger/runtime';
-import { DEMO_USERS, DEVIATING_SUBJECT } from './scenario/demo-trial.plan.js';
+import { DEMO_USERS, DEVIATING_SUBJECT, POST_QC_CORRECTION_SUBJECT } from './scenario/demo-trial.plan.js';
 import { loadDemoTrial, type DemoTrialResult, type DemoTrialSummary } from './scenario/load-demo-trial.js';
 
 type Data = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -66,14 +66,18 @@ describe('demo trial loaded into an empty SQLite ledger', () => {
 
   it('records second-reader edits with a reason and a Dice of 0.85-0.95 computed from the masks', () => {
     const edits = ofType('SegmentationEdited');
-    assert.equal(edits.length, 6);
+    assert.equal(edits.length, 7);
     for (const e of edits) {
       assert.ok(e.data.diceVsParent >= 0.85 && e.data.diceVsParent <= 0.95, `Dice ${e.data.diceVsParent}`);
       assert.ok(e.data.reason.length > 20);
       assert.equal(e.meta.actor, DEMO_USERS.reader.userId);
     }
     const needsEdit = ofType('SegmentationReviewed').filter((e) => e.data.verdict === 'needs-edit');
-    assert.equal(needsEdit.length, edits.length);
+    assert.equal(needsEdit.length, 6);
+    // One correction after the segmentation had been accepted at QC (what QA audits).
+    const accepted = ofType('SegmentationReviewed').filter((e) => e.data.verdict === 'accepted');
+    const afterAcceptance = edits.filter((e) => accepted.some((r) => r.data.segmentationId === e.data.segmentationId && r.data.versionId === e.data.parentVersionId && Number(r.globalPosition) < Number(e.globalPosition)));
+    assert.deepEqual(afterAcceptance.map((e) => e.data.segmentationId), [`seg-${POST_QC_CORRECTION_SUBJECT}-wt`]);
   });
 
   it('computes IBSI features on the stored volumes, reproducibly', async () => {
@@ -138,6 +142,10 @@ describe('demo trial loaded into an empty SQLite ledger', () => {
       assert.equal(compliance.totalDecisions, 24);
       assert.equal(compliance.compliantDecisions, 24);
       assert.deepEqual(compliance.deviations, []);
+      // QA's question: which segmentations were edited after QC, by whom, why, with what Dice.
+      const afterQc = await new MonitoringQuery(readModels).segmentationEdits(summary.trialId, true);
+      assert.deepEqual(afterQc.map((e) => [e.segmentationId, e.editedByName]), [[`seg-${POST_QC_CORRECTION_SUBJECT}-wt`, DEMO_USERS.reader.printedName]]);
+      assert.match(afterQc[0]!.reason ?? '', /Post-QC correction/);
     } finally {
       await runner.stop();
       await readModels.close();

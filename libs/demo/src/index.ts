@@ -7,3 +7,5 @@ export * from './synthetic/synthetic-brain.js';
 export * from './synthetic/demo-preprocessing.js';
 export * from './artifact-mask-source.adapter.js';
 export * from './scenario/demo-example-queries.js';
+export * from './synthetic/subject-files.js';
+export * from './synthetic/subject-file-renderer.js';

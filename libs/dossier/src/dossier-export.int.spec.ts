@@ -87,20 +87,24 @@ test('a model version filter keeps only that version’s decisions and lineage, 
   );
 });
 
-test('PROV-O JSON-LD and PROV-JSON describe the same lineage', () => {
+test('PROV-O JSON-LD and PROV-JSON (the read side’s serialisers, streamed per event) describe the same lineage', () => {
   const jsonld = JSON.parse(read(bundle, DOSSIER_FILES.provJsonLd)) as { '@context': Record<string, string>; '@graph': Array<Record<string, unknown>> };
   assert.equal(jsonld['@context']['prov'], 'http://www.w3.org/ns/prov#');
-  const decision = jsonld['@graph'].find((n) => n['@id'] === 'rl:decision:DEC-1' && n['@type']);
+  const decision = jsonld['@graph'].find((n) => n['@id'] === 'radledger:decision:DEC-1' && n['@type']);
   assert.ok(decision, 'decision entity');
-  assert.deepEqual(decision['@type'], ['prov:Entity', 'rld:decision']);
-  assert.ok(jsonld['@graph'].some((n) => n['@id'] === 'rl:mask:SEG-1-v2' && (n['prov:wasRevisionOf'] as { '@id': string } | undefined)?.['@id'] === 'rl:mask:SEG-1-v1'));
+  assert.deepEqual(decision['@type'], ['prov:Entity', 'radledger:Decision']);
+  assert.equal(decision['radledger:eventType'], 'ModelDecisionMade');
+  const revisions = jsonld['@graph'].filter((n) => n['@id'] === 'radledger:mask:SEG-1-v2').flatMap((n) => (n['prov:wasRevisionOf'] as Array<{ '@id': string }> | undefined) ?? []);
+  assert.deepEqual(revisions, [{ '@id': 'radledger:mask:SEG-1-v1' }]);
   const provJson = JSON.parse(read(bundle, DOSSIER_FILES.provJson)) as Record<string, Record<string, Record<string, unknown>>>;
-  assert.ok(provJson['entity']!['rl:decision:DEC-1']);
-  assert.ok(provJson['entity']!['rl:model:idh-logreg@2']);
-  const generated = Object.values(provJson['wasGeneratedBy']!).filter((r) => r['prov:entity'] === 'rl:decision:DEC-1');
+  assert.ok(provJson['entity']!['radledger:decision:DEC-1']);
+  assert.ok(provJson['entity']!['radledger:model:idh-logreg@2']);
+  const generated = Object.values(provJson['wasGeneratedBy']!).filter((r) => r['prov:entity'] === 'radledger:decision:DEC-1');
   assert.equal(generated.length, 1);
   const entitiesLd = new Set(jsonld['@graph'].filter((n) => Array.isArray(n['@type']) && (n['@type'] as string[]).includes('prov:Entity')).map((n) => n['@id']));
   assert.deepEqual(entitiesLd, new Set(Object.keys(provJson['entity']!)));
+  const eventIds = new Set(events(bundle).map((e) => e.event.eventId));
+  for (const record of Object.values(provJson['used']!)) assert.ok(eventIds.has(String(record['radledger:eventId'])), 'every relation names an event in the bundle');
 });
 
 test('model-lock.json: hashes, locks with signatures, PCCP, tested vs released, sequestration and per-site counts', () => {

@@ -20,7 +20,7 @@ import { HashingWriter } from './hashing-writer.js';
 import { modelVersionMatcher, scanEvent, selectLineage, type DossierScope, type LedgerScanIndex } from './lineage-selection.js';
 import { MerkleLevels } from './merkle-levels.js';
 import { ModelLockCollector } from './model-lock.collector.js';
-import { ProvJsonLdWriter, ProvJsonWriter, type ProvJsonSection } from './prov-serialisers.js';
+import { eventGraph, ProvJsonLdStream, ProvJsonStream } from './prov-streaming.js';
 import { ProvMapper } from './prov-statements.js';
 import { LineageGraphCollector } from './report/lineage-graph.collector.js';
 import { ReportCollector } from './report/report.collector.js';
@@ -148,10 +148,10 @@ export async function assembleDossier(deps: DossierExportDeps, sink: BundleSink,
   const files: DossierManifest['files'] = [];
   const close = async (name: string, w: HashingWriter) => files.push({ name, ...(await w.close()) });
   const events = new HashingWriter(sink.open(DOSSIER_FILES.events));
-  const jsonLd = new ProvJsonLdWriter(new HashingWriter(sink.open(DOSSIER_FILES.provJsonLd)));
-  const parts = new Map<ProvJsonSection, HashingWriter>();
-  const partName = (section: ProvJsonSection) => `.prov-json.${section}.part`;
-  const provJson = new ProvJsonWriter((section) => {
+  const jsonLd = new ProvJsonLdStream(new HashingWriter(sink.open(DOSSIER_FILES.provJsonLd)));
+  const parts = new Map<string, HashingWriter>();
+  const partName = (section: string) => `.prov-json.${section}.part`;
+  const provJson = new ProvJsonStream((section) => {
     let w = parts.get(section);
     if (!w) parts.set(section, (w = new HashingWriter(sink.open(partName(section)))));
     return w;
@@ -162,7 +162,7 @@ export async function assembleDossier(deps: DossierExportDeps, sink: BundleSink,
   const modelLock = new ModelLockCollector();
   const checklists = new ChecklistCollector();
   const repro = new ReproducibilityCollector(deps.reproducibility ?? {});
-  await jsonLd.begin();
+  await jsonLd.begin(`urn:radledger:dossier:${encodeURIComponent(scope.trialId)}${scope.modelVersion ? `:${encodeURIComponent(scope.modelVersion)}` : ''}`);
 
   let written = 0;
   const total = selection.positions.count;
@@ -173,8 +173,9 @@ export async function assembleDossier(deps: DossierExportDeps, sink: BundleSink,
     await events.write(`${JSON.stringify(line)}\n`);
     const event = upcast(recordedFromCanonical(canonical, hash));
     const statements = mapper.map(event);
-    await jsonLd.statements(statements);
-    await provJson.statements(statements);
+    const fragment = eventGraph(event, statements);
+    await jsonLd.add(fragment);
+    await provJson.add(fragment);
     for (const st of statements) graph.add(st);
     report.add(event);
     modelLock.add(event);
@@ -205,10 +206,9 @@ export async function assembleDossier(deps: DossierExportDeps, sink: BundleSink,
 
   // PROV-JSON: join the sections.
   const provOut = new HashingWriter(sink.open(DOSSIER_FILES.provJson));
-  await provOut.write(ProvJsonWriter.header());
-  for (const section of ProvJsonWriter.sections) {
-    const part = parts.get(section);
-    if (!part) continue;
+  await provOut.write(provJson.header());
+  for (const section of provJson.sections()) {
+    const part = parts.get(section)!;
     await part.close();
     await provOut.write(`,\n${JSON.stringify(section)}:{\n`);
     for await (const chunk of sink.read(partName(section))) await provOut.writeBytes(chunk);

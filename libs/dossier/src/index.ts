@@ -5,7 +5,7 @@ export * from './merkle-levels.js';
 export * from './lineage-selection.js';
 export * from './lineage-references.js';
 export * from './prov-statements.js';
-export * from './prov-serialisers.js';
+export * from './prov-streaming.js';
 export * from './model-lock.collector.js';
 export * from './checklists.collector.js';
 export * from './reproducibility.js';

@@ -141,8 +141,9 @@ export async function selectLineage(store: Pick<EventStore, 'readStream'>, scope
   for (const s of index.decisionStreams) enqueue(s);
   const read = async (streamId: string) => (await store.readStream(streamId)).map((e) => upcast(e));
 
-  while (queue.length > 0) {
-    const { streamId, key } = queue.shift()!;
+  // A head index instead of shift(): the queue can hold tens of thousands of streams.
+  for (let head = 0; head < queue.length; head++) {
+    const { streamId, key } = queue[head]!;
     const events = await read(streamId);
     if (streamId.startsWith('decision-') || streamId.startsWith('featureset-') || streamId.startsWith('image-')) {
       for (const e of events) {
@@ -190,7 +191,7 @@ export async function selectLineage(store: Pick<EventStore, 'readStream'>, scope
         }
       }
     }
-    if (queue.length === 0) {
+    if (head === queue.length - 1) {
       // Trials last: their sites, subjects and protocols are known only once everything else is walked.
       for (const [trialId, t] of trials) {
         if (seen.has(`trial:${trialId}`)) continue;

@@ -155,6 +155,7 @@ export class AuditReviewEntriesModel {
   @Field(() => String) trialId!: string;
   @Field(() => String) parametersJson!: string;
   @Field(() => String) resultSha256!: string;
+  @Field(() => Boolean, { description: 'More rows matched than were listed.' }) truncated!: boolean;
   @Field(() => [AuditEntryModel]) rows!: AuditEntryModel[];
 }
 
@@ -173,6 +174,7 @@ export class AuditReviewUserVolumeModel {
   @Field(() => String) trialId!: string;
   @Field(() => String) parametersJson!: string;
   @Field(() => String) resultSha256!: string;
+  @Field(() => Boolean) truncated!: boolean;
   @Field(() => [UserVolumeRowModel]) rows!: UserVolumeRowModel[];
 }
 

@@ -265,6 +265,15 @@ for (const backend of ['sqlite', 'postgres'] as TestBackend[]) {
         const hour = new Date(row.recordedAt).getUTCHours();
         assert.ok(hour < 7 || hour >= 19);
       }
+      // The synthetic trial runs on a Monday: adding weekends adds nothing; a window covering the day leaves nothing.
+      const withWeekends = await q('{ actionsOutsideSiteHours(trialId: "TRIAL-E2E") { truncated rows { globalPosition } } }');
+      assert.equal(withWeekends.errors, undefined);
+      assert.equal(withWeekends.data.actionsOutsideSiteHours.truncated, false);
+      assert.equal(withWeekends.data.actionsOutsideSiteHours.rows.length, hours.data.actionsOutsideSiteHours.rows.length);
+      const allDay = await q('{ actionsOutsideSiteHours(trialId: "TRIAL-E2E", startHourUtc: 0, endHourUtc: 24) { rows { globalPosition } } }');
+      assert.deepEqual(allDay.data.actionsOutsideSiteHours.rows, []);
+      const badHours = await q('{ actionsOutsideSiteHours(trialId: "TRIAL-E2E", startHourUtc: 20, endHourUtc: 8) { truncated } }');
+      assert.equal(badHours.errors?.[0]?.extensions?.code, 'HOURS_INVALID');
       const volume = await q('{ unusualVolumePerUser(trialId: "TRIAL-E2E", factor: 1, minEvents: 1) { rows { actor events medianPerUserDay } } }');
       assert.equal(volume.errors, undefined);
       assert.ok(volume.data.unusualVolumePerUser.rows.every((r: { events: number; medianPerUserDay: number }) => r.events > r.medianPerUserDay));

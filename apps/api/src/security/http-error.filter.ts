@@ -23,8 +23,10 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (host.getType<string>() === 'graphql') return error;
     const status = error.getStatus();
     const response = host.switchToHttp().getResponse<Response>();
-    const code = CODES[status] ?? (status >= 500 ? 'INTERNAL_SERVER_ERROR' : `HTTP_${status}`);
-    response.status(status).json({ error: { code, message: status >= 500 ? 'internal error' : error.message } });
+    // 5xx HttpExceptions are deliberate answers with their own body (e.g. Terminus readiness details): keep them.
+    if (status >= 500) return void response.status(status).json(error.getResponse());
+    const code = CODES[status] ?? `HTTP_${status}`;
+    response.status(status).json({ error: { code, message: error.message } });
     return undefined;
   }
 }

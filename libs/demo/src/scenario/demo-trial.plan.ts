@@ -83,13 +83,17 @@ export interface DemoSubject {
   scanner: DemoScanner;
   phenotype: Phenotype;
   contrast: { agent: string; injectionRateMlPerS: number; delayS: number };
-  /** The second reader corrects the automatic whole-tumour segmentation. */
+  /** The second reader corrects the automatic whole-tumour segmentation after QC asks for it. */
   editedBySecondReader: boolean;
+  /** The accepted automatic segmentation is corrected after QC (what QA audits: edits after acceptance). */
+  correctedAfterQc: boolean;
   partition: 'train' | 'test';
 }
 
 /** The acquisition outside the protocol: post-contrast T1 started late (150 s > 60–120 s). */
 export const DEVIATING_SUBJECT = 'GRA-TYO-003';
+/** The segmentation corrected after it had passed QC. */
+export const POST_QC_CORRECTION_SUBJECT = 'GRA-BOS-002';
 
 export function demoSubjects(subjectsPerSite = 4): DemoSubject[] {
   const subjects: DemoSubject[] = [];
@@ -104,6 +108,7 @@ export function demoSubjects(subjectsPerSite = 4): DemoSubject[] {
         phenotype: (i + s) % 2 === 0 ? 'mutant-like' : 'wildtype-like',
         contrast: { agent: 'gadobutrol 0.1 mmol/kg', injectionRateMlPerS: i % 2 ? 3 : 4, delayS: subjectId === DEVIATING_SUBJECT ? 150 : 90 },
         editedBySecondReader: i % 2 === 1,
+        correctedAfterQc: subjectId === POST_QC_CORRECTION_SUBJECT,
         // Sequestration (FDA AI-enabled device software draft guidance §VIII): one site is held out for testing.
         partition: site.siteId === 'SITE-TYO' ? 'test' : 'train',
       });

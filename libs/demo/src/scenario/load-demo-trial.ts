@@ -5,10 +5,9 @@ import type { CommandMetadata, CommandResult, WorkflowCommand } from '@radledger
 import type { EventStore, RecordedEvent } from '@radledger/ledger';
 import { parseRadiomicsSettings, type RadiomicsSettings } from '@radledger/radiomics';
 import type { FeatureService, ModelService } from '@radledger/runtime';
-import { BIAS_FIELD_PARAMETERS, PREPROCESSING_TOOL, preprocessVolume, Z_SCORE_PARAMETERS } from '../synthetic/demo-preprocessing.js';
-import { encodeNiftiGz } from '../synthetic/nifti-gzip.io.js';
-import type { NiftiDatatype } from '../synthetic/nifti1.encoder.js';
-import { generateSyntheticSubject, type SyntheticSubject } from '../synthetic/synthetic-brain.js';
+import { BIAS_FIELD_PARAMETERS, PREPROCESSING_TOOL, Z_SCORE_PARAMETERS } from '../synthetic/demo-preprocessing.js';
+import { SubjectFileRenderer } from '../synthetic/subject-file-renderer.js';
+import type { SubjectFiles } from '../synthetic/subject-files.js';
 import { DEMO_CLIENT, DEMO_PROTOCOLS, DEMO_SEED, DEMO_SITES, DEMO_TRIAL, DEMO_USERS, demoSubjects, type DemoSubject, type DemoUser } from './demo-trial.plan.js';
 
 /**
@@ -37,6 +36,8 @@ export interface DemoTrialOptions {
   /** Subjects per site (default 4; three sites). */
   subjectsPerSite?: number;
   seed?: number;
+  /** Render the next subject's volumes on a worker thread while the current one is recorded (default true). */
+  useWorker?: boolean;
 }
 
 export interface DemoTrialSummary {
@@ -124,15 +125,30 @@ class DemoTrialLoader {
     const settings = parseRadiomicsSettings(JSON.parse(await readFile(settingsFile, 'utf8')));
     const manifest = JSON.parse(await readFile(resolve(modelsDir, 'models.json'), 'utf8')) as { models: ModelManifestEntry[] };
 
-    await this.timed('trial', () => this.setUpTrial());
     const featureSets: Array<{ subject: DemoSubject; featureSetId: string }> = [];
     let editedSegmentationId = '';
     let deviationImageId = '';
-    for (const subject of this.subjects) {
-      const done = await this.loadSubject(subject, settings);
-      featureSets.push({ subject, featureSetId: done.featureSetId });
-      if (done.editedSegmentationId && !editedSegmentationId) editedSegmentationId = done.editedSegmentationId;
-      if (done.deviation) deviationImageId = done.t1cImageId;
+    const renderer = new SubjectFileRenderer({ useWorker: this.options.useWorker ?? true });
+    const render = (subject: DemoSubject) => {
+      const files = renderer.render({ seed: this.seed, subjectId: subject.subjectId, scanner: subject.scanner, phenotype: subject.phenotype });
+      files.catch(() => undefined); // awaited below; a failure must not surface as an unhandled rejection meanwhile
+      return files;
+    };
+    try {
+      // The first subject renders on the worker while the trial is set up.
+      let next = render(this.subjects[0]!);
+      await this.timed('trial', () => this.setUpTrial());
+      for (const [i, subject] of this.subjects.entries()) {
+        const files = await this.timed('render', () => next);
+        // The worker renders the next subject while this one is recorded.
+        if (i + 1 < this.subjects.length) next = render(this.subjects[i + 1]!);
+        const done = await this.loadSubject(subject, settings, files);
+        featureSets.push({ subject, featureSetId: done.featureSetId });
+        if (done.editedSegmentationId && !editedSegmentationId) editedSegmentationId = done.editedSegmentationId;
+        if (done.deviation) deviationImageId = done.t1cImageId;
+      }
+    } finally {
+      await renderer.close();
     }
     this.log(`demo: ${this.subjects.length} subjects acquired, segmented and featurised`);
 
@@ -254,11 +270,6 @@ class DemoTrialLoader {
     return stored.sha256;
   }
 
-  private async putVolume(subject: SyntheticSubject, datatype: NiftiDatatype, data: ArrayLike<number>, description: string): Promise<string> {
-    const bytes = await this.timed('nifti', () => encodeNiftiGz({ dims: subject.dims, spacing: subject.spacing, datatype, data, description }));
-    return this.put(bytes);
-  }
-
   private async setUpTrial(): Promise<void> {
     const admin = DEMO_USERS.admin;
     const correlationId = 'demo:setup';
@@ -282,20 +293,16 @@ class DemoTrialLoader {
     }
   }
 
-  private async loadSubject(subject: DemoSubject, settings: RadiomicsSettings) {
+  private async loadSubject(subject: DemoSubject, settings: RadiomicsSettings, files: SubjectFiles) {
     const id = subject.subjectId;
     const correlationId = `demo:subject:${id}`;
     const operator = subject.site.operator;
-    const synthetic = await this.timed('generate', () =>
-      generateSyntheticSubject({ seed: this.seed, subjectId: id, scanner: subject.scanner, phenotype: subject.phenotype }),
-    );
 
     // Acquisition: the scanner's files go to the artifact store, the facts to the ledger.
     const images: Record<'T1c' | 'FLAIR', { imageId: string; sha256: string; acquired: RecordedEvent; preprocessedSha256: string }> = {} as never;
     let deviation = false;
     for (const modality of ['T1c', 'FLAIR'] as const) {
-      const raw = modality === 'T1c' ? synthetic.t1c : synthetic.flair;
-      const sha256 = await this.putVolume(synthetic, 'int16', raw, `RadLedger synthetic demo ${modality}`);
+      const sha256 = await this.put(modality === 'T1c' ? files.t1c : files.flair);
       const imageId = `img-${id}-${modality}`;
       const protocol = modality === 'T1c' ? subject.scanner.t1c : subject.scanner.flair;
       const result = await this.exec(
@@ -322,8 +329,7 @@ class DemoTrialLoader {
       if (result.events.some((e) => e.type === 'ProtocolDeviationDetected')) deviation = true;
 
       // Preprocessing: bias-field correction then z-score; the output is a new version of the image.
-      const preprocessed = await this.timed('preprocess', () => preprocessVolume(raw, synthetic.dims));
-      const preprocessedSha = await this.putVolume(synthetic, 'float32', preprocessed, `RadLedger demo ${modality} bias-corrected, z-scored`);
+      const preprocessedSha = await this.put(modality === 'T1c' ? files.t1cPreprocessed : files.flairPreprocessed);
       await this.exec(
         {
           type: 'ApplyPreprocessing',
@@ -347,7 +353,7 @@ class DemoTrialLoader {
 
     // Segmentation: automatic whole tumour and enhancing tumour on the preprocessed T1c grid.
     const wtSegmentationId = `seg-${id}-wt`;
-    const autoWtSha = await this.putVolume(synthetic, 'uint8', synthetic.automaticWholeTumour, 'RadLedger demo automatic whole tumour');
+    const autoWtSha = await this.put(files.automaticWholeTumour);
     await this.exec(
       {
         type: 'CreateSegmentation',
@@ -357,7 +363,7 @@ class DemoTrialLoader {
       correlationId,
     );
     const etSegmentationId = `seg-${id}-et`;
-    const etSha = await this.putVolume(synthetic, 'uint8', synthetic.enhancing, 'RadLedger demo automatic enhancing tumour');
+    const etSha = await this.put(files.enhancing);
     await this.exec(
       {
         type: 'CreateSegmentation',
@@ -375,7 +381,7 @@ class DemoTrialLoader {
         DEMO_USERS.qa,
         correlationId,
       );
-      const editedSha = await this.putVolume(synthetic, 'uint8', synthetic.wholeTumour, 'RadLedger demo whole tumour, second reader');
+      const editedSha = await this.put(files.wholeTumour);
       const edit = await this.exec(
         {
           type: 'EditSegmentation',
@@ -398,6 +404,31 @@ class DemoTrialLoader {
     }
     const review = await this.exec({ type: 'ReviewSegmentation', data: { segmentationId: wtSegmentationId, versionId: finalWtVersion, verdict: 'accepted' } }, DEMO_USERS.qa, correlationId);
     if (subject.editedBySecondReader) await this.sign(review.events[0]!, 'reviewed', DEMO_USERS.qa, correlationId);
+    if (subject.correctedAfterQc) {
+      // A correction after acceptance: recorded as a new version with its reason, then re-reviewed.
+      const correctedSha = await this.put(files.wholeTumour);
+      const correction = await this.exec(
+        {
+          type: 'EditSegmentation',
+          data: {
+            segmentationId: wtSegmentationId,
+            parentVersionId: finalWtVersion,
+            versionId: `${wtSegmentationId}-v2`,
+            maskSha256: correctedSha,
+            reason: 'Post-QC correction at central review: the accepted automatic contour left out oedema along the posterior margin; contour extended before feature extraction.',
+            tool: 'manual-contour-editor',
+            toolVersion: '2.4',
+          },
+        },
+        DEMO_USERS.reader,
+        correlationId,
+      );
+      await this.sign(correction.events[0]!, 'authored', DEMO_USERS.reader, correlationId);
+      finalWtVersion = `${wtSegmentationId}-v2`;
+      editedSegmentationId = wtSegmentationId;
+      const reReview = await this.exec({ type: 'ReviewSegmentation', data: { segmentationId: wtSegmentationId, versionId: finalWtVersion, verdict: 'accepted' } }, DEMO_USERS.qa, correlationId);
+      await this.sign(reReview.events[0]!, 'reviewed', DEMO_USERS.qa, correlationId);
+    }
     await this.exec({ type: 'ReviewSegmentation', data: { segmentationId: etSegmentationId, versionId: `${etSegmentationId}-v1`, verdict: 'accepted' } }, DEMO_USERS.qa, correlationId);
 
     // IBSI features computed by RadLedger from the stored preprocessed T1c and the accepted mask version.

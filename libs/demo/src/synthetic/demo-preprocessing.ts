@@ -31,16 +31,16 @@ export function preprocessVolume(values: ArrayLike<number>, dims: readonly [numb
   return zScore(correctBiasField(values, dims, BIAS_FIELD_PARAMETERS), Z_SCORE_PARAMETERS);
 }
 
-export const BIAS_FIELD_PARAMETERS: BiasFieldParameters = { model: 'polynomial-log-intensity', degree: 2, foregroundFraction: 0.15, fitStride: 3 };
+export const BIAS_FIELD_PARAMETERS: BiasFieldParameters = { model: 'polynomial-log-intensity', degree: 2, foregroundFraction: 0.15, fitStride: 5 };
 export const Z_SCORE_PARAMETERS: ZScoreParameters = { method: 'z-score', region: 'foreground', foregroundFraction: 0.15 };
 
 /**
  * The voxels above `fraction` of the 99th percentile (a head mask without a skull-stripping
- * tool). The percentile comes from every 7th voxel: a fixed, deterministic subsample.
+ * tool). The percentile comes from every 17th voxel: a fixed, deterministic subsample.
  */
 export function foregroundMask(values: ArrayLike<number>, fraction: number): Uint8Array {
-  const sample = new Float64Array(Math.ceil(values.length / 7));
-  for (let i = 0, s = 0; i < values.length; i += 7, s++) sample[s] = values[i]!;
+  const sample = new Float64Array(Math.ceil(values.length / 17));
+  for (let i = 0, s = 0; i < values.length; i += 17, s++) sample[s] = values[i]!;
   sample.sort();
   const p99 = sample[Math.min(sample.length - 1, Math.floor(0.99 * sample.length))]!;
   const cut = fraction * p99;
@@ -87,16 +87,21 @@ export function correctBiasField(values: ArrayLike<number>, dims: readonly [numb
   for (let a = 0; a < m; a++) for (let b = 0; b < a; b++) ata[a * m + b] = ata[b * m + a]!;
   const beta = solveSymmetric(ata, atb, m);
   const out = new Float32Array(values.length);
-  for (let k = 0; k < nz; k++)
-    for (let j = 0; j < ny; j++)
+  // beta[0] is the mean log-intensity: it stays in the image, only the spatial part is removed.
+  // Per row (j, k) the field is c + l·x + beta[4]·x² (same monomials as basis()).
+  for (let k = 0; k < nz; k++) {
+    const z = norm(k, nz);
+    for (let j = 0; j < ny; j++) {
+      const y = norm(j, ny);
+      const c = beta[2]! * y + beta[3]! * z + beta[5]! * y * y + beta[6]! * z * z + beta[9]! * y * z;
+      const l = beta[1]! + beta[7]! * y + beta[8]! * z;
+      const row = nx * (j + ny * k);
       for (let i = 0; i < nx; i++) {
-        const idx = i + nx * (j + ny * k);
-        basis(norm(i, nx), norm(j, ny), norm(k, nz), phi);
-        let field = 0;
-        // beta[0] is the mean log-intensity: it stays in the image, only the spatial part is removed.
-        for (let a = 1; a < m; a++) field += beta[a]! * phi[a]!;
-        out[idx] = values[idx]! / Math.exp(field);
+        const x = norm(i, nx);
+        out[row + i] = values[row + i]! / Math.exp(c + l * x + beta[4]! * x * x);
       }
+    }
+  }
   return out;
 }
 

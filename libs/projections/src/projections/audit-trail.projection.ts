@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '@radledger/ledger';
 import type { ColumnValue, Projection, RowOperation, SqlScalar, TableSchema } from '../projection.js';
-import { dataOf, eventColumns, EVENT_COLUMNS, json, num, text, type EventData } from './event-fields.js';
+import { dataOf, EVENT_COLUMNS, json, num, text, type EventData } from './event-fields.js';
 
 export const AUDIT_ENTRY_TABLE = 'rm_audit_entry';
 /** Trial, site and subject of each entity, for events that only name the entity they touch. */
@@ -267,7 +267,11 @@ function evolve(event: RecordedEvent): RowOperation[] {
     op: 'upsert',
     table: AUDIT_ENTRY_TABLE,
     row: {
-      ...eventColumns(event),
+      event_id: event.eventId,
+      event_type: event.type,
+      event_hash: event.hash,
+      global_position: Number(event.globalPosition),
+      recorded_at: meta.recordedAt ?? null,
       stream_id: event.streamId,
       trial_id: entry.trialId ?? null,
       site_id: entry.siteId ?? null,

@@ -91,11 +91,7 @@ interface NodeRow {
   site_id: string | null;
   subject_id: string | null;
   attributes: string | null;
-  event_id: string;
-  event_type: string;
-  event_hash: string;
   global_position: number;
-  recorded_at: string | null;
 }
 
 interface EdgeRow {
@@ -104,19 +100,21 @@ interface EdgeRow {
   from_id: string;
   to_id: string;
   role: string | null;
-  event_id: string;
-  event_type: string;
-  event_hash: string;
   global_position: number;
-  recorded_at: string | null;
 }
 
 /** Nodes and edges keep only the position of their creating event; its id, type, hash and time come from the event table. */
-const NODE_FROM = `SELECT n.node_id, n.kind, n.node_type, n.ref_id, n.label, n.trial_id, n.site_id, n.subject_id, n.attributes,
-  e.event_id, e.event_type, e.event_hash, n.global_position, e.recorded_at
-  FROM ${LINEAGE_NODE_TABLE} n JOIN ${LINEAGE_EVENT_TABLE} e ON e.global_position = n.global_position`;
-const EDGE_FROM = `SELECT d.global_position, d.ordinal, d.relation, d.from_id, d.to_id, d.role, e.event_id, e.event_type, e.event_hash, e.recorded_at
-  FROM ${LINEAGE_EDGE_TABLE} d JOIN ${LINEAGE_EVENT_TABLE} e ON e.global_position = d.global_position`;
+const NODE_FROM = `SELECT n.node_id, n.kind, n.node_type, n.ref_id, n.label, n.trial_id, n.site_id, n.subject_id, n.attributes, n.global_position
+  FROM ${LINEAGE_NODE_TABLE} n`;
+const EDGE_FROM = `SELECT d.global_position, d.ordinal, d.relation, d.from_id, d.to_id, d.role FROM ${LINEAGE_EDGE_TABLE} d`;
+
+interface EventRow {
+  global_position: number;
+  event_id: string;
+  event_type: string;
+  event_hash: string;
+  recorded_at: string | null;
+}
 
 export function lineageEdgeId(globalPosition: number, ordinal: number): string {
   return `${globalPosition}:${ordinal}`;
@@ -124,11 +122,14 @@ export function lineageEdgeId(globalPosition: number, ordinal: number): string {
 /** When a plain domain id matches several nodes, the entity is meant before the activity that made it. */
 const KIND_PREFERENCE: Record<ProvKind, number> = { entity: 0, agent: 1, activity: 2 };
 
-function refOf(row: { event_id: string; event_type: string; event_hash: string; global_position: number; recorded_at: string | null }): LedgerEventRef {
-  return { eventId: row.event_id, type: row.event_type, hash: row.event_hash, globalPosition: Number(row.global_position), recordedAt: row.recorded_at };
+type EventRefs = Map<number, LedgerEventRef>;
+
+function refOf(position: number, events: EventRefs): LedgerEventRef {
+  // Every node and edge position has its event row (written in the same operation batch); the fallback only guards a damaged read model.
+  return events.get(position) ?? { eventId: '', type: '', hash: '', globalPosition: position, recordedAt: null };
 }
 
-function nodeOf(row: NodeRow, depth: number): LineageNode {
+function nodeOf(row: NodeRow, depth: number, events: EventRefs): LineageNode {
   const attributes = parseJson(row.attributes);
   return {
     id: row.node_id,
@@ -141,12 +142,19 @@ function nodeOf(row: NodeRow, depth: number): LineageNode {
     subjectId: row.subject_id,
     attributes: attributes && typeof attributes === 'object' ? (attributes as Record<string, unknown>) : {},
     depth,
-    createdBy: refOf(row),
+    createdBy: refOf(Number(row.global_position), events),
   };
 }
 
-function edgeOf(row: EdgeRow): LineageEdge {
-  return { id: lineageEdgeId(Number(row.global_position), Number(row.ordinal)), relation: row.relation, from: row.from_id, to: row.to_id, role: row.role, createdBy: refOf(row) };
+function edgeOf(row: EdgeRow, events: EventRefs): LineageEdge {
+  return {
+    id: lineageEdgeId(Number(row.global_position), Number(row.ordinal)),
+    relation: row.relation,
+    from: row.from_id,
+    to: row.to_id,
+    role: row.role,
+    createdBy: refOf(Number(row.global_position), events),
+  };
 }
 
 /** Lineage walks over the PROV graph read model (upstream = what it was made from). */
@@ -207,7 +215,7 @@ export class LineageQuery {
       );
     }
     const depths = new Map<string, number>([[root.node_id, 0]]);
-    const edges = new Map<string, LineageEdge>();
+    const edges = new Map<string, EdgeRow>();
     let truncatedAtDepth: number | null = null;
     const walks: Array<'UPSTREAM' | 'DOWNSTREAM'> = direction === 'BOTH' ? ['UPSTREAM', 'DOWNSTREAM'] : [direction];
     for (const walk of walks) {
@@ -215,18 +223,24 @@ export class LineageQuery {
       if (truncated !== null) truncatedAtDepth = truncatedAtDepth === null ? truncated : Math.min(truncatedAtDepth, truncated);
     }
     const rows = await this.nodesById([...depths.keys()], asOf);
+    const positions = new Set<number>([Number(root.global_position)]);
+    for (const row of rows.values()) positions.add(Number(row.global_position));
+    for (const row of edges.values()) positions.add(Number(row.global_position));
+    const events = await this.eventsAt([...positions]);
     const nodes: LineageNode[] = [];
     const unresolved: string[] = [];
     for (const [id, depth] of depths) {
       const row = rows.get(id);
-      if (row) nodes.push(nodeOf(row, depth));
+      if (row) nodes.push(nodeOf(row, depth, events));
       else unresolved.push(id);
     }
     nodes.sort((a, b) => a.depth - b.depth || a.createdBy.globalPosition - b.createdBy.globalPosition || (a.id < b.id ? -1 : 1));
-    const edgeList = [...edges.values()].sort((a, b) => a.createdBy.globalPosition - b.createdBy.globalPosition || (a.id < b.id ? -1 : 1));
+    const edgeList = [...edges.values()]
+      .map((row) => edgeOf(row, events))
+      .sort((a, b) => a.createdBy.globalPosition - b.createdBy.globalPosition || (a.id < b.id ? -1 : 1));
     const behind = requested !== undefined && requested > projectedThrough;
     return {
-      root: nodeOf(root, 0),
+      root: nodeOf(root, 0, events),
       direction,
       maxDepth,
       asOfPosition: Math.min(asOf, projectedThrough),
@@ -246,7 +260,7 @@ export class LineageQuery {
     maxDepth: number,
     asOf: number,
     depths: Map<string, number>,
-    edges: Map<string, LineageEdge>,
+    edges: Map<string, EdgeRow>,
   ): Promise<number | null> {
     const near = direction === 'UPSTREAM' ? 'from_id' : 'to_id';
     const far = direction === 'UPSTREAM' ? 'to_id' : 'from_id';
@@ -256,7 +270,7 @@ export class LineageQuery {
       const next: string[] = [];
       for (const row of await this.edgesFrom(near, frontier, asOf)) {
         const edgeId = lineageEdgeId(Number(row.global_position), Number(row.ordinal));
-        if (!edges.has(edgeId)) edges.set(edgeId, edgeOf(row));
+        if (!edges.has(edgeId)) edges.set(edgeId, row);
         const other = row[far];
         if (seen.has(other)) continue;
         seen.add(other);
@@ -283,6 +297,22 @@ export class LineageQuery {
       );
       out.push(...rows);
       if (limit && out.length >= limit) break;
+    }
+    return out;
+  }
+
+  private async eventsAt(positions: readonly number[]): Promise<EventRefs> {
+    const out: EventRefs = new Map();
+    for (let i = 0; i < positions.length; i += IN_CHUNK) {
+      const chunk = positions.slice(i, i + IN_CHUNK);
+      const rows = await this.store.all<EventRow>(
+        `SELECT global_position, event_id, event_type, event_hash, recorded_at FROM ${LINEAGE_EVENT_TABLE} WHERE global_position IN (${placeholders(chunk.length)})`,
+        chunk,
+      );
+      for (const row of rows) {
+        const position = Number(row.global_position);
+        out.set(position, { eventId: row.event_id, type: row.event_type, hash: row.event_hash, globalPosition: position, recordedAt: row.recorded_at });
+      }
     }
     return out;
   }

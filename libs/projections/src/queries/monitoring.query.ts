@@ -166,8 +166,12 @@ export interface AuditReviewResult<T> {
   parameters: Record<string, unknown>;
   /** SHA-256 of the JSON result: a completed review can be bound to exactly what was reviewed. */
   resultSha256: string;
+  /** More rows matched than the AUDIT_REVIEW_ROWS_MAX listed (never silently partial). */
+  truncated: boolean;
   rows: T[];
 }
+
+export const AUDIT_REVIEW_ROWS_MAX = 5000;
 
 export interface UserVolumeRow {
   actor: string;
@@ -396,14 +400,14 @@ export class MonitoringQuery {
       lockedAt === null
         ? []
         : await this.store.all<Parameters<typeof auditEntryOf>[0]>(
-            `${AUDIT_SELECT} WHERE a.trial_id = ? AND a.global_position > ? AND a.event_type IN (${EDIT_TYPES.map(() => '?').join(', ')}) ORDER BY a.global_position LIMIT 5000`,
-            [trialId, lockedAt, ...EDIT_TYPES],
+            `${AUDIT_SELECT} WHERE a.trial_id = ? AND a.global_position > ? AND a.event_type IN (${EDIT_TYPES.map(() => '?').join(', ')}) ORDER BY a.global_position LIMIT ?`,
+            [trialId, lockedAt, ...EDIT_TYPES, AUDIT_REVIEW_ROWS_MAX + 1],
           );
     const entries = rows.map(auditEntryOf);
     return this.result('editsAfterLock', trialId, { lockedAtPosition: lockedAt, types: EDIT_TYPES }, entries);
   }
 
-  /** Saved QA query: events recorded outside site hours (UTC hours [startHour, endHour), and weekends if asked). */
+  /** Saved QA query: events recorded outside site hours (UTC hours [startHour, endHour)), and at weekends if asked. */
   async actionsOutsideSiteHours(trialId: string, startHour = 7, endHour = 19, includeWeekends = true): Promise<AuditReviewResult<AuditEntry>> {
     await this.requireTrial(trialId);
     for (const [field, value] of [['startHour', startHour], ['endHour', endHour]] as const) {
@@ -412,21 +416,17 @@ export class MonitoringQuery {
     if (startHour >= endHour) throw invalidArgument('HOURS_INVALID', 'startHour', `an hour before endHour (${endHour})`, startHour);
     const start = `${String(startHour).padStart(2, '0')}:00`;
     const end = `${String(endHour).padStart(2, '0')}:00`;
-    // recordedAt is UTC ISO 8601: characters 12-16 are HH:MM, so the check is portable SQL.
+    // recordedAt is UTC ISO 8601: characters 12-16 are HH:MM, so the hour check is portable SQL; the weekday is not.
+    const weekend =
+      this.store.dialect === 'sqlite'
+        ? `strftime('%w', a.recorded_at) IN ('0', '6')`
+        : `EXTRACT(DOW FROM CAST(a.recorded_at AS TIMESTAMPTZ)) IN (0, 6)`;
+    const outside = `(substr(a.recorded_at, 12, 5) < ? OR substr(a.recorded_at, 12, 5) >= ?${includeWeekends ? ` OR ${weekend}` : ''})`;
     const rows = await this.store.all<Parameters<typeof auditEntryOf>[0]>(
-      `${AUDIT_SELECT} WHERE a.trial_id = ? AND (substr(a.recorded_at, 12, 5) < ? OR substr(a.recorded_at, 12, 5) >= ?) ORDER BY a.global_position LIMIT 5001`,
-      [trialId, start, end],
+      `${AUDIT_SELECT} WHERE a.trial_id = ? AND ${outside} ORDER BY a.global_position LIMIT ?`,
+      [trialId, start, end, AUDIT_REVIEW_ROWS_MAX + 1],
     );
-    let entries = rows.map(auditEntryOf);
-    if (includeWeekends) {
-      const weekend = await this.store.all<Parameters<typeof auditEntryOf>[0]>(
-        `${AUDIT_SELECT} WHERE a.trial_id = ? AND substr(a.recorded_at, 12, 5) >= ? AND substr(a.recorded_at, 12, 5) < ? ORDER BY a.global_position`,
-        [trialId, start, end],
-      );
-      const extra = weekend.map(auditEntryOf).filter((e) => e.recordedAt !== null && [0, 6].includes(new Date(e.recordedAt).getUTCDay()));
-      entries = [...entries, ...extra].sort((a, b) => a.globalPosition - b.globalPosition);
-    }
-    return this.result('actionsOutsideSiteHours', trialId, { startHourUtc: startHour, endHourUtc: endHour, includeWeekends }, entries.slice(0, 5000));
+    return this.result('actionsOutsideSiteHours', trialId, { startHourUtc: startHour, endHourUtc: endHour, includeWeekends }, rows.map(auditEntryOf));
   }
 
   /** Saved QA query: user-days with more than `factor` × the trial's median events per user-day (and at least `minEvents`). */
@@ -464,7 +464,9 @@ export class MonitoringQuery {
     }));
   }
 
-  private result<T>(query: string, trialId: string, parameters: Record<string, unknown>, rows: T[]): AuditReviewResult<T> {
-    return { query, trialId, parameters, resultSha256: sha256Json({ query, trialId, parameters, rows }), rows };
+  private result<T>(query: string, trialId: string, parameters: Record<string, unknown>, all: T[]): AuditReviewResult<T> {
+    const truncated = all.length > AUDIT_REVIEW_ROWS_MAX;
+    const rows = all.slice(0, AUDIT_REVIEW_ROWS_MAX);
+    return { query, trialId, parameters, truncated, resultSha256: sha256Json({ query, trialId, parameters, truncated, rows }), rows };
   }
 }

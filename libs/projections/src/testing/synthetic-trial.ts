@@ -45,9 +45,12 @@ export function* syntheticTrial(options: SyntheticTrialOptions = {}): Generator<
   let counter = 0;
 
   const hash = (label: string) => sha256Hex(`${trialId}/${label}`);
+  // RFC 9562 uuid v7 layout (48-bit ms timestamp first), like the ledger's real ids: time-ordered.
   const eventId = () => {
+    const ms = (start + counter * stepMs).toString(16).padStart(12, '0');
     const h = hash(`event/${counter}`);
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-7${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+    const seq = (counter & 0xfff).toString(16).padStart(3, '0');
+    return `${ms.slice(0, 8)}-${ms.slice(8, 12)}-7${seq}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
   };
   const make = (streamId: string, type: string, data: Record<string, unknown>, actor: string, role: string, reason?: string, schemaVersion = 1): StreamEvent => {
     const id = eventId();
