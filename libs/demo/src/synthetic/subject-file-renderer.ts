@@ -28,6 +28,8 @@ export class SubjectFileRenderer {
         const job = this.pending.get(message.id);
         if (!job) return;
         this.pending.delete(message.id);
+        // Keep the process alive only while the worker has work (an idle worker never holds exit up).
+        if (this.pending.size === 0) worker.unref();
         if (message.files) job.resolve(message.files);
         else job.reject(new Error(`subject ${job.request.subjectId}: ${message.error}`));
       });
@@ -43,9 +45,11 @@ export class SubjectFileRenderer {
   render(request: SubjectFilesRequest): Promise<SubjectFiles> {
     if (!this.worker) return Promise.resolve().then(() => renderSubjectFiles(request));
     const id = this.nextId++;
+    const worker = this.worker;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { request, resolve, reject });
-      this.worker!.postMessage({ id, request });
+      worker.ref();
+      worker.postMessage({ id, request });
     });
   }
 

@@ -54,7 +54,20 @@ export class PostgresReadModelStore implements ReadModelStore {
   private init(): Promise<void> {
     this.ready ??= (async () => {
       try {
-        await this.pool.query(`CREATE SCHEMA IF NOT EXISTS ${this.schema}`);
+        // Same lock as the ledger's migration: both create this schema, and concurrent
+        // CREATE SCHEMA IF NOT EXISTS collide in the catalog (and abort the ledger's transaction).
+        const client = await this.pool.connect();
+        try {
+          await client.query('BEGIN');
+          await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`radledger.migrate.${this.schema.replace(/"/g, '')}`]);
+          await client.query(`CREATE SCHEMA IF NOT EXISTS ${this.schema}`);
+          await client.query('COMMIT');
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          throw error;
+        } finally {
+          client.release();
+        }
       } catch (error) {
         // 23505/42P06: another connection created it between the check and the insert.
         if (!['23505', '42P06'].includes((error as { code?: string }).code ?? '')) throw error;

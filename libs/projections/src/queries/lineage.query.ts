@@ -246,7 +246,7 @@ export class LineageQuery {
       asOfPosition: Math.min(asOf, projectedThrough),
       nodes,
       edges: edgeList,
-      complete: truncatedAtDepth === null && unresolved.length === 0 && !behind,
+      complete: truncatedAtDepth === null && unresolved.length === 0 && !behind && [...positions].every((p) => events.has(p)),
       truncatedAtDepth,
       unresolvedNodeIds: unresolved.sort(),
       projectedThrough,
