@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { loadAppConfig, ConfigError } from './config/app.config.js';
 import { createApiApp } from './create-app.js';
+import { demoBanner, loadDemoOnStartup } from './demo/demo-startup.js';
 import { logger } from './logging/logger.js';
 
 async function main(): Promise<void> {
@@ -15,10 +16,17 @@ async function main(): Promise<void> {
     throw error;
   }
   const app = await createApiApp(config);
-  await app.listen(config.port, '0.0.0.0');
   const url = `http://localhost:${config.port}/graphql`;
-  logger.info({ url, store: config.store.replace(/\/\/[^@/]*@/, '//***@') }, 'RadLedger API ready');
-  process.stdout.write(`\nRadLedger API ready: GraphQL at ${url}, health at http://localhost:${config.port}/health\n`);
+  const demo = config.serveHttp ? await loadDemoOnStartup(app, config, (line) => logger.info({ demo: true }, line)) : undefined;
+  if (demo && !demo.result.skipped) {
+    process.stdout.write(`Demo trial ${demo.result.trialId} loaded: ${demo.result.eventsAppended} events in ${(demo.result.durationMs / 1000).toFixed(1)} s\n`);
+  }
+  if (config.serveHttp) await app.listen(config.port, '0.0.0.0');
+  logger.info({ url, store: config.store.replace(/\/\/[^@/]*@/, '//***@'), mode: config.serveHttp ? 'api' : 'projector' }, 'RadLedger ready');
+  if (config.serveHttp) {
+    process.stdout.write(`\nRadLedger API ready: GraphQL at ${url}, health at http://localhost:${config.port}/health, metrics at /metrics\n`);
+    if (demo) process.stdout.write(`${demoBanner(url, demo)}\n`);
+  }
 }
 
 main().catch((error: unknown) => {

@@ -1,7 +1,8 @@
 import { test, before, after } from 'node:test';
 import fc from 'fast-check';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { strToU8, zipSync } from 'fflate';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
@@ -267,4 +268,19 @@ test('a zip bundle verifies from its bytes; a flipped byte inside it is caught',
     (e: unknown) => (e instanceof DossierError && e.code === 'DOSSIER_BUNDLE_UNREADABLE' ? false : Promise.reject(e)),
   );
   assert.equal(verdict, false);
+  // The same damage read from disk (streamed unzip into a scratch directory).
+  const damagedPath = join(out, 'damaged.zip');
+  writeFileSync(damagedPath, damaged);
+  const fromDisk = await verifyDossier(damagedPath, { pinnedPublicKey: vkey() }).then(
+    (v) => v.ok,
+    (e: unknown) => (e instanceof DossierError && e.code === 'DOSSIER_BUNDLE_UNREADABLE' ? false : Promise.reject(e)),
+  );
+  assert.equal(fromDisk, false);
+});
+
+test('a zip whose entries point outside the bundle is refused before anything is written', async () => {
+  const evil = join(out, 'evil.zip');
+  writeFileSync(evil, zipSync({ 'manifest.json': strToU8('{}'), '../escaped.txt': strToU8('x') }));
+  await assert.rejects(verifyDossier(evil), (e: unknown) => e instanceof DossierError && e.code === 'DOSSIER_BUNDLE_UNREADABLE' && /outside the bundle/.test(e.message));
+  assert.equal(existsSync(join(tmpdir(), 'escaped.txt')), false);
 });

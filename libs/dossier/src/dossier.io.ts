@@ -1,7 +1,9 @@
-import { readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { BundleReader, BundleSink } from './bundle-sink.port.js';
 import { DirectoryBundleReader, DirectoryBundleSink } from './adapters/directory-bundle.adapter.js';
-import { ZipBundleReader, ZipBundleSink } from './adapters/zip-bundle.adapter.js';
+import { extractZipToDirectory, ZipBundleReader, ZipBundleSink } from './adapters/zip-bundle.adapter.js';
 import { DossierError } from './dossier.errors.js';
 import { assembleDossier, type DossierExportDeps, type DossierExportOptions, type DossierExportResult } from './export-dossier.js';
 import { verifyDossierBundle, type DossierVerification, type VerifyDossierOptions } from './verify-dossier.js';
@@ -38,7 +40,27 @@ export function openBundleReader(bundle: string | Uint8Array): BundleReader {
   return isDir ? new DirectoryBundleReader(bundle) : new ZipBundleReader(readFileSync(bundle));
 }
 
-/** Verifies a dossier offline: see verifyDossierBundle for the checks. */
+/**
+ * Verifies a dossier offline (see verifyDossierBundle for the checks): a directory, a .zip
+ * path (streamed into a scratch directory, removed afterwards) or the bytes of a zip.
+ */
 export async function verifyDossier(bundle: string | Uint8Array, options: VerifyDossierOptions = {}): Promise<DossierVerification> {
+  if (typeof bundle === 'string' && isFile(bundle)) {
+    const scratch = mkdtempSync(join(tmpdir(), 'radledger-verify-'));
+    try {
+      await extractZipToDirectory(bundle, scratch);
+      return await verifyDossierBundle(new DirectoryBundleReader(scratch), options);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  }
   return verifyDossierBundle(openBundleReader(bundle), options);
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }

@@ -41,12 +41,12 @@ export interface DecisionReproduction {
   differences: string[];
 }
 
-/** `name` for single-value outputs, `name[i]` otherwise; plus `probability` as the runner read it. */
+/** `name` for single-value outputs, `name.i` otherwise; plus `probability` as the runner read it. */
 export function flattenOutputs(decision: ModelDecision): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [name, values] of Object.entries(decision.outputs)) {
     if (values.length === 1) out[name] = values[0]!;
-    else values.forEach((v, i) => (out[`${name}[${i}]`] = v));
+    else values.forEach((v, i) => (out[`${name}.${i}`] = v));
   }
   if (!('probability' in out)) out.probability = decision.probability;
   return out;

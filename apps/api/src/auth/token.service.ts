@@ -51,14 +51,15 @@ export class TokenService {
     if (options.oidc) this.jwks = createRemoteJWKSet(new URL(options.oidc.jwksUrl));
   }
 
-  async issueSessionToken(user: { userId: string; printedName: string; grants: RoleGrant[] }, now = new Date()): Promise<string> {
+  /** `ttlSeconds` defaults to the 15-minute session; only the development demo token asks for longer. */
+  async issueSessionToken(user: { userId: string; printedName: string; grants: RoleGrant[] }, now = new Date(), ttlSeconds = SESSION_TOKEN_TTL_SECONDS): Promise<string> {
     return new SignJWT({ name: user.printedName, grants: user.grants })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setIssuer(ISSUER)
       .setAudience(AUDIENCE)
       .setSubject(user.userId)
       .setIssuedAt(Math.floor(now.getTime() / 1000))
-      .setExpirationTime(Math.floor(now.getTime() / 1000) + SESSION_TOKEN_TTL_SECONDS)
+      .setExpirationTime(Math.floor(now.getTime() / 1000) + ttlSeconds)
       .sign(this.secret);
   }
 

@@ -11,7 +11,10 @@ export interface DemoExampleQuery {
  * where a decision came from (lineage), who did what to one subject (audit trail), and
  * whether every decision came from the locked algorithm (compliance).
  */
-export function demoExampleQueries(summary: Pick<DemoTrialSummary, 'trialId' | 'example'>): DemoExampleQuery[] {
+export function demoExampleQueries(summary: {
+  trialId: string;
+  example: Pick<DemoTrialSummary['example'], 'decisionId' | 'subjectId' | 'modelId' | 'modelVersion'>;
+}): DemoExampleQuery[] {
   const { trialId, example } = summary;
   return [
     {

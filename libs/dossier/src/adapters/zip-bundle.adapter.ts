@@ -1,7 +1,7 @@
-import { closeSync, createReadStream, mkdtempSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, mkdirSync, mkdtempSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { Zip, ZipDeflate, unzipSync } from 'fflate';
+import { Unzip, UnzipInflate, Zip, ZipDeflate, unzipSync } from 'fflate';
 import type { BundleFileWriter, BundleReader, BundleSink } from '../bundle-sink.port.js';
 import { DossierError } from '../dossier.errors.js';
 import { DirectoryBundleSink } from './directory-bundle.adapter.js';
@@ -85,5 +85,47 @@ export class ZipBundleReader implements BundleReader {
     return (async function* () {
       for (let i = 0; i < bytes.length; i += 1 << 20) yield bytes.subarray(i, i + (1 << 20));
     })();
+  }
+}
+
+/**
+ * Streams a zip file's entries into `dir` (fflate's streaming Unzip: one chunk in memory at a
+ * time), so a multi-gigabyte bundle is verified from disk rather than unpacked in memory.
+ * Entry names that would leave `dir` are refused.
+ */
+export async function extractZipToDirectory(zipPath: string, dir: string): Promise<void> {
+  let failure: Error | undefined;
+  const open = new Set<number>();
+  const unzip = new Unzip((file) => {
+    if (file.name.endsWith('/')) return;
+    if (file.name.startsWith('/') || file.name.includes('\\') || file.name.split('/').includes('..')) {
+      failure ??= new DossierError('DOSSIER_BUNDLE_UNREADABLE', `zip entry ${JSON.stringify(file.name)} points outside the bundle`);
+      return;
+    }
+    const path = join(dir, file.name);
+    mkdirSync(dirname(path), { recursive: true });
+    const fd = openSync(path, 'w');
+    open.add(fd);
+    file.ondata = (error, chunk, final) => {
+      if (error) failure ??= error;
+      else writeSync(fd, chunk);
+      if (final || error) {
+        closeSync(fd);
+        open.delete(fd);
+      }
+    };
+    file.start();
+  });
+  unzip.register(UnzipInflate);
+  try {
+    for await (const chunk of createReadStream(zipPath, { highWaterMark: 1 << 20 })) unzip.push(chunk as Buffer);
+    unzip.push(new Uint8Array(0), true);
+  } catch (error) {
+    failure ??= error as Error;
+  } finally {
+    for (const fd of open) closeSync(fd);
+  }
+  if (failure) {
+    throw failure instanceof DossierError ? failure : new DossierError('DOSSIER_BUNDLE_UNREADABLE', `the bundle is not a readable zip file: ${failure.message}`);
   }
 }
