@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import request from 'supertest';
+import { LedgerService } from '@radledger/ledger';
 import { startTestApi, type TestApi } from './testing/api-test-harness.js';
 
 describe('API boot, health and authentication (SQLite)', () => {
@@ -32,5 +33,26 @@ describe('API boot, health and authentication (SQLite)', () => {
     const token = await api.tokenFor('u-qa', [{ role: 'qa' }], 'Quinn QA');
     const res = await api.graphql<{ me: { userId: string; printedName: string } }>(token, '{ me { userId printedName } }');
     assert.deepEqual(res.data?.me, { userId: 'u-qa', printedName: 'Quinn QA' });
+  });
+
+  test('a correlation id is echoed and recorded in the metadata of the events the request appends', async () => {
+    const token = await api.tokenFor('u-admin', [{ role: 'admin' }], 'Ada Admin');
+    const res = await request(api.app.getHttpServer())
+      .post('/graphql')
+      .set('authorization', `Bearer ${token}`)
+      .set('x-correlation-id', 'corr-test-42')
+      .send({ query: 'mutation { registerTrial(input: { trialId: "T-CORR", title: "t", sponsor: "s" }) { events { eventId } } }' });
+    assert.equal(res.headers['x-correlation-id'], 'corr-test-42');
+    assert.equal(res.body.errors, undefined, JSON.stringify(res.body.errors));
+    const [event] = await api.app.get(LedgerService).store.readStream('trial-T-CORR');
+    assert.equal(event!.meta.correlationId, 'corr-test-42');
+    const injected = await request(api.app.getHttpServer()).get('/health').set('x-correlation-id', 'bad id; with spaces');
+    assert.notEqual(injected.headers['x-correlation-id'], 'bad id; with spaces');
+  });
+
+  test('/metrics serves Prometheus text without credentials', async () => {
+    const res = await request(api.app.getHttpServer()).get('/metrics');
+    assert.equal(res.status, 200);
+    assert.match(res.text, /radledger_appended_events_total/);
   });
 });

@@ -8,6 +8,7 @@ import { EVENT_STORE } from '../ledger/ledger.tokens.js';
 import { resolveCommandScope, type CommandScope } from './command-scope.js';
 import type { CommandOptionsInput } from './command-io.model.js';
 import { CLIENT_NAME } from './client-name.js';
+import { currentCorrelationId } from '../logging/request-context.js';
 
 /**
  * One place that decides whether an actor may send a command (role, and for scoped roles the
@@ -40,7 +41,7 @@ export class CommandAuthorizer {
       actor: actor.userId,
       role,
       reason: options.reason ?? undefined,
-      correlationId: options.commandId ?? globalThis.crypto.randomUUID(),
+      correlationId: currentCorrelationId() ?? options.commandId ?? globalThis.crypto.randomUUID(),
       commandId: options.commandId ?? undefined,
       expectedRevision: options.expectedRevision ?? undefined,
       client: CLIENT_NAME,
