@@ -31,7 +31,7 @@ await m.run();`;
   const result = spawnSync(
     process.execPath,
     ['--enable-source-maps', '--import', '@swc-node/register/esm-register', '--input-type=module', '-e', script],
-    { stdio: 'inherit', env: { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'production' } },
+    { stdio: 'inherit', env: { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'production', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' } },
   );
   console.log(`=== ${file}: ${result.status === 0 ? 'done' : `FAILED (exit ${result.status})`} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   if (result.status !== 0) failed += 1;
