@@ -34,6 +34,9 @@ export * from './access/access.events.js';
 export * from './redaction/redaction.commands.js';
 export * from './redaction/redaction.events.js';
 export { redactionDecider, REDACTION_ROLES, type RedactionState, type RedactionFacts } from './redaction/redaction.decider.js';
+export * from './audit-review/audit-review.commands.js';
+export * from './audit-review/audit-review.events.js';
+export { auditReviewDecider, AUDIT_REVIEW_ROLES, type AuditReviewState, type AuditReviewFacts } from './audit-review/audit-review.decider.js';
 export { accessDecider, MAX_CONSECUTIVE_LOGIN_FAILURES, type UserState } from './access/access.decider.js';
 
 export * from './application/workflow-command.js';

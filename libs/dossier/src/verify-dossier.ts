@@ -12,6 +12,7 @@ import {
 import type { BundleReader } from './bundle-sink.port.js';
 import { DOSSIER_FILES, MANIFEST_ORIGIN_SUFFIX, type DossierEventLine, type DossierManifest } from './dossier-manifest.js';
 import { eventReferences } from './lineage-references.js';
+import { DossierError } from './dossier.errors.js';
 
 export type DossierCheckName =
   | 'manifest'
@@ -62,20 +63,58 @@ class Tally {
   }
 }
 
-/** Splits a byte stream into UTF-8 lines (without the newline), in bounded memory. */
-export async function* linesOf(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
-  const decoder = new TextDecoder('utf-8', { fatal: false });
+/** The stream is not UTF-8: thrown by `linesOf` for the chunk holding the first bad byte. */
+export class InvalidUtf8Error extends DossierError {
+  constructor(readonly chunkOffset: number) {
+    super('DOSSIER_BUNDLE_UNREADABLE', `invalid UTF-8 in the chunk starting at byte ${chunkOffset}`, { chunkOffset });
+  }
+}
+
+/** One line of an NDJSON stream; `terminated` is false only for a last line with no newline. */
+export interface NdjsonLine {
+  text: string;
+  terminated: boolean;
+}
+
+/**
+ * Splits a byte stream into UTF-8 lines (without the newline), in bounded memory. Strict:
+ * invalid UTF-8 throws InvalidUtf8Error (the decoder is fatal) rather than being replaced by
+ * U+FFFD, and a last line without its newline is reported as unterminated, so no byte of the
+ * stream goes unaccounted for.
+ */
+export async function* linesOf(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<NdjsonLine> {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
   let rest = '';
+  let offset = 0;
+  const decode = (chunk?: Uint8Array) => {
+    try {
+      return chunk ? decoder.decode(chunk, { stream: true }) : decoder.decode();
+    } catch {
+      throw new InvalidUtf8Error(offset);
+    } finally {
+      offset += chunk?.length ?? 0;
+    }
+  };
   for await (const chunk of chunks) {
-    rest += decoder.decode(chunk, { stream: true });
+    rest += decode(chunk);
     let nl: number;
     while ((nl = rest.indexOf('\n')) >= 0) {
-      yield rest.slice(0, nl);
+      yield { text: rest.slice(0, nl), terminated: true };
       rest = rest.slice(nl + 1);
     }
   }
-  rest += decoder.decode();
-  if (rest.length > 0) yield rest;
+  rest += decode();
+  if (rest.length > 0) yield { text: rest, terminated: false };
+}
+
+/**
+ * The exact text the exporter writes for a line. JSON.parse is lenient (whitespace around
+ * the value, key order, duplicate keys, `1e0` for 1, `\\u0061` for `a`), so a line is only
+ * accepted when it is byte for byte this serialisation of what was parsed from it: nothing
+ * in events.ndjson is left outside the checks.
+ */
+function exactLineText(line: DossierEventLine): string {
+  return JSON.stringify({ leafIndex: line.leafIndex, hash: line.hash, proof: line.proof, canonical: line.canonical } satisfies DossierEventLine);
 }
 
 async function readAll(chunks: AsyncIterable<Uint8Array>): Promise<Buffer> {
@@ -103,7 +142,9 @@ function parseManifest(text: string): DossierManifest {
  *  - manifest-signature: manifest.sig signs SHA-256(manifest.json) with that key;
  *  - file-hashes: every file has the sha256 the manifest lists; no unlisted file;
  *  - checkpoint-signature: the checkpoint note verifies and matches the manifest's fields;
- *  - event-hashes: each line's hash is SHA-256(0x00 || canonical) and the text is RFC 8785;
+ *  - event-hashes: each line is valid UTF-8, ends with a newline and is exactly the exporter's
+ *    serialisation of { leafIndex, hash, proof, canonical }; its hash is SHA-256(0x00 || canonical)
+ *    and the text is RFC 8785;
  *  - inclusion-proofs: each proof leads from the event to the checkpoint root (RFC 9162 §2.1.3.2);
  *  - chain-links: events are in strictly increasing position and, where two included events
  *    are neighbours in the ledger, the later one's prevHash is the earlier one's hash;
@@ -233,60 +274,69 @@ export async function verifyDossierBundle(reader: BundleReader, options: VerifyD
   const trainingLineage = manifest.scope.includeTrainingLineage !== false;
   if (!names.has(DOSSIER_FILES.events)) hashes.fail('the bundle has no events.ndjson');
   else {
-    for await (const text of linesOf(reader.chunks(DOSSIER_FILES.events)!)) {
-      lineNo++;
-      if (text.length === 0) continue;
-      let line: DossierEventLine;
-      try {
-        line = JSON.parse(text) as DossierEventLine;
-        if (typeof line.canonical !== 'string' || typeof line.hash !== 'string' || !Array.isArray(line.proof) || !Number.isSafeInteger(line.leafIndex)) throw new Error('fields');
-      } catch {
-        hashes.fail(`line ${lineNo}: not an event line { leafIndex, hash, proof, canonical }`);
-        continue;
-      }
-      events++;
-      const computed = leafHashHex(line.canonical);
-      if (computed !== line.hash) {
-        hashes.fail(`line ${lineNo} (position ${line.leafIndex}): hash ${line.hash} but the text hashes to ${computed}`);
-      }
-      type Envelope = { eventId?: string; type?: string; data?: unknown; globalPosition?: string; prevHash?: string };
-      const parsed: unknown = isCanonicalJson(line.canonical) ? JSON.parse(line.canonical) : undefined;
-      const envelope = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Envelope) : undefined;
-      if (!envelope) {
-        hashes.fail(`line ${lineNo} (position ${line.leafIndex}): the event text is not RFC 8785 canonical JSON`);
-        continue;
-      }
-      if (envelope.globalPosition !== String(line.leafIndex)) hashes.fail(`line ${lineNo}: leafIndex ${line.leafIndex} but the event says globalPosition ${String(envelope.globalPosition)}`);
-      try {
-        if (line.leafIndex >= checkpoint.treeSize) throw new Error(`position ${line.leafIndex} is outside the checkpoint's ${checkpoint.treeSize} events`);
-        // Strict lowercase hex, as written: a re-encoded proof is a changed proof.
-        const path = line.proof.map((p, i) => {
-          if (typeof p !== 'string' || !/^[0-9a-f]{64}$/.test(p)) throw new Error(`proof[${i}] is not 64 lowercase hex digits`);
-          return Buffer.from(p, 'hex');
-        });
-        verifyInclusion(line.leafIndex, checkpoint.treeSize, Buffer.from(computed, 'hex'), path, root);
-        proofs.passed++;
-      } catch (error) {
-        proofs.fail(`line ${lineNo} (position ${line.leafIndex}): ${(error as Error).message}`);
-      }
-      if (previous) {
-        if (line.leafIndex <= previous.leafIndex) links.fail(`line ${lineNo}: position ${line.leafIndex} does not follow ${previous.leafIndex} (events must be in ledger order, once each)`);
-        else if (line.leafIndex === previous.leafIndex + 1) {
-          linksChecked++;
-          if (envelope.prevHash !== previous.hash) links.fail(`position ${line.leafIndex}: prevHash ${String(envelope.prevHash)} is not the hash of position ${previous.leafIndex} (${previous.hash})`);
+    try {
+      for await (const { text, terminated } of linesOf(reader.chunks(DOSSIER_FILES.events)!)) {
+        lineNo++;
+        if (!terminated) hashes.fail(`line ${lineNo}: the last line does not end with a newline (every line of events.ndjson ends with \\n)`);
+        let line: DossierEventLine;
+        try {
+          line = JSON.parse(text) as DossierEventLine;
+          if (typeof line.canonical !== 'string' || typeof line.hash !== 'string' || !Array.isArray(line.proof) || !Number.isSafeInteger(line.leafIndex)) throw new Error('fields');
+        } catch {
+          hashes.fail(`line ${lineNo}: not an event line { leafIndex, hash, proof, canonical }`);
+          continue;
         }
-      } else if (line.leafIndex === 0) {
-        linksChecked++;
-        if (envelope.prevHash !== GENESIS_PREV_HASH) links.fail('position 0: prevHash must be the genesis value (32 zero bytes)');
+        if (text !== exactLineText(line)) {
+          hashes.fail(`line ${lineNo} (position ${line.leafIndex}): the line is not exactly {"leafIndex","hash","proof","canonical"} as the exporter writes it (extra whitespace, keys or escapes)`);
+        }
+        events++;
+        const computed = leafHashHex(line.canonical);
+        if (computed !== line.hash) {
+          hashes.fail(`line ${lineNo} (position ${line.leafIndex}): hash ${line.hash} but the text hashes to ${computed}`);
+        }
+        type Envelope = { eventId?: string; type?: string; data?: unknown; globalPosition?: string; prevHash?: string };
+        const parsed: unknown = isCanonicalJson(line.canonical) ? JSON.parse(line.canonical) : undefined;
+        const envelope = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Envelope) : undefined;
+        if (!envelope) {
+          hashes.fail(`line ${lineNo} (position ${line.leafIndex}): the event text is not RFC 8785 canonical JSON`);
+          continue;
+        }
+        if (envelope.globalPosition !== String(line.leafIndex)) hashes.fail(`line ${lineNo}: leafIndex ${line.leafIndex} but the event says globalPosition ${String(envelope.globalPosition)}`);
+        try {
+          if (line.leafIndex >= checkpoint.treeSize) throw new Error(`position ${line.leafIndex} is outside the checkpoint's ${checkpoint.treeSize} events`);
+          // Strict lowercase hex, as written: a re-encoded proof is a changed proof.
+          const path = line.proof.map((p, i) => {
+            if (typeof p !== 'string' || !/^[0-9a-f]{64}$/.test(p)) throw new Error(`proof[${i}] is not 64 lowercase hex digits`);
+            return Buffer.from(p, 'hex');
+          });
+          verifyInclusion(line.leafIndex, checkpoint.treeSize, Buffer.from(computed, 'hex'), path, root);
+          proofs.passed++;
+        } catch (error) {
+          proofs.fail(`line ${lineNo} (position ${line.leafIndex}): ${(error as Error).message}`);
+        }
+        if (previous) {
+          if (line.leafIndex <= previous.leafIndex) links.fail(`line ${lineNo}: position ${line.leafIndex} does not follow ${previous.leafIndex} (events must be in ledger order, once each)`);
+          else if (line.leafIndex === previous.leafIndex + 1) {
+            linksChecked++;
+            if (envelope.prevHash !== previous.hash) links.fail(`position ${line.leafIndex}: prevHash ${String(envelope.prevHash)} is not the hash of position ${previous.leafIndex} (${previous.hash})`);
+          }
+        } else if (line.leafIndex === 0) {
+          linksChecked++;
+          if (envelope.prevHash !== GENESIS_PREV_HASH) links.fail('position 0: prevHash must be the genesis value (32 zero bytes)');
+        }
+        previous = { leafIndex: line.leafIndex, hash: computed };
+        byType[String(envelope.type)] = (byType[String(envelope.type)] ?? 0) + 1;
+        const refs = eventReferences({ eventId: String(envelope.eventId), type: String(envelope.type), data: envelope.data }, { trainingLineage });
+        for (const key of [...refs.provides, `event:${String(envelope.eventId)}#${computed}`]) {
+          provided.add(digest(key));
+          pending.delete(key);
+        }
+        for (const key of refs.requires) if (!pending.has(key) && !provided.has(digest(key))) pending.set(key, `${String(envelope.type)} ${String(envelope.eventId)} (position ${line.leafIndex})`);
       }
-      previous = { leafIndex: line.leafIndex, hash: computed };
-      byType[String(envelope.type)] = (byType[String(envelope.type)] ?? 0) + 1;
-      const refs = eventReferences({ eventId: String(envelope.eventId), type: String(envelope.type), data: envelope.data }, { trainingLineage });
-      for (const key of [...refs.provides, `event:${String(envelope.eventId)}#${computed}`]) {
-        provided.add(digest(key));
-        pending.delete(key);
-      }
-      for (const key of refs.requires) if (!pending.has(key) && !provided.has(digest(key))) pending.set(key, `${String(envelope.type)} ${String(envelope.eventId)} (position ${line.leafIndex})`);
+    } catch (error) {
+      if (!(error instanceof InvalidUtf8Error)) throw error;
+      // The fatal UTF-8 decoder: the events after the bad bytes are not read, and the checks below say what is then missing.
+      hashes.fail(`after line ${lineNo}: events.ndjson is not valid UTF-8 (${error.message})`);
     }
   }
   set(hashes.result('event-hashes', `${events} events: every hash is SHA-256(0x00 || canonical text) of RFC 8785 text`, 'event hash problems'));

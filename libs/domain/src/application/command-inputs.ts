@@ -4,6 +4,7 @@ import { REVIEW_VERDICTS, SEGMENTATION_METHODS, TUMOUR_REGIONS } from '../segmen
 import { PARTITIONS } from '../features/features.commands.js';
 import { SIGNATURE_MEANINGS } from '../signatures/signatures.commands.js';
 import { LOGIN_METHODS, ROLES } from '../access/access.commands.js';
+import { SAVED_AUDIT_QUERIES } from '../audit-review/audit-review.commands.js';
 import type { WorkflowCommandType } from './workflow-command.js';
 
 /**
@@ -127,6 +128,7 @@ export const commandInputs: Record<WorkflowCommandType, FieldSpec[]> = {
   IssueApiToken: [f('userId', 'id'), gen('tokenId'), f('tokenSha256', 'sha256'), f('scopes', 'string[]'), f('expiresAt', 'string')],
   RedactPayload: [f('eventId', 'id'), f('streamId', 'string', false), f('justification', 'string')],
   RevokeApiToken: [f('userId', 'id'), f('tokenId', 'id'), f('reason', 'string')],
+  CompleteAuditReview: [gen('reviewId'), f('trialId', 'id'), en('queryName', SAVED_AUDIT_QUERIES), f('parameters', 'json'), f('resultSha256', 'sha256'), f('conclusion', 'string')],
 };
 
 /** The single list the GraphQL layer builds one mutation per entry from. */

@@ -10,6 +10,7 @@ import { decisionsDecider } from '../decisions/decisions.decider.js';
 import { signaturesDecider, type SignedRecordFact } from '../signatures/signatures.decider.js';
 import { accessDecider } from '../access/access.decider.js';
 import { redactionDecider } from '../redaction/redaction.decider.js';
+import { auditReviewDecider } from '../audit-review/audit-review.decider.js';
 import type { MaskSource } from '../segmentation/mask-source.port.js';
 import { loadAggregate, type LoadedAggregate } from './load-aggregate.js';
 import type { CommandData, WorkflowCommandType } from './workflow-command.js';
@@ -25,7 +26,7 @@ export interface FactSources {
 }
 
 export interface CommandRoute<T extends WorkflowCommandType> {
-  context: 'trial' | 'imaging' | 'segmentation' | 'features' | 'models' | 'decisions' | 'signatures' | 'access' | 'redaction';
+  context: 'trial' | 'imaging' | 'segmentation' | 'features' | 'models' | 'decisions' | 'signatures' | 'access' | 'redaction' | 'audit-review';
   decider: AnyDecider;
   /** Ids the client may leave out; `newId(purpose)` is deterministic when a commandId is given. */
   prepare?(data: CommandData<T>, newId: (purpose: string) => string): CommandData<T>;
@@ -144,6 +145,14 @@ export const commandRoutes: { [T in WorkflowCommandType]: CommandRoute<T> } = {
       const e = await src.findEvent(d.eventId, d.streamId);
       return { target: e ? { eventId: e.eventId, streamId: e.streamId, type: e.type, hash: e.hash } : null };
     },
+  },
+
+  CompleteAuditReview: {
+    context: 'audit-review',
+    decider: auditReviewDecider,
+    prepare: (d, id) => fill(d, 'reviewId', id),
+    streamId: (d) => streamIds.auditReview(d.reviewId!),
+    facts: async (d, _own, src) => ({ trial: (await src.load(streamIds.trial(d.trialId), trialDecider)).state }),
   },
 
   RegisterUser: { context: 'access', decider: accessDecider, streamId: (d) => streamIds.user(d.userId) },

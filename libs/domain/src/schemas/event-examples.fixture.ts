@@ -51,4 +51,5 @@ export const eventExamples: Record<string, Record<string, unknown>> = {
   ApiTokenRevoked: { userId: 'u1', tokenId: 't', reason: 'rotated' },
   RedactionRequested: redaction,
   PayloadRedacted: { ...redaction, approvedBy: 'adm-1', approvedRole: 'admin' },
+  AuditReviewCompleted: { reviewId: 'R1', trialId: 'T1', queryName: 'actionsOutsideSiteHours', parameters: { startHourUtc: 7, endHourUtc: 19, includeWeekends: true }, resultSha256: h('5'), conclusion: 'Night-time acquisitions match the on-call rota.' },
 };

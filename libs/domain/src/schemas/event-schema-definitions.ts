@@ -220,6 +220,14 @@ export const eventDataSchemas: Record<string, Schema> = {
     approvedBy: id,
     approvedRole: enumOf('regulatory', 'admin'),
   }),
+  'AuditReviewCompleted.v1': obj({
+    reviewId: id,
+    trialId: id,
+    queryName: enumOf('editsAfterLock', 'actionsOutsideSiteHours', 'unusualVolumePerUser'),
+    parameters: { type: 'object' },
+    resultSha256: sha256,
+    conclusion: text(),
+  }),
 };
 
 /** The envelope as stored (revision and position are 64-bit counters as decimal strings). */

@@ -35,6 +35,7 @@ export const CURRENT_EVENT_VERSIONS = {
   ApiTokenRevoked: 1,
   RedactionRequested: 1,
   PayloadRedacted: 1,
+  AuditReviewCompleted: 1,
 } as const;
 
 export type EventType = keyof typeof CURRENT_EVENT_VERSIONS;

@@ -13,4 +13,6 @@ export const streamIds = {
   signatures: (eventId: string) => `signatures-${eventId}`,
   user: (userId: string) => `user-${userId}`,
   redaction: (eventId: string) => `redaction-${eventId}`,
+  /** One completed review of a saved audit query. */
+  auditReview: (reviewId: string) => `audit-review-${reviewId}`,
 } as const;
