@@ -50,3 +50,6 @@ export * from './schemas/upcasters.js';
 export * from './schemas/event-validator.js';
 export * from './schemas/event-schema-definitions.js';
 export * from './schemas/schema-registry.adapter.js';
+
+export * from './encryption/field-cipher.port.js';
+export * from './encryption/free-text-fields.js';

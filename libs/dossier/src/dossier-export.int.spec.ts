@@ -163,28 +163,72 @@ test('tampering: one byte in events.ndjson fails the file hash and that event’
   assert.match(v.checks.find((c) => c.check === 'event-hashes')!.failures![0]!, /the text hashes to/);
 });
 
+/** Writes `bytes` as events.ndjson into `dir` with a manifest and manifest.sig re-made by the real key: only the event checks can catch the change. */
+function withResignedManifest(dir: string, bytes: Buffer): void {
+  writeFileSync(join(dir, DOSSIER_FILES.events), bytes);
+  const m = JSON.parse(read(bundle, DOSSIER_FILES.manifest)) as DossierManifest;
+  const f = m.files.find((x) => x.name === DOSSIER_FILES.events)!;
+  f.sha256 = createHash('sha256').update(bytes).digest('hex');
+  f.bytes = bytes.length;
+  const text = `${JSON.stringify(m, null, 2)}\n`;
+  writeFileSync(join(dir, DOSSIER_FILES.manifest), text);
+  const sha = createHash('sha256').update(text).digest('hex');
+  writeFileSync(join(dir, DOSSIER_FILES.manifestSignature), signCheckpoint({ origin: `${m.checkpoint.origin}/dossier-manifest`, treeSize: 1, rootHash: sha, issuedAt: m.createdAt }, fx.signer));
+}
+
+const deepChecks: DossierCheckName[] = ['event-hashes', 'inclusion-proofs', 'chain-links', 'lineage-complete', 'event-count'];
+
 test('property: any one-byte change to events.ndjson is caught by the event checks themselves, even with a manifest re-signed by the real key', async () => {
   const original = readFileSync(join(bundle, DOSSIER_FILES.events));
   const dir = copy('tamper-property');
-  const deep: DossierCheckName[] = ['event-hashes', 'inclusion-proofs', 'chain-links', 'lineage-complete', 'event-count'];
+  // Uniform offsets rarely land on the few structural bytes (line ends, a line's first and
+  // last byte), where JSON.parse is lenient; they are drawn on purpose as well.
+  const structural: number[] = [];
+  original.forEach((b, i) => {
+    if (b === 0x0a) structural.push(i - 1, i, i + 1);
+  });
+  const offsets = fc.oneof(fc.nat({ max: original.length - 1 }), fc.constantFrom(...structural.filter((i) => i >= 0 && i < original.length)));
   await fc.assert(
-    fc.asyncProperty(fc.nat({ max: original.length - 1 }), fc.integer({ min: 1, max: 255 }), async (offset, xor) => {
+    fc.asyncProperty(offsets, fc.integer({ min: 1, max: 255 }), async (offset, xor) => {
       const bytes = Buffer.from(original);
       bytes[offset]! ^= xor;
-      writeFileSync(join(dir, DOSSIER_FILES.events), bytes);
-      const m = JSON.parse(read(bundle, DOSSIER_FILES.manifest)) as DossierManifest;
-      const f = m.files.find((x) => x.name === DOSSIER_FILES.events)!;
-      f.sha256 = createHash('sha256').update(bytes).digest('hex');
-      const text = `${JSON.stringify(m, null, 2)}\n`;
-      writeFileSync(join(dir, DOSSIER_FILES.manifest), text);
-      const sha = createHash('sha256').update(text).digest('hex');
-      writeFileSync(join(dir, DOSSIER_FILES.manifestSignature), signCheckpoint({ origin: `${m.checkpoint.origin}/dossier-manifest`, treeSize: 1, rootHash: sha, issuedAt: m.createdAt }, fx.signer));
+      withResignedManifest(dir, bytes);
       const v = await verifyDossier(dir, { pinnedPublicKey: vkey() });
       assert.equal(v.ok, false);
-      assert.ok(v.checks.some((c) => deep.includes(c.check) && c.status === 'FAIL'), `byte ${offset} ^ ${xor}: ${JSON.stringify(v.checks.filter((c) => c.status === 'FAIL'))}`);
+      assert.ok(v.checks.some((c) => deepChecks.includes(c.check) && c.status === 'FAIL'), `byte ${offset} ^ ${xor}: ${JSON.stringify(v.checks.filter((c) => c.status === 'FAIL'))}`);
     }),
-    { numRuns: 60, seed: 1628454810, path: "5" },
+    { numRuns: 300 },
   );
+});
+
+test('tampering: the line format carries nothing unchecked (whitespace, line ends, key order, escapes, extra keys, invalid UTF-8)', async () => {
+  const original = read(bundle, DOSSIER_FILES.events);
+  const dir = copy('tamper-line-format');
+  const first = original.slice(0, original.indexOf('\n'));
+  const rest = original.slice(first.length);
+  const parsed = JSON.parse(first) as DossierEventLine;
+  const variants: Record<string, Buffer> = {
+    // The CI counterexample [46377, 7]: the last newline became a carriage return.
+    'last newline -> CR': Buffer.from(`${original.slice(0, -1)}\r`),
+    'last newline -> space': Buffer.from(`${original.slice(0, -1)} `),
+    'no last newline': Buffer.from(original.slice(0, -1)),
+    'CRLF line ends': Buffer.from(original.replace(/\n/g, '\r\n')),
+    'blank line between events': Buffer.from(`${first}\n${rest}`),
+    'leading space': Buffer.from(` ${original}`),
+    'keys reordered': Buffer.from(`${JSON.stringify({ canonical: parsed.canonical, leafIndex: parsed.leafIndex, hash: parsed.hash, proof: parsed.proof })}${rest}`),
+    'extra key': Buffer.from(`${first.slice(0, -1)},"note":"trust me"}${rest}`),
+    'duplicate key': Buffer.from(`${first.slice(0, -1)},"leafIndex":${parsed.leafIndex}}${rest}`),
+    'escaped character': Buffer.from(`${first.replace('"hash":"', '"hash":"\\u00')}${rest}`.replace(`"hash":"\\u00${parsed.hash}`, `"hash":"\\u00${parsed.hash.charCodeAt(0).toString(16)}${parsed.hash.slice(1)}`)),
+    'invalid UTF-8': Buffer.concat([Buffer.from(first.slice(0, -2)), Buffer.from([0xff]), Buffer.from(first.slice(-1)), Buffer.from(rest)]),
+  };
+  for (const [name, bytes] of Object.entries(variants)) {
+    assert.notDeepEqual(bytes, Buffer.from(original), name);
+    withResignedManifest(dir, bytes);
+    const v = await verifyDossier(dir, { pinnedPublicKey: vkey() });
+    assert.equal(statusOf(v)['event-hashes'], 'FAIL', `${name}: ${JSON.stringify(v.checks)}`);
+    assert.equal(statusOf(v)['manifest-signature'], 'PASS', name);
+    assert.equal(statusOf(v)['file-hashes'], 'PASS', name);
+  }
 });
 
 test('tampering: a removed event fails the file hash, the lineage and the counts; re-hashing the manifest then fails its signature', async () => {

@@ -21,6 +21,7 @@ export interface RegisterModelInput {
   intendedUse: string;
   featureCodes: string[];
   decisionRule: DecisionRule;
+  inputModality?: string;
   trainingLineage: { featureSetIds: string[]; trialIds: string[]; partitions: Array<'train' | 'tune' | 'test'> };
   performance: Array<{ metric: string; value: number; ciLower?: number; ciUpper?: number; dataset: string }>;
 }
@@ -30,6 +31,7 @@ export interface MakeDecisionInput {
   modelId: string;
   modelVersion: string;
   featureSetId: string;
+  subjectId?: string;
 }
 
 export interface DecisionReproduction {
@@ -87,6 +89,7 @@ export class ModelService {
           modelVersion: input.modelVersion,
           modelSha256: decision.verifiedSha256,
           featureSetId: input.featureSetId,
+          ...(input.subjectId ? { subjectId: input.subjectId } : {}),
           outputs: flattenOutputs(decision),
           threshold: decision.threshold,
           decision: decision.decision,

@@ -79,6 +79,7 @@ export class RegisterModelInput {
   @Field() intendedUse!: string;
   @Field(() => [String], { description: 'IBSI feature codes in model input order.' }) featureCodes!: string[];
   @Field(() => DecisionRuleInput) decisionRule!: DecisionRuleInput;
+  @Field(() => String, { nullable: true, description: 'Imaging modality the features must come from (e.g. T1c).' }) inputModality?: string;
   @Field(() => TrainingLineageInput) trainingLineage!: TrainingLineageInput;
   @Field(() => [PerformanceInput]) performance!: PerformanceInput[];
 }
@@ -96,6 +97,7 @@ export class MakeDecisionInput {
   @Field() modelId!: string;
   @Field() modelVersion!: string;
   @Field() featureSetId!: string;
+  @Field(() => String, { nullable: true, description: 'The subject meant; refused when the feature set belongs to another.' }) subjectId?: string;
 }
 
 @ObjectType('FeatureDifference')

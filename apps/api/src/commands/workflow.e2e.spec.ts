@@ -12,6 +12,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fixtureImage, fixtureMask } from '../testing/imaging-fixtures.js';
 
+/** Feature result hashes per backend: the same inputs and settings must give the same hash everywhere. */
+const featureResultByBackend = new Map<string, string>();
+
 const RESULT = 'streamId nextExpectedRevision events { eventId type hash globalPosition }';
 
 for (const backend of ['sqlite', 'postgres'] as TestBackend[]) {
@@ -201,7 +204,9 @@ for (const backend of ['sqlite', 'postgres'] as TestBackend[]) {
       assert.equal(computed.errors, undefined, JSON.stringify(computed.errors));
       assert.equal(computed.data!.computeFeatures.events[0]!.type, 'FeaturesComputed');
       const [event] = await api.app.get(EVENT_STORE_TOKEN).readStream('featureset-FS-1');
-      const data = event!.data as { features: Record<string, number>; extractorSettings: unknown; reproducible: boolean };
+      const data = event!.data as { features: Record<string, number>; extractorSettings: unknown; reproducible: boolean; resultSha256: string };
+      featureResultByBackend.set(backend, data.resultSha256);
+      for (const [other, hash] of featureResultByBackend) assert.equal(hash, data.resultSha256, `result hash on ${backend} equals the one on ${other}`);
       assert.equal(data.reproducible, true);
       assert.ok(Number.isFinite(data.features['RNU0']) && data.features['RNU0']! > 0, 'mesh volume computed');
       assert.ok('ACUI@IAZD' in data.features, 'GLCM contrast, 3D merged');
@@ -224,6 +229,7 @@ for (const backend of ['sqlite', 'postgres'] as TestBackend[]) {
             intendedUse: 'IDH mutation status from T1c radiomics, adult glioma',
             featureCodes: ['Q4LE', 'ECT3', 'KE2A', 'ACUI@IAZD', 'QCFX', 'RNU0'],
             decisionRule: { threshold: 0.31, positiveLabel: 'IDH-mutant', negativeLabel: 'IDH-wildtype', probabilityOutput: { name: 'probability', column: 0 } },
+            inputModality: 'T1c',
             trainingLineage: { featureSetIds: [], trialIds: ['SYN'], partitions: ['train'] },
             performance: [{ metric: 'AUC', value: 0.9, ciLower: 0.87, ciUpper: 0.94, dataset: 'synthetic test' }],
           },
@@ -245,6 +251,11 @@ for (const backend of ['sqlite', 'postgres'] as TestBackend[]) {
       });
       assert.equal(locked.errors, undefined, JSON.stringify(locked.errors));
       assert.equal(locked.data!.lockModel.events[0]!.type, 'ModelLocked');
+
+      const wrongSubject = await api.graphql(operator, `mutation($input: MakeDecisionInput!) { makeDecision(input: $input) { ${RESULT} } }`, {
+        input: { decisionId: 'D-X', modelId: 'IDH-LR', modelVersion: '1', featureSetId: 'FS-1', subjectId: 'GRA-BER-003' },
+      });
+      assert.equal(wrongSubject.errors?.[0]?.extensions?.code, 'FEATURE_SET_SUBJECT_MISMATCH');
 
       const decided = await decide('D-1');
       assert.equal(decided.errors, undefined, JSON.stringify(decided.errors));

@@ -6,6 +6,7 @@ import type { AppConfig } from '../config/app.config.js';
 import { ROLES } from '../auth/actor.js';
 import { Roles } from '../auth/auth.decorators.js';
 import { APP_CONFIG } from '../ledger/ledger.tokens.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { ConsistencyProofModel, InclusionProofModel, LedgerStatusModel, LedgerVerificationModel } from './proofs.model.js';
 
 /**
@@ -18,6 +19,7 @@ export class ProofsResolver {
   constructor(
     @Inject(LedgerService) private readonly ledger: LedgerService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(MetricsService) private readonly metrics: MetricsService,
   ) {}
 
   @Query(() => LedgerStatusModel)
@@ -50,8 +52,10 @@ export class ProofsResolver {
   @Query(() => LedgerVerificationModel, { description: 'Re-verifies every stored event (hash, canonical bytes, chain, Merkle root) and every stored checkpoint.' })
   async verifyLedger(): Promise<LedgerVerificationModel> {
     const verifier = this.pinnedKey();
+    // radledger_verify_duration_seconds: every full verification, whether it finds tampering or not.
+    const timer = this.metrics.verifyDuration.startTimer();
     try {
-      const report = await this.ledger.verifyLedger({ verifier });
+      const report = await this.ledger.verifyLedger({ verifier }).finally(() => timer());
       return {
         ok: true,
         size: report.size,

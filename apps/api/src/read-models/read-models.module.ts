@@ -5,6 +5,8 @@ import type { AppConfig } from '../config/app.config.js';
 import { APP_CONFIG, EVENT_STORE } from '../ledger/ledger.tokens.js';
 import { logger } from '../logging/logger.js';
 import { AuditTrailResolver } from './audit-trail.resolver.js';
+import { AuditReviewResolver } from './audit-review.resolver.js';
+import { CommandsModule } from '../commands/commands.module.js';
 import { LineageResolver } from './lineage.resolver.js';
 import { MonitoringResolver } from './monitoring.resolver.js';
 import { ProjectionHostService } from './projection-host.service.js';
@@ -22,6 +24,8 @@ export class ReadModelsModule {
   static forConfig(config: AppConfig): DynamicModule {
     return {
       module: ReadModelsModule,
+      // CommandSender for the one mutation of the read side (completeAuditReview re-runs a saved query).
+      imports: [CommandsModule],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: READ_MODEL_STORE, useFactory: (): ReadModelStore => openReadModelStore(config.readStore) },
@@ -37,6 +41,7 @@ export class ReadModelsModule {
         LineageResolver,
         AuditTrailResolver,
         MonitoringResolver,
+        AuditReviewResolver,
         ProofsResolver,
       ],
       exports: [ProjectionRunner, READ_MODEL_STORE],

@@ -43,6 +43,7 @@ const EXPECTED: Record<'query' | 'mutation', Record<string, Access>> = {
     makeDecisions: ['site-operator', 'data-scientist'],
     overrideDecision: ['site-operator', 'data-scientist'],
     signRecord: ALL,
+    completeAuditReview: ['qa', 'regulatory'],
   },
   query: {
     me: ALL,

@@ -106,6 +106,7 @@ export const commandInputs: Record<WorkflowCommandType, FieldSpec[]> = {
     f('outputs', 'object[]', true, { fields: tensor }),
     f('intendedUse', 'string'),
     f('featureCodes', 'id[]'),
+    en('inputModality', IMAGING_MODALITIES, false),
     f('decisionRule', 'object', true, {
       fields: [f('threshold', 'number'), f('positiveLabel', 'string'), f('negativeLabel', 'string'), f('probabilityOutput', 'object', false, { fields: [f('name', 'string'), f('column', 'integer')] })],
     }),
@@ -116,7 +117,7 @@ export const commandInputs: Record<WorkflowCommandType, FieldSpec[]> = {
   RecordModelValidation: [f('modelId', 'id'), f('version', 'id'), f('planId', 'id'), gen('validationId'), f('results', 'numberMap'), f('passed', 'boolean'), f('summary', 'string')],
   LockModel: [f('modelId', 'id'), f('version', 'id'), f('trialId', 'id')],
   RetireModel: [f('modelId', 'id'), f('version', 'id'), f('reason', 'string', false)],
-  MakeDecision: [gen('decisionId'), f('modelId', 'id'), f('modelVersion', 'id'), f('modelSha256', 'sha256'), f('featureSetId', 'id'), f('outputs', 'numberMap'), f('threshold', 'number'), f('decision', 'string')],
+  MakeDecision: [gen('decisionId'), f('modelId', 'id'), f('modelVersion', 'id'), f('modelSha256', 'sha256'), f('featureSetId', 'id'), f('subjectId', 'id', false), f('outputs', 'numberMap'), f('threshold', 'number'), f('decision', 'string')],
   OverrideDecision: [f('decisionId', 'id'), f('decision', 'string'), f('reason', 'string', false)],
   SignRecord: [f('eventId', 'id'), f('streamId', 'string', false), en('meaning', SIGNATURE_MEANINGS), f('printedName', 'string'), gen('signatureId')],
   RegisterUser: [f('userId', 'id'), f('printedName', 'string')],

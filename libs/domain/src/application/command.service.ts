@@ -1,9 +1,12 @@
 import { v5 as uuidv5 } from 'uuid';
-import { ConcurrencyError, ValidationError, type Clock, type IdGenerator } from '@radledger/platform';
+import { ConcurrencyError, IllegalStateError, ValidationError, type Clock, type IdGenerator } from '@radledger/platform';
 import type { EventMeta, EventStore, EventValidator, ExpectedRevision, NewEvent, RecordedEvent } from '@radledger/ledger';
 import type { MaskSource } from '../segmentation/mask-source.port.js';
 import type { DomainEvent } from '../shared/decider.js';
 import { rejectPhiInFreeText } from '../shared/guards.js';
+import { sealedKeyIds, type FieldCipher, type RedactionRecord } from '../encryption/field-cipher.port.js';
+import { keyScopeOf, sealFreeText } from '../encryption/free-text-fields.js';
+import type { PayloadRedacted } from '../redaction/redaction.events.js';
 import { currentSchemaVersion } from '../schemas/event-versions.js';
 import { upcast } from '../schemas/upcasters.js';
 import { commandRoutes, type FactSources } from './command-routes.js';
@@ -42,6 +45,11 @@ export interface CommandServiceDeps {
   masks: MaskSource;
   /** Checked before append as well, so a bad event fails before any I/O on the ledger. */
   validator?: EventValidator;
+  /**
+   * Seals free text (reasons, comments, meta.reason) with the subject's key before append, and
+   * destroys keys on `PayloadRedacted` (ADR 0007). Without it, free text is stored PHI-scanned but in clear.
+   */
+  cipher?: FieldCipher;
 }
 
 /** RFC 9562 §5.5 name-based ids under a RadLedger namespace: the same commandId always names the same events. */
@@ -82,12 +90,40 @@ export class CommandService {
     return this.withStreamLock(streamId, async () => {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await this.attempt(command.type, route, data, streamId, eventIdAt, metadata);
+          const result = await this.attempt(command.type, route, data, streamId, eventIdAt, metadata);
+          await this.shredRedactedPayloads(result.events);
+          return result;
         } catch (e) {
+          // The record comes first, the key destruction second; a repeated request finishes a
+          // destruction that an earlier crash left undone (shredding is idempotent).
+          if (e instanceof IllegalStateError && e.code === 'ALREADY_REDACTED') await this.shredRedactedPayloads(await this.deps.store.readStream(streamId));
           if (!(e instanceof ConcurrencyError && e.code === 'STREAM_REVISION_CONFLICT' && e.details['field'] !== 'expectedRevision') || attempt >= attempts) throw e;
         }
       }
     });
+  }
+
+  /** ICH E6(R3): crypto-shred the keys sealing the redacted event's payload; the ledger keeps the ciphertext. */
+  private async shredRedactedPayloads(events: readonly RecordedEvent[]): Promise<void> {
+    const cipher = this.deps.cipher;
+    if (!cipher) return;
+    for (const e of events) {
+      if (e.type !== 'PayloadRedacted') continue;
+      const d = e.data as PayloadRedacted['data'];
+      const target = await findRecordedEvent(this.deps.store, d.eventId, d.streamId);
+      if (!target) continue;
+      const record: RedactionRecord = {
+        targetEventId: d.eventId,
+        redactionEventId: e.eventId,
+        justification: d.justification,
+        requestedBy: d.requestedBy,
+        requestedRole: d.requestedRole,
+        approvedBy: d.approvedBy,
+        approvedRole: d.approvedRole,
+        redactedAt: e.meta.recordedAt,
+      };
+      await cipher.shred([...sealedKeyIds({ data: target.data, reason: target.meta.reason })], record);
+    }
   }
 
   private async withStreamLock<T>(streamId: string, fn: () => Promise<T>): Promise<T> {
@@ -156,7 +192,7 @@ export class CommandService {
     const reason = metadata.reason ?? (data as { reason?: unknown }).reason;
     if (typeof reason === 'string') meta.reason = reason;
 
-    const newEvents: NewEvent[] = decided.map((e, i) => ({
+    let newEvents: NewEvent[] = decided.map((e, i) => ({
       eventId: eventIdAt(i),
       type: e.type,
       schemaVersion: currentSchemaVersion(e.type) ?? 1,
@@ -164,6 +200,9 @@ export class CommandService {
       data: JSON.parse(JSON.stringify(e.data)) as Record<string, unknown>,
       meta,
     }));
+    // The deciders scanned the plaintext for PHI; the ledger (and its hash chain) only ever sees the sealed text.
+    const cipher = this.deps.cipher;
+    if (cipher) newEvents = await Promise.all(newEvents.map((e) => sealFreeText(e, keyScopeOf(e, own.events[0]), cipher)));
     if (this.deps.validator) for (const e of newEvents) this.deps.validator(e);
     const result = await this.deps.store.append(streamId, own.expectedRevision as ExpectedRevision, newEvents);
     return { streamId, events: result.events, nextExpectedRevision: result.nextExpectedRevision, replayed: false };

@@ -9,6 +9,8 @@ export type MakeDecision = Command<
     /** sha256 of the model bytes as re-hashed at inference time (libs/inference). */
     modelSha256: string;
     featureSetId: string;
+    /** The subject the caller means to decide for; refused when the feature set is another subject's. */
+    subjectId?: string;
     outputs: Record<string, number>;
     threshold: number;
     decision: string;

@@ -50,6 +50,12 @@ export function decide(command: DecisionsCommand, state: DecisionState, ctx: Com
       if (modelSha256 !== version.artifactSha256) {
         throw new IllegalStateError('MODEL_HASH_MISMATCH', `modelSha256: expected the locked hash ${version.artifactSha256}, got ${modelSha256}`, { field: 'modelSha256', expected: version.artifactSha256, actual: modelSha256 });
       }
+      if (d.subjectId !== undefined && d.subjectId !== fs.subjectId) {
+        throw new ValidationError('FEATURE_SET_SUBJECT_MISMATCH', `featureSetId: feature set ${featureSetId} belongs to subject ${fs.subjectId}, not ${String(d.subjectId)}`, { field: 'featureSetId', subjectId: fs.subjectId });
+      }
+      if (version.inputModality && fs.modality !== version.inputModality) {
+        throw new ValidationError('FEATURE_SET_MODALITY_MISMATCH', `featureSetId: feature set ${featureSetId} is from ${fs.modality}, model ${modelId} ${modelVersion} reads ${version.inputModality}`, { field: 'featureSetId', expected: version.inputModality, actual: fs.modality });
+      }
       const missing = version.featureCodes.filter((c) => !(c in fs.features));
       if (missing.length > 0) throw new ValidationError('FEATURES_MISSING', `featureSetId: feature set ${featureSetId} lacks ${missing.join(', ')}`, { field: 'featureSetId', missing });
       if (!d.outputs || typeof d.outputs !== 'object' || Object.keys(d.outputs).length === 0) throw new ValidationError('REQUIRED', 'outputs: expected the model outputs by name', { field: 'outputs' });

@@ -6,8 +6,8 @@ import { decisionsDecider } from './decisions.decider.js';
 import type { DecisionsEvent } from './decisions.events.js';
 
 const h = (c: string) => c.repeat(64);
-const featureSet = { ...featuresDecider.initialState(), featureSetId: 'FS', trialId: 'T1', siteId: 'A', subjectId: 'S-001', features: { Q4LE: 1 }, resultSha256: h('f') };
-const version = { version: '1', artifactSha256: h('1'), featureCodes: ['Q4LE'], decisionRule: { threshold: 0.5, positiveLabel: 'mutant', negativeLabel: 'wildtype' }, status: 'locked' as const, ordinal: 0, validations: [] };
+const featureSet = { ...featuresDecider.initialState(), featureSetId: 'FS', trialId: 'T1', siteId: 'A', subjectId: 'S-001', modality: 'T1c' as const, features: { Q4LE: 1 }, resultSha256: h('f') };
+const version = { version: '1', artifactSha256: h('1'), featureCodes: ['Q4LE'], decisionRule: { threshold: 0.5, positiveLabel: 'mutant', negativeLabel: 'wildtype' }, inputModality: 'T1c' as const, status: 'locked' as const, ordinal: 0, validations: [] };
 const locked = { ...modelsDecider.initialState(), modelId: 'M', versions: { '1': version }, lockedByTrial: { T1: '1' } };
 const cmd = { decisionId: 'D', modelId: 'M', modelVersion: '1', modelSha256: h('1'), featureSetId: 'FS', outputs: { p: 0.7 }, threshold: 0.5, decision: 'IDH-mutant' };
 const made: DecisionsEvent = { type: 'ModelDecisionMade', data: { ...cmd, trialId: 'T1', siteId: 'A', subjectId: 'S-001', featureSetResultSha256: h('f') } };
@@ -25,6 +25,12 @@ test('MakeDecision refusals', () => {
   spec.given().withFacts({ model: locked, featureSet: featuresDecider.initialState() }).when({ type: 'MakeDecision', data: cmd }).thenThrows('NOT_FOUND', 'featureSetId');
   spec.given().withFacts({ model: locked, featureSet }).when({ type: 'MakeDecision', data: { ...cmd, modelVersion: '7' } }).thenThrows('NOT_FOUND', 'modelVersion');
   spec.given([made]).withFacts({ model: locked, featureSet }).when({ type: 'MakeDecision', data: cmd }).thenThrows('DECISION_ALREADY_MADE');
+  spec.given().withFacts({ model: locked, featureSet }).when({ type: 'MakeDecision', data: { ...cmd, subjectId: 'S-002' } }).thenThrows('FEATURE_SET_SUBJECT_MISMATCH', 'featureSetId');
+  spec.given().withFacts({ model: locked, featureSet: { ...featureSet, modality: 'FLAIR' as const } }).when({ type: 'MakeDecision', data: cmd }).thenThrows('FEATURE_SET_MODALITY_MISMATCH', 'featureSetId');
+});
+
+test('MakeDecision for the named subject on the model modality is recorded', () => {
+  spec.given().withFacts({ model: locked, featureSet }).when({ type: 'MakeDecision', data: { ...cmd, subjectId: 'S-001' } }).then([made]);
 });
 
 test('OverrideDecision needs a reason and a different decision', () => {

@@ -1,3 +1,4 @@
+import type { ImagingModality } from '../imaging/imaging-modality.js';
 import type { Command } from '../shared/decider.js';
 import type { Partition } from '../features/features.commands.js';
 
@@ -44,6 +45,8 @@ export type RegisterModel = Command<
     /** IBSI codes the model reads, in input order. */
     featureCodes: string[];
     decisionRule: DecisionRule;
+    /** The imaging modality the features must come from (e.g. T1c); decisions on another modality are refused. */
+    inputModality?: ImagingModality;
     trainingLineage: { featureSetIds: string[]; trialIds: string[]; partitions: Partition[] };
     performance: ReportedPerformance[];
   }

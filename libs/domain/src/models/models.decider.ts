@@ -4,6 +4,7 @@ import { assertUnreachable, ignoreUnknown } from '../shared/assert-unreachable.j
 import { requireFeatureCode } from '../features/features.decider.js';
 import { requireFiniteNumber, requireFreeText, requireId, requireOneOf, requireSha256, requireText, requireReason } from '../shared/guards.js';
 import { PARTITIONS } from '../features/features.commands.js';
+import { IMAGING_MODALITIES, type ImagingModality } from '../imaging/imaging-modality.js';
 import type { TrialState } from '../trial/trial.decider.js';
 import type { DecisionRule, ModelsCommand, TensorSignature } from './models.commands.js';
 import type { ModelsEvent } from './models.events.js';
@@ -14,6 +15,8 @@ export interface ModelVersionState {
   featureCodes: readonly string[];
   /** Null only for versions recorded before decision rules were part of a registration. */
   decisionRule: DecisionRule | null;
+  /** Null: the registration did not restrict the modality. */
+  inputModality: ImagingModality | null;
   status: 'registered' | 'locked' | 'retired';
   /** Index in registration order: 0 is the first version of the model. */
   ordinal: number;
@@ -83,6 +86,7 @@ export function decide(command: ModelsCommand, state: ModelState, ctx: CommandCo
       if (!lineage || typeof lineage !== 'object') throw new ValidationError('REQUIRED', 'trainingLineage: expected { featureSetIds, trialIds, partitions }', { field: 'trainingLineage' });
       if (!Array.isArray(d.performance)) throw new ValidationError('REQUIRED', 'performance: expected a list of reported metrics', { field: 'performance' });
       const decisionRule = requireDecisionRule(d.decisionRule);
+      const inputModality = d.inputModality === undefined || d.inputModality === null ? null : requireOneOf('inputModality', d.inputModality, IMAGING_MODALITIES);
       return [
         {
           type: 'ModelRegistered',
@@ -95,6 +99,7 @@ export function decide(command: ModelsCommand, state: ModelState, ctx: CommandCo
             intendedUse: requireFreeText('intendedUse', d.intendedUse, 1000),
             featureCodes,
             decisionRule,
+            inputModality,
             trainingLineage: {
               featureSetIds: requireStringList('trainingLineage.featureSetIds', lineage.featureSetIds),
               trialIds: requireStringList('trainingLineage.trialIds', lineage.trialIds),
@@ -205,6 +210,7 @@ export function evolve(state: ModelState, event: ModelsEvent): ModelState {
         artifactSha256: d.artifactSha256,
         featureCodes: d.featureCodes,
         decisionRule: d.decisionRule ?? null,
+        inputModality: d.inputModality ?? null,
         status: 'registered',
         ordinal: Object.keys(state.versions).length,
         validations: [],

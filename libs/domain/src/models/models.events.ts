@@ -1,3 +1,4 @@
+import type { ImagingModality } from '../imaging/imaging-modality.js';
 import type { DomainEvent } from '../shared/decider.js';
 import type { Partition } from '../features/features.commands.js';
 import type { DecisionRule, TensorSignature } from './models.commands.js';
@@ -21,6 +22,7 @@ export type ModelRegistered = DomainEvent<
     intendedUse: string;
     featureCodes: string[];
     decisionRule: DecisionRule;
+    inputModality?: ImagingModality | null;
     trainingLineage: { featureSetIds: string[]; trialIds: string[]; partitions: Partition[] };
     performance: PerformanceRecord[];
   }

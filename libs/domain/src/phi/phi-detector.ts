@@ -1,3 +1,5 @@
+import { SEALED_VALUE_RE } from '../encryption/field-cipher.port.js';
+
 /**
  * Heuristic detector for identifiers that must never reach the ledger in clear
  * (HIPAA Safe Harbor §164.514(b)(2) categories that show up in imaging: names, dates of
@@ -76,6 +78,8 @@ export interface PhiLocation extends PhiFinding {
 export function scanForPhi(value: unknown, path = ''): PhiLocation | null {
   if (typeof value === 'string') {
     if (MACHINE_VALUE_RE.test(value)) return null;
+    // Sealed free text (ADR 0007) was scanned as plaintext before sealing; random ciphertext could mimic a pattern.
+    if (SEALED_VALUE_RE.test(value)) return null;
     const f = findPhiInFreeText(value);
     return f ? { ...f, path: path || '/' } : null;
   }

@@ -9,6 +9,16 @@ const DRAFT = 'https://json-schema.org/draft/2020-12/schema';
 const id: Schema = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$' };
 const sha256: Schema = { type: 'string', pattern: '^[0-9a-f]{64}$' };
 const text = (maxLength = 2000): Schema => ({ type: 'string', minLength: 1, maxLength });
+/**
+ * Free text that the write path seals (ADR 0007): the plaintext shape, or the sealed envelope
+ * `enc:v1:<keyId>:<label>:<nonce>:<ciphertext+tag>` sized for the plaintext's UTF-8 bytes in base64url.
+ */
+const freeText = (maxLength = 2000): Schema => ({
+  anyOf: [
+    text(maxLength),
+    { type: 'string', pattern: '^enc:v1:[A-Za-z0-9_-]{1,64}:[A-Za-z][A-Za-z0-9.\\[\\]_-]{0,199}:[A-Za-z0-9_-]{16}:[A-Za-z0-9_-]{22,}$', maxLength: Math.ceil((4 * (3 * maxLength + 16)) / 3) + 300 },
+  ],
+});
 const num: Schema = { type: 'number' };
 const nullable = (s: Schema): Schema => ({ anyOf: [s, { type: 'null' }] });
 /** 64-bit counters travel as decimal strings (JSON numbers lose precision above 2^53). */
@@ -58,7 +68,7 @@ const ibsiSettings = obj({
   aggregation: enumOf('2D-averaged', '2D-slice-merged', '2.5D-direction-merged', '2.5D-merged', '3D-averaged', '3D-merged'),
 });
 
-const grantData = obj({ userId: id, role, trialId: nullable(id), siteId: nullable(id), reason: text() });
+const grantData = obj({ userId: id, role, trialId: nullable(id), siteId: nullable(id), reason: freeText() });
 
 /** `Type.vN` → schema of the event's `data`. Old versions stay here forever (stored events use them). */
 export const eventDataSchemas: Record<string, Schema> = {
@@ -110,7 +120,7 @@ export const eventDataSchemas: Record<string, Schema> = {
     parentVersionId: id,
     parentMaskSha256: sha256,
     maskSha256: sha256,
-    reason: text(),
+    reason: freeText(),
     tool: nullable(text(100)),
     toolVersion: nullable(text(50)),
     grid,
@@ -120,7 +130,7 @@ export const eventDataSchemas: Record<string, Schema> = {
     volumeChangeMm3: num,
     volumeChangeRelative: nullable(num),
   }),
-  'SegmentationReviewed.v1': obj({ segmentationId: id, versionId: id, verdict: enumOf('accepted', 'rejected', 'needs-edit'), comment: nullable(text()) }),
+  'SegmentationReviewed.v1': obj({ segmentationId: id, versionId: id, verdict: enumOf('accepted', 'rejected', 'needs-edit'), comment: nullable(freeText()) }),
   'FeaturesComputed.v1': obj({
     featureSetId: id,
     trialId: id,
@@ -140,7 +150,7 @@ export const eventDataSchemas: Record<string, Schema> = {
     reproducible: { type: 'boolean' },
     attested: { type: 'boolean' },
   }, ['extractorSettings']),
-  'FeatureSetPartitionAssigned.v1': obj({ featureSetId: id, partition, previousPartition: nullable(partition), reason: nullable(text()) }),
+  'FeatureSetPartitionAssigned.v1': obj({ featureSetId: id, partition, previousPartition: nullable(partition), reason: nullable(freeText()) }),
   'ModelRegistered.v1': obj({
     modelId: id,
     version: id,
@@ -149,6 +159,7 @@ export const eventDataSchemas: Record<string, Schema> = {
     outputs: { type: 'array', minItems: 1, items: tensor },
     intendedUse: text(1000),
     featureCodes: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,63}$' } },
+    inputModality: nullable(modality),
     decisionRule: obj(
       {
         threshold: { type: 'number', minimum: 0, maximum: 1 },
@@ -160,7 +171,7 @@ export const eventDataSchemas: Record<string, Schema> = {
     ),
     trainingLineage: obj({ featureSetIds: { type: 'array', items: id }, trialIds: { type: 'array', items: id }, partitions: { type: 'array', items: partition } }),
     performance: { type: 'array', items: obj({ metric: text(50), value: num, ciLower: nullable(num), ciUpper: nullable(num), dataset: text(200) }) },
-  }),
+  }, ['inputModality']),
   'ChangeControlPlanRecorded.v1': obj({ modelId: id, planId: id, whatMayChange: text(4000), validationProtocol: text(4000), acceptanceCriteria: text(4000) }),
   'ModelValidationRecorded.v1': obj({ modelId: id, version: id, planId: id, validationId: id, validatedSha256: sha256, results: numberMap, passed: { type: 'boolean' }, summary: text(4000) }),
   'ModelLocked.v1': obj({
@@ -172,7 +183,7 @@ export const eventDataSchemas: Record<string, Schema> = {
     validationId: nullable(id),
     supersedesVersion: nullable(id),
   }),
-  'ModelRetired.v1': obj({ modelId: id, version: id, reason: text(), unlockedTrialIds: { type: 'array', items: id } }),
+  'ModelRetired.v1': obj({ modelId: id, version: id, reason: freeText(), unlockedTrialIds: { type: 'array', items: id } }),
   'ModelDecisionMade.v1': obj({
     decisionId: id,
     trialId: id,
@@ -187,7 +198,7 @@ export const eventDataSchemas: Record<string, Schema> = {
     threshold: num,
     decision: text(200),
   }),
-  'DecisionOverridden.v1': obj({ decisionId: id, previousDecision: text(200), decision: text(200), reason: text() }),
+  'DecisionOverridden.v1': obj({ decisionId: id, previousDecision: text(200), decision: text(200), reason: freeText() }),
   'RecordSigned.v1': obj({
     signatureId: id,
     eventId: id,
@@ -207,7 +218,7 @@ export const eventDataSchemas: Record<string, Schema> = {
   'AccountLocked.v1': obj({ userId: id, consecutiveFailures: { type: 'integer', minimum: 1 } }),
   'AccessDenied.v1': obj({ userId: id, operation: text(200), reasonCode: id }),
   'ApiTokenIssued.v1': obj({ userId: id, tokenId: id, tokenSha256: sha256, scopes: { type: 'array', minItems: 1, items: text(100) }, expiresAt: utc }),
-  'ApiTokenRevoked.v1': obj({ userId: id, tokenId: id, reason: text() }),
+  'ApiTokenRevoked.v1': obj({ userId: id, tokenId: id, reason: freeText() }),
   'RedactionRequested.v1': obj({ eventId: id, streamId: text(300), eventType: text(100), eventHash: sha256, justification: text(), requestedBy: id, requestedRole: enumOf('regulatory', 'admin') }),
   'PayloadRedacted.v1': obj({
     eventId: id,
@@ -248,7 +259,7 @@ export const envelopeSchema: Schema = {
         actor: text(200),
         role: text(100),
         onBehalfOf: text(200),
-        reason: text(),
+        reason: freeText(),
         correlationId: text(200),
         causationId: text(200),
         recordedAt: utc,
