@@ -6,6 +6,8 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { TerminusModule } from '@nestjs/terminus';
 import { join } from 'node:path';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { AppConfig } from './config/app.config.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { TokenService } from './auth/token.service.js';
@@ -49,7 +51,8 @@ export class AppModule {
           introspection: true,
           includeStacktraceInErrorResponses: false,
           validationRules: graphqlValidationRules,
-          plugins: [queryCostPlugin],
+          // Apollo Sandbox only in development (issue 4 §6); elsewhere GET /graphql serves no landing page.
+          plugins: [queryCostPlugin, config.development ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }) : ApolloServerPluginLandingPageDisabled()],
           context: ({ req }: { req: unknown }) => ({ req }),
           formatError: (formatted, error) => formatGraphqlError(formatted, error, logger),
         }),
