@@ -8,6 +8,10 @@ import { LockedModelRunner, OnnxPredictor } from '@radledger/inference';
 import { artifactMaskSource } from './artifact-mask.source.js';
 import { FeatureService } from './feature.service.js';
 import { ModelService } from './model.service.js';
+import { AesGcmFieldCipher } from './field-encryption/aes-gcm-field.cipher.js';
+import { loadOrCreateKeyEncryptionKey, type LoadedKeyEncryptionKey } from './field-encryption/key-encryption-key.file.js';
+import { SqliteSubjectKeyStore } from './field-encryption/sqlite-subject-key-store.adapter.js';
+import type { SubjectKeyStore } from './field-encryption/subject-key-store.port.js';
 
 export interface RuntimeOptions {
   /** Event store URL (`sqlite:<path>`, `postgres://…`). */
@@ -18,6 +22,10 @@ export interface RuntimeOptions {
   signingKeyPath: string;
   /** Directory of the event JSON Schemas (default `<cwd>/schemas/events`). */
   schemaDir?: string;
+  /** Subject keys for sealed free text (ADR 0007), default `<dataDir>/keys.db`. */
+  keyStorePath?: string;
+  /** AES-256 key wrapping the subject keys, default `<dataDir>/key-encryption-key` (created, mode 0600, when absent). */
+  keyEncryptionKeyPath?: string;
   clock?: Clock;
   ids?: IdGenerator;
 }
@@ -35,6 +43,10 @@ export interface Runtime {
   runner: LockedModelRunner;
   features: FeatureService;
   models: ModelService;
+  /** Seals free text on the write path; `reveal`s it (or `[redacted]`) on the read side. */
+  fieldCipher: AesGcmFieldCipher;
+  subjectKeys: SubjectKeyStore;
+  keyEncryptionKey: Omit<LoadedKeyEncryptionKey, 'key'>;
   close(): Promise<void>;
 }
 
@@ -51,12 +63,16 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     const signingKey = loadOrCreateSigningKey(options.signingKeyPath);
     const artifacts = new FileSystemArtifactStore(join(options.dataDir, 'artifacts'));
     const clock = options.clock ?? systemClock;
+    const kek = loadOrCreateKeyEncryptionKey(options.keyEncryptionKeyPath ?? join(options.dataDir, 'key-encryption-key'));
+    const subjectKeys = new SqliteSubjectKeyStore(options.keyStorePath ?? join(options.dataDir, 'keys.db'), kek.key, () => clock.now());
+    const fieldCipher = new AesGcmFieldCipher(subjectKeys);
     const commands = new CommandService({
       store,
       clock,
       ids: options.ids ?? uuidV7Ids,
       masks: artifactMaskSource(artifacts),
       validator,
+      cipher: fieldCipher,
     });
     const ledger = new LedgerService(store, { now: () => clock.now() });
     const runner = new LockedModelRunner({ artifactStore: artifacts, predictor: new OnnxPredictor() });
@@ -64,9 +80,11 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     const models = new ModelService({ store, commands, runner });
     const close = async () => {
       await runner.close();
+      await subjectKeys.close();
       await store.close();
     };
-    return { store, ledger, artifacts, commands, validator, signingKey, clock, runner, features, models, close };
+    const keyEncryptionKey = { path: kek.path, created: kek.created };
+    return { store, ledger, artifacts, commands, validator, signingKey, clock, runner, features, models, fieldCipher, subjectKeys, keyEncryptionKey, close };
   } catch (error) {
     await store.close();
     throw error;

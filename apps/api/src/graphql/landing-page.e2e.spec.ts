@@ -17,9 +17,11 @@ for (const nodeEnv of ['test', 'production']) {
       assert.equal(api.config.development, false);
       assert.doesNotMatch(String(res.headers['content-type'] ?? ''), /text\/html/);
       assert.doesNotMatch(res.text, /<html|<!DOCTYPE|sandbox|graphiql|apollographql\.com/i);
-      // Apollo itself answered: a GET without a query is a GraphQL request error, not a page.
+      // Apollo itself answered (a landing page would have been served before this check): a typed
+      // GraphQL error (CSRF prevention refuses a browser GET without a preflight header), not a page.
       assert.equal(res.status, 400);
-      assert.match(res.text, /query/i);
+      assert.match(String(res.headers['content-type']), /application\/json/);
+      assert.equal(res.body.errors?.[0]?.extensions?.code, 'BAD_REQUEST');
     });
   });
 }

@@ -109,7 +109,7 @@ function revealValue(value: unknown, keys: Map<string, KeyLookup>, redactions: M
     });
   }
   if (Array.isArray(value)) return value.map((v) => revealValue(v, keys, redactions));
-  if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+  if (value && typeof value === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(value))) {
     return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, revealValue(v, keys, redactions)]));
   }
   return value;
