@@ -25,6 +25,7 @@ import { MetricsController } from './metrics/metrics.controller.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { IdentityModule } from './identity/identity.module.js';
 import { SecurityModule } from './security/security.module.js';
+import { DossierModule } from './dossier/dossier.module.js';
 
 /** Wiring only: every behaviour lives in libs/ and in the feature modules imported here. */
 @Module({})
@@ -41,6 +42,7 @@ export class AppModule {
         SecurityModule.forConfig(config),
         CommandsModule,
         IdentityModule,
+        DossierModule,
         GraphQLModule.forRoot<ApolloDriverConfig>({
           driver: ApolloDriver,
           path: '/graphql',

@@ -145,7 +145,8 @@ describe('demo trial loaded into an empty SQLite ledger', () => {
       // QA's question: which segmentations were edited after QC, by whom, why, with what Dice.
       const afterQc = await new MonitoringQuery(readModels).segmentationEdits(summary.trialId, true);
       assert.deepEqual(afterQc.map((e) => [e.segmentationId, e.editedByName]), [[`seg-${POST_QC_CORRECTION_SUBJECT}-wt`, DEMO_USERS.reader.printedName]]);
-      assert.match(afterQc[0]!.reason ?? '', /Post-QC correction/);
+      // Read models keep free text sealed (ADR 0007); the runtime's cipher opens it on output.
+      assert.match((await runtime.fieldCipher.reveal(afterQc[0]!.reason)).value ?? '', /Post-QC correction/);
     } finally {
       await runner.stop();
       await readModels.close();

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { encodeVerifierKey, generateCheckpointSigner, signCheckpoint } from '@radledger/ledger';
 import { exportDossier, verifyDossier, DossierError, DOSSIER_FILES, type DossierManifest, type DossierVerification, type DossierEventLine, type DossierCheckName } from '@radledger/dossier';
+import type { FeaturesComputed } from '@radledger/domain';
 import { buildDossierFixture, type DossierFixture } from './testing/dossier-fixture.js';
 
 let fx: DossierFixture;
@@ -122,13 +123,27 @@ test('model-lock.json: hashes, locks with signatures, PCCP, tested vs released, 
   assert.equal(v1['decisionsWithLockedHash'], 2);
   assert.equal(v1['deviationCount'], 0);
   assert.equal(v1['testSetSequestration'].sequestered, true);
-  assert.deepEqual(v1['testSetSequestration'].trainingFeatureSets.map((f: { partition: string }) => f.partition), ['train', 'train']);
+  assert.deepEqual(v1['testSetSequestration'].trainingFeatureSets.map((f: { partition: string }) => f.partition), ['train', 'train', 'train']);
 });
 
-test('reproducibility.json re-computes feature sets and re-runs decisions, and says why when it cannot', () => {
-  const doc = JSON.parse(read(bundle, DOSSIER_FILES.reproducibility)) as { results: Array<{ kind: string; id: string; status: string; reason?: string; differences?: Array<{ field: string }> }> };
+test('reproducibility.json re-computes feature sets and re-runs decisions, and says why when it cannot', async () => {
+  const doc = JSON.parse(read(bundle, DOSSIER_FILES.reproducibility)) as { results: Array<{ kind: string; id: string; status: string; reason?: string; differences?: Array<{ field: string }>; compared?: number; settingsSource?: string; assumptions?: string[] }> };
   const by = (id: string) => doc.results.find((r) => r.id === id)!;
+  // FS-1 records the exact extractor configuration: re-computed with it, nothing assumed.
   assert.equal(by('FS-1').status, 'MATCH', JSON.stringify(by('FS-1')));
+  assert.equal(by('FS-1').settingsSource, 'extractorSettings');
+  assert.equal(by('FS-1').assumptions, undefined);
+  assert.ok(by('FS-1').compared! > 100, 'every recorded feature is compared');
+  // Without its extractorSettings (GLCM distance 2 is not in the summary) FS-1 would not be repeated.
+  const fs1 = events(bundle).find((e) => e.event.type === 'FeaturesComputed' && e.event.data['featureSetId'] === 'FS-1')!.event.data as unknown as FeaturesComputed['data'];
+  assert.equal((fs1.extractorSettings as { texture: { glcmDistance: number } }).texture.glcmDistance, 2);
+  const fromSummary = await fx.reproducibility.features!.recompute({ ...fs1, extractorSettings: null });
+  assert.equal(fromSummary.settingsSource, 'summary');
+  assert.ok(Object.keys(fs1.features).some((code) => fromSummary.features[code] !== undefined && Math.abs(fromSummary.features[code]! - fs1.features[code]!) > 1e-6), 'the summary alone gives other GLCM values');
+  // FS-4 (same inputs, an older event with the IBSI summary only): the defaults fill the rest, and say so.
+  assert.equal(by('FS-4').status, 'MATCH', JSON.stringify(by('FS-4')));
+  assert.equal(by('FS-4').settingsSource, 'summary');
+  assert.ok(by('FS-4').assumptions!.some((a) => /not recorded in FeaturesComputed.*sliceMode 3D/.test(a)), JSON.stringify(by('FS-4').assumptions));
   assert.equal(by('FS-2').status, 'NOT_REPRODUCIBLE');
   assert.match(by('FS-2').reason!, /imported/);
   assert.equal(by('FS-3').status, 'NOT_REPRODUCIBLE');
@@ -181,15 +196,17 @@ const deepChecks: DossierCheckName[] = ['event-hashes', 'inclusion-proofs', 'cha
 test('property: any one-byte change to events.ndjson is caught by the event checks themselves, even with a manifest re-signed by the real key', async () => {
   const original = readFileSync(join(bundle, DOSSIER_FILES.events));
   const dir = copy('tamper-property');
-  // Uniform offsets rarely land on the few structural bytes (line ends, a line's first and
-  // last byte), where JSON.parse is lenient; they are drawn on purpose as well.
-  const structural: number[] = [];
+  // Uniform offsets rarely land on a line end, where JSON.parse is lenient (a last newline
+  // turned into CR, tab or space once passed): line ends turned into other JSON whitespace are
+  // drawn on purpose as well.
+  const lineEnds: number[] = [];
   original.forEach((b, i) => {
-    if (b === 0x0a) structural.push(i - 1, i, i + 1);
+    if (b === 0x0a) lineEnds.push(i);
   });
-  const offsets = fc.oneof(fc.nat({ max: original.length - 1 }), fc.constantFrom(...structural.filter((i) => i >= 0 && i < original.length)));
+  const anyByte = fc.record({ offset: fc.nat({ max: original.length - 1 }), xor: fc.integer({ min: 1, max: 255 }) });
+  const lineEnd = fc.record({ offset: fc.constantFrom(...lineEnds), xor: fc.constantFrom(0x0a ^ 0x0d, 0x0a ^ 0x09, 0x0a ^ 0x20) });
   await fc.assert(
-    fc.asyncProperty(offsets, fc.integer({ min: 1, max: 255 }), async (offset, xor) => {
+    fc.asyncProperty(fc.oneof(anyByte, lineEnd), async ({ offset, xor }) => {
       const bytes = Buffer.from(original);
       bytes[offset]! ^= xor;
       withResignedManifest(dir, bytes);

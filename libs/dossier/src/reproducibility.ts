@@ -6,22 +6,27 @@ export type FeaturesComputedData = FeaturesComputed['data'];
 export type ModelDecisionMadeData = ModelDecisionMade['data'];
 export type ModelRegisteredData = ModelRegistered['data'];
 
-/** Reads stored artifacts by sha256 (libs/artifacts ArtifactStore satisfies it). */
+/** Says which artifacts are stored (libs/artifacts ArtifactStore satisfies it): a missing input is NOT_REPRODUCIBLE with that reason. */
 export interface ArtifactSource {
   has(sha256: string): Promise<boolean>;
-  get(sha256: string): Promise<Buffer | Uint8Array>;
 }
 
-/** Re-computes a feature set from its stored image and mask with the recorded settings (see reproducibility.adapters.ts). */
+/**
+ * Re-computes a feature set from its stored image and mask with the recorded settings:
+ * `extractorSettings` when the event has them, else the IBSI summary with the rest stated
+ * as assumptions. libs/runtime FeatureService satisfies it (`recompute`), so the dossier
+ * repeats exactly the computation of the `reproduce` query.
+ */
 export interface FeatureRecomputer {
-  /** e.g. `radledger-radiomics via @radledger/radiomics` */
-  readonly name: string;
-  recompute(input: { featureSet: FeaturesComputedData; image: Uint8Array; mask: Uint8Array }): Promise<{ features: Record<string, number>; assumptions: string[] }>;
+  recompute(featureSet: FeaturesComputedData): Promise<{ features: Record<string, number>; settingsSource: 'extractorSettings' | 'summary'; assumptions: string[] }>;
 }
 
-/** Re-runs a decision with the recorded model bytes on the recorded feature values. */
+/**
+ * Re-runs a decision with the model bytes it names (which must still hash to the recorded
+ * sha256) and the version's locked decision rule, on the recorded feature values.
+ * libs/runtime ModelService satisfies it (`rerun`).
+ */
 export interface DecisionRerunner {
-  readonly name: string;
   rerun(input: { decision: ModelDecisionMadeData; model: ModelRegisteredData; features: Record<string, number> }): Promise<{ outputs: Record<string, number>; decision: string; modelSha256: string }>;
 }
 
@@ -49,6 +54,8 @@ export interface ReproResult {
   reason?: string;
   differences?: ReproDifference[];
   compared?: number;
+  /** Feature sets: re-computed with the recorded `extractorSettings`, or with the `summary` plus `assumptions` (older events). */
+  settingsSource?: 'extractorSettings' | 'summary';
   assumptions?: string[];
 }
 
@@ -142,10 +149,9 @@ export class ReproducibilityCollector {
       if (!(await artifacts.has(sha))) return { ...base, status: 'NOT_REPRODUCIBLE', reason: `${what} artifact ${sha} is not in the artifact store` };
     }
     try {
-      const [image, mask] = [await artifacts.get(data.imageSha256), await artifacts.get(data.maskSha256)];
-      const { features, assumptions } = await this.ports.features!.recompute({ featureSet: data, image, mask });
+      const { features, settingsSource, assumptions } = await this.ports.features!.recompute(data);
       const differences = compareValues(data.features, features, tolerance);
-      return { ...base, status: differences.length === 0 ? 'MATCH' : 'DIFFERENT', compared: Object.keys(data.features).length, differences, assumptions };
+      return { ...base, status: differences.length === 0 ? 'MATCH' : 'DIFFERENT', compared: Object.keys(data.features).length, differences, settingsSource, ...(assumptions.length > 0 ? { assumptions } : {}) };
     } catch (error) {
       return { ...base, status: 'NOT_REPRODUCIBLE', reason: `re-computation failed: ${(error as Error).message}` };
     }

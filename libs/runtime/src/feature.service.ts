@@ -21,6 +21,7 @@ import {
   type RadiomicsSettings,
 } from '@radledger/radiomics';
 import { RADLEDGER_EXTRACTOR } from './software-version.js';
+import { reproductionSettings, type ReproductionSettings } from './recorded-feature-settings.js';
 
 export interface ComputeFeatureSetInput {
   featureSetId?: string;
@@ -48,19 +49,35 @@ export interface FeatureReproduction {
   recordedResultSha256: string;
   recomputedResultSha256?: string;
   differences: FeatureDifference[];
+  /** Which recorded settings the re-computation used (see ReproductionSettings). */
+  settingsSource?: ReproductionSettings['settingsSource'];
+  /** Settings not in the event, taken from the defaults (older events without extractorSettings). */
+  assumptions?: string[];
 }
 
-interface RecordedFeatureSet {
-  featureSetId: string;
+/** What a re-computation needs from a FeaturesComputed event (its data satisfies this). */
+export interface RecordedFeatureInputs {
   imageSha256: string;
   maskSha256: string;
+  /** The IBSI summary (libs/domain IbsiSettings). */
   settings: unknown;
-  /** The exact extractor configuration (RadLedger-computed sets). */
+  /** The exact extractor configuration (RadLedger-computed sets; absent or null in older events). */
   extractorSettings?: unknown;
+  label?: number;
+}
+
+/** A re-computed feature set and the settings it was re-computed with. */
+export interface FeatureRecomputation {
+  features: FeatureValues;
+  settingsSource: ReproductionSettings['settingsSource'];
+  assumptions: string[];
+}
+
+interface RecordedFeatureSet extends RecordedFeatureInputs {
+  featureSetId: string;
   features: Record<string, number>;
   resultSha256: string;
   reproducible: boolean;
-  label?: number;
 }
 
 /**
@@ -103,18 +120,24 @@ export class FeatureService {
     );
   }
 
+  /** `recomputeFeatureSet` on this service's artifact store. */
+  async recompute(recorded: RecordedFeatureInputs): Promise<FeatureRecomputation> {
+    return recomputeFeatureSet(this.deps.artifacts, recorded);
+  }
+
   /** Re-computes a recorded feature set from its stored inputs and settings; MATCH means the same result hash. */
   async reproduce(featureSetId: string): Promise<FeatureReproduction> {
     const recorded = await this.recorded(featureSetId);
     if (!recorded.reproducible) {
       return { featureSetId, status: 'NOT_REPRODUCIBLE', reason: 'the feature set was imported (attested), not computed by RadLedger', recordedResultSha256: recorded.resultSha256, differences: [] };
     }
-    let recomputed: FeatureValues;
+    let again: FeatureRecomputation;
     try {
-      recomputed = await this.extract(recorded.imageSha256, recorded.maskSha256, parseRadiomicsSettings(recorded.extractorSettings ?? recorded.settings), recorded.label);
+      again = await this.recompute(recorded);
     } catch (error) {
       return { featureSetId, status: 'NOT_REPRODUCIBLE', reason: (error as Error).message, recordedResultSha256: recorded.resultSha256, differences: [] };
     }
+    const recomputed = again.features;
     const recomputedResultSha256 = featureResultSha256(recomputed);
     const keys = [...new Set([...Object.keys(recorded.features), ...Object.keys(recomputed)])].sort();
     const differences = keys
@@ -126,16 +149,13 @@ export class FeatureService {
       recordedResultSha256: recorded.resultSha256,
       recomputedResultSha256,
       differences,
+      settingsSource: again.settingsSource,
+      ...(again.assumptions.length > 0 ? { assumptions: again.assumptions } : {}),
     };
   }
 
   private async extract(imageSha256: string, maskSha256: string, settings: RadiomicsSettings, label?: number): Promise<FeatureValues> {
-    if (!/^[0-9a-f]{64}$/.test(imageSha256)) throw new ValidationError('INVALID_SHA256', `imageSha256: expected 64 lowercase hex characters`, { field: 'imageSha256' });
-    const image = readNifti(await this.deps.artifacts.get(imageSha256), `image ${imageSha256.slice(0, 12)}`);
-    const labels = readNifti(await this.deps.artifacts.get(maskSha256), `mask ${maskSha256.slice(0, 12)}`);
-    assertSameGrid(image.geometry, labels.geometry);
-    const mask = maskFromLabels(labels, label);
-    return finiteOnly(extractFeatures(image.volume, mask, settings).features);
+    return extractFromArtifacts(this.deps.artifacts, imageSha256, maskSha256, settings, label);
   }
 
   private async recorded(featureSetId: string): Promise<RecordedFeatureSet> {
@@ -144,6 +164,27 @@ export class FeatureService {
     if (!computed) throw new NotFoundError(`featureSetId: no feature set ${featureSetId}`, { field: 'featureSetId' });
     return computed.data as unknown as RecordedFeatureSet;
   }
+}
+
+/**
+ * Re-computes a recorded feature set from its stored image and mask with the recorded
+ * settings (`extractorSettings` when present, else the summary plus stated assumptions),
+ * through the same extraction `FeatureService.compute` records with. The one re-computation
+ * path: `reproduce` (query and CLI) and the dossier's reproducibility.json use it.
+ */
+export async function recomputeFeatureSet(artifacts: Pick<ArtifactStore, 'get'>, recorded: RecordedFeatureInputs): Promise<FeatureRecomputation> {
+  const { settings, settingsSource, assumptions } = reproductionSettings(recorded);
+  const features = await extractFromArtifacts(artifacts, recorded.imageSha256, recorded.maskSha256, settings, recorded.label);
+  return { features, settingsSource, assumptions };
+}
+
+async function extractFromArtifacts(artifacts: Pick<ArtifactStore, 'get'>, imageSha256: string, maskSha256: string, settings: RadiomicsSettings, label?: number): Promise<FeatureValues> {
+  if (!/^[0-9a-f]{64}$/.test(imageSha256)) throw new ValidationError('INVALID_SHA256', `imageSha256: expected 64 lowercase hex characters`, { field: 'imageSha256' });
+  const image = readNifti(await artifacts.get(imageSha256), `image ${imageSha256.slice(0, 12)}`);
+  const labels = readNifti(await artifacts.get(maskSha256), `mask ${maskSha256.slice(0, 12)}`);
+  assertSameGrid(image.geometry, labels.geometry);
+  const mask = maskFromLabels(labels, label);
+  return finiteOnly(extractFeatures(image.volume, mask, settings).features);
 }
 
 /**

@@ -13,7 +13,6 @@ import {
 } from '@radledger/domain';
 import type { LockedModelRunner, ModelDecision } from '@radledger/inference';
 
-
 export interface RegisterModelInput {
   modelId: string;
   version: string;
@@ -41,6 +40,23 @@ export interface DecisionReproduction {
   recorded: { decision: string; outputs: Record<string, number>; modelSha256: string };
   recomputed?: { decision: string; outputs: Record<string, number>; modelSha256: string };
   differences: string[];
+}
+
+/** What a decision re-run needs: the bytes the decision names and the registered version (ModelRegistered data satisfies `model`). */
+export interface DecisionRerunInput {
+  decision: { modelSha256: string };
+  model: ModelVersionSpec;
+  features: Record<string, number>;
+}
+
+/** The registered version's inputs and locked decision rule. */
+export type ModelVersionSpec = Pick<ModelVersionState, 'version' | 'featureCodes'> & { decisionRule?: DecisionRule | null };
+
+export interface DecisionRerun {
+  decision: string;
+  outputs: Record<string, number>;
+  /** The sha256 the runner verified before running (it refuses other bytes: MODEL_HASH_MISMATCH). */
+  modelSha256: string;
 }
 
 /** `name` for single-value outputs, `name.i` otherwise; plus `probability` as the runner read it. */
@@ -79,7 +95,7 @@ export class ModelService {
 
   async decide(input: MakeDecisionInput, metadata: CommandMetadata): Promise<CommandResult> {
     const { version, featureSet } = await this.lockedVersionFor(input);
-    const decision = await this.deps.runner.decide(specOf(version), featureSet.features);
+    const decision = await this.deps.runner.decide(specOf(version, version.artifactSha256), featureSet.features);
     return this.deps.commands.execute(
       {
         type: 'MakeDecision',
@@ -99,6 +115,11 @@ export class ModelService {
     );
   }
 
+  /** `rerunDecision` with this service's runner. */
+  async rerun(input: DecisionRerunInput): Promise<DecisionRerun> {
+    return rerunDecision(this.deps.runner, input);
+  }
+
   /** Re-runs a recorded decision with the model bytes it names and compares outputs and label. */
   async reproduceDecision(decisionId: string): Promise<DecisionReproduction> {
     const events = await this.deps.store.readStream(streamIds.decision(decisionId));
@@ -110,13 +131,12 @@ export class ModelService {
     const version = model.state.versions[d.modelVersion];
     const featureSet = await loadAggregate(this.deps.store, streamIds.featureSet(d.featureSetId), featuresDecider);
     if (!version) return { decisionId, status: 'NOT_REPRODUCIBLE', reason: `model ${d.modelId} has no version ${d.modelVersion}`, recorded, differences: [] };
-    let rerun: ModelDecision;
+    let recomputed: DecisionRerun;
     try {
-      rerun = await this.deps.runner.decide({ ...specOf(version), expectedSha256: d.modelSha256 }, featureSet.state.features);
+      recomputed = await this.rerun({ decision: { modelSha256: d.modelSha256 }, model: version, features: featureSet.state.features });
     } catch (error) {
       return { decisionId, status: 'NOT_REPRODUCIBLE', reason: (error as Error).message, recorded, differences: [] };
     }
-    const recomputed = { decision: rerun.decision, outputs: flattenOutputs(rerun), modelSha256: rerun.verifiedSha256 };
     const differences: string[] = [];
     if (recomputed.decision !== recorded.decision) differences.push(`decision: recorded ${recorded.decision}, recomputed ${recomputed.decision}`);
     for (const key of new Set([...Object.keys(recorded.outputs), ...Object.keys(recomputed.outputs)])) {
@@ -146,11 +166,23 @@ export class ModelService {
   }
 }
 
-function specOf(version: ModelVersionState) {
+/**
+ * Re-runs a decision with the model bytes it names (re-hashed by the runner: other bytes
+ * fail with MODEL_HASH_MISMATCH) and the version's locked decision rule, on the given
+ * feature values. The one re-run path: `reproduceDecision` (query and CLI) and the dossier's
+ * reproducibility.json use it.
+ */
+export async function rerunDecision(runner: Pick<LockedModelRunner, 'decide'>, input: DecisionRerunInput): Promise<DecisionRerun> {
+  const rerun = await runner.decide(specOf(input.model, input.decision.modelSha256), input.features);
+  return { decision: rerun.decision, outputs: flattenOutputs(rerun), modelSha256: rerun.verifiedSha256 };
+}
+
+/** `expectedSha256`: the only bytes that may run (the locked artifact, or the bytes a recorded decision names). */
+function specOf(version: ModelVersionSpec, expectedSha256: string) {
   const rule = version.decisionRule;
   if (!rule) throw new IllegalStateError('MODEL_DECISION_RULE_MISSING', `model version ${version.version} was registered without a decision rule`);
   return {
-    expectedSha256: version.artifactSha256,
+    expectedSha256,
     featureCodes: version.featureCodes,
     threshold: rule.threshold,
     labels: { positive: rule.positiveLabel, negative: rule.negativeLabel },

@@ -10,7 +10,7 @@ import { FeatureService } from './feature.service.js';
 import { ModelService } from './model.service.js';
 import { AesGcmFieldCipher } from './field-encryption/aes-gcm-field.cipher.js';
 import { loadOrCreateKeyEncryptionKey, type LoadedKeyEncryptionKey } from './field-encryption/key-encryption-key.file.js';
-import { SqliteSubjectKeyStore } from './field-encryption/sqlite-subject-key-store.adapter.js';
+import { openSubjectKeyStore } from './field-encryption/subject-key-store.factory.js';
 import type { SubjectKeyStore } from './field-encryption/subject-key-store.port.js';
 
 export interface RuntimeOptions {
@@ -22,8 +22,11 @@ export interface RuntimeOptions {
   signingKeyPath: string;
   /** Directory of the event JSON Schemas (default `<cwd>/schemas/events`). */
   schemaDir?: string;
-  /** Subject keys for sealed free text (ADR 0007), default `<dataDir>/keys.db`. */
-  keyStorePath?: string;
+  /**
+   * Subject keys for sealed free text (ADR 0007): `sqlite:<path>` or `postgres://…`. Default: the
+   * event store's PostgreSQL database when it is one, else `sqlite:<dataDir>/keys.db`.
+   */
+  keyStore?: string;
   /** AES-256 key wrapping the subject keys, default `<dataDir>/key-encryption-key` (created, mode 0600, when absent). */
   keyEncryptionKeyPath?: string;
   clock?: Clock;
@@ -64,7 +67,8 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     const artifacts = new FileSystemArtifactStore(join(options.dataDir, 'artifacts'));
     const clock = options.clock ?? systemClock;
     const kek = loadOrCreateKeyEncryptionKey(options.keyEncryptionKeyPath ?? join(options.dataDir, 'key-encryption-key'));
-    const subjectKeys = new SqliteSubjectKeyStore(options.keyStorePath ?? join(options.dataDir, 'keys.db'), kek.key, () => clock.now());
+    const keyStoreUrl = options.keyStore ?? (/^postgres(ql)?:\/\//.test(options.store) ? options.store : `sqlite:${join(options.dataDir, 'keys.db')}`);
+    const subjectKeys = await openSubjectKeyStore(keyStoreUrl, kek.key, () => clock.now());
     const fieldCipher = new AesGcmFieldCipher(subjectKeys);
     const commands = new CommandService({
       store,

@@ -10,6 +10,8 @@ export interface AppConfig {
   dataDir: string;
   /** Ed25519 private key file for checkpoints (created as a dev key when absent). */
   signingKeyPath: string;
+  /** AES-256 key wrapping the subject keys of sealed free text (ADR 0007); created, mode 0600, when absent. */
+  keyEncryptionKeyPath: string;
   /** Load the demo trial when the ledger is empty. */
   demo: boolean;
   /** HS256 secret for the API's own session tokens; a dev secret is generated into the data dir when absent. */
@@ -108,6 +110,7 @@ export function loadAppConfig(env: Env = process.env, cwd = process.cwd()): AppC
     readStore,
     dataDir,
     signingKeyPath: env.RADLEDGER_SIGNING_KEY || join(dataDir, 'signing-key.pem'),
+    keyEncryptionKeyPath: env.RADLEDGER_KEY_ENCRYPTION_KEY || join(dataDir, 'key-encryption-key'),
     authSecretPath: env.RADLEDGER_AUTH_SECRET_FILE || join(dataDir, 'auth-secret'),
     demo: parseBoolean(env, 'RADLEDGER_DEMO', store.startsWith('sqlite:')),
     development: nodeEnv === 'development',

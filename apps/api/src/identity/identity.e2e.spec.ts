@@ -6,6 +6,8 @@ import { ledgerOf } from '../security/security-test-kit.js';
 import { CREDENTIAL_STORE } from './identity.tokens.js';
 import type { CredentialStore } from './credential-store.port.js';
 import { apiTokenSha256 } from './api-token.js';
+import type { Runtime } from '@radledger/runtime';
+import { RUNTIME } from '../ledger/ledger.tokens.js';
 
 const RESULT = 'streamId events { eventId type }';
 const LOGIN = 'mutation($u: String!, $p: String!) { login(userId: $u, password: $p) { token expiresAt actor { userId printedName authMethod grants { role trialId siteId } } } }';
@@ -33,7 +35,10 @@ for (const backend of ['sqlite', 'postgres'] as TestBackend[]) {
       assert.deepEqual(events.map((e) => e.type), ['UserRegistered', 'RoleGranted']);
       assert.equal(events[1]!.meta.actor, 'u-admin');
       assert.equal(events[1]!.meta.role, 'admin');
-      assert.equal((events[1]!.data as { reason: string }).reason, 'Onboarding at Berlin');
+      // Free text is sealed in the ledger (ADR 0007) and opens with this deployment's keys.
+      const sealedReason = (events[1]!.data as { reason: string }).reason;
+      assert.match(sealedReason, /^enc:v1:/);
+      assert.equal(await api.app.get<Runtime>(RUNTIME).fieldCipher.open(sealedReason), 'Onboarding at Berlin');
       assert.doesNotMatch(events[0]!.canonical, /correct horse/);
     });
 

@@ -22,7 +22,10 @@ export class LedgerModule implements OnApplicationShutdown {
         {
           provide: RUNTIME,
           useFactory: async () => {
-            const runtime = await openRuntime({ store: config.store, dataDir: config.dataDir, signingKeyPath: config.signingKeyPath });
+            const runtime = await openRuntime({ store: config.store, dataDir: config.dataDir, signingKeyPath: config.signingKeyPath, keyEncryptionKeyPath: config.keyEncryptionKeyPath });
+            if (runtime.keyEncryptionKey.created) {
+              logger.warn({ path: runtime.keyEncryptionKey.path }, 'generated a key-encryption key for sealed free text; back it up with keys.db');
+            }
             if (runtime.signingKey.created) {
               logger.warn({ path: runtime.signingKey.path, publicKey: runtime.signingKey.verifierKey }, 'generated a development checkpoint signing key');
               process.stderr.write(

@@ -11,6 +11,18 @@ export class AuditTrailFilterInput {
   @Field(() => String, { nullable: true, description: 'Inclusive UTC ISO 8601 upper bound on recordedAt.' }) to?: string;
 }
 
+@ObjectType('PayloadRedaction', { description: 'Who removed sealed free text from an event, when and why (ICH E6(R3)); the text reads [redacted].' })
+export class PayloadRedactionModel {
+  @Field(() => String, { description: 'The event whose payload was redacted (the subject key it used was destroyed).' }) targetEventId!: string;
+  @Field(() => String, { description: 'The PayloadRedacted event.' }) redactionEventId!: string;
+  @Field(() => String, { description: 'Why.' }) justification!: string;
+  @Field(() => String) requestedBy!: string;
+  @Field(() => String) requestedRole!: string;
+  @Field(() => String) approvedBy!: string;
+  @Field(() => String) approvedRole!: string;
+  @Field(() => String, { description: 'When (server UTC).' }) redactedAt!: string;
+}
+
 @ObjectType('AuditEntry', { description: 'Who, what, when, why (21 CFR 11.10(e)), with before/after for edits.' })
 export class AuditEntryModel {
   @Field(() => Int) globalPosition!: number;
@@ -32,6 +44,8 @@ export class AuditEntryModel {
   @Field(() => String, { description: 'What.' }) summary!: string;
   @Field(() => String, { nullable: true, description: 'State before an edit or correction, as JSON text.' }) beforeJson!: string | null;
   @Field(() => String, { nullable: true, description: 'State after, as JSON text.' }) afterJson!: string | null;
+  @Field(() => PayloadRedactionModel, { nullable: true, description: 'Set when free text of this entry reads [redacted]: who redacted it, when and why.' })
+  redaction!: PayloadRedactionModel | null;
 }
 
 @ObjectType('AuditEntryEdge')

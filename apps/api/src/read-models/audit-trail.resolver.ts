@@ -1,4 +1,4 @@
-import { Inject } from '@nestjs/common';
+import { Inject, UseInterceptors } from '@nestjs/common';
 import { Args, Int, Query, Resolver } from '@nestjs/graphql';
 import { AUDIT_PAGE_DEFAULT, AUDIT_PAGE_MAX, AuditTrailQuery, type ReadModelStore } from '@radledger/projections';
 import { ROLES } from '../auth/actor.js';
@@ -6,9 +6,11 @@ import { Roles } from '../auth/auth.decorators.js';
 import { AuditTrailConnectionModel, AuditTrailFilterInput } from './audit-trail.model.js';
 import { toAuditEntryModel } from './read-model.mappers.js';
 import { READ_MODEL_STORE } from './read-models.tokens.js';
+import { RevealSealedTextInterceptor } from './reveal-sealed-text.interceptor.js';
 
 @Resolver()
 @Roles(...ROLES)
+@UseInterceptors(RevealSealedTextInterceptor)
 export class AuditTrailResolver {
   private readonly auditQuery: AuditTrailQuery;
 

@@ -1,4 +1,4 @@
-import { Inject } from '@nestjs/common';
+import { Inject, UseInterceptors } from '@nestjs/common';
 import { Args, ID, Int, Query, Resolver } from '@nestjs/graphql';
 import {
   DecisionQuery,
@@ -14,10 +14,12 @@ import { Roles } from '../auth/auth.decorators.js';
 import { AsOfInput, DecisionModel, LineageDirectionEnum, LineageGraphModel, ProvDocumentModel, ProvFormatEnum } from './lineage.model.js';
 import { toDecisionModel, toGraphModel } from './read-model.mappers.js';
 import { READ_MODEL_STORE } from './read-models.tokens.js';
+import { RevealSealedTextInterceptor } from './reveal-sealed-text.interceptor.js';
 
 /** Lineage in W3C PROV terms: walks, the decision view, and PROV exports. */
 @Resolver()
 @Roles(...ROLES)
+@UseInterceptors(RevealSealedTextInterceptor)
 export class LineageResolver {
   private readonly lineageQuery: LineageQuery;
   private readonly decisionQuery: DecisionQuery;

@@ -1,4 +1,4 @@
-import { Inject } from '@nestjs/common';
+import { Inject, UseInterceptors } from '@nestjs/common';
 import { Args, Float, ID, Int, Query, Resolver } from '@nestjs/graphql';
 import { MonitoringQuery, ProjectionRunner, type ReadModelStore } from '@radledger/projections';
 import { ROLES } from '../auth/actor.js';
@@ -15,10 +15,12 @@ import {
 } from './monitoring.model.js';
 import { jsonText, toAuditEntryModel } from './read-model.mappers.js';
 import { READ_MODEL_STORE } from './read-models.tokens.js';
+import { RevealSealedTextInterceptor } from './reveal-sealed-text.interceptor.js';
 
 /** Trial-monitor and QA views: locked-algorithm compliance, deviations, edits, saved audit-review queries. */
 @Resolver()
 @Roles(...ROLES)
+@UseInterceptors(RevealSealedTextInterceptor)
 export class MonitoringResolver {
   private readonly monitoring: MonitoringQuery;
 

@@ -34,5 +34,6 @@ export function toDecisionModel(view: DecisionView): DecisionModel {
 
 export function toAuditEntryModel(entry: AuditEntry): AuditEntryModel {
   const { before, after, ...rest } = entry;
-  return { ...rest, beforeJson: before === null ? null : jsonText(before), afterJson: after === null ? null : jsonText(after) };
+  // `redaction` is filled by RevealSealedTextInterceptor when sealed text of this entry was redacted.
+  return { ...rest, beforeJson: before === null ? null : jsonText(before), afterJson: after === null ? null : jsonText(after), redaction: null };
 }

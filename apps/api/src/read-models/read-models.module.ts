@@ -12,6 +12,7 @@ import { MonitoringResolver } from './monitoring.resolver.js';
 import { ProjectionHostService } from './projection-host.service.js';
 import { ProofsResolver } from './proofs.resolver.js';
 import { READ_MODEL_STORE } from './read-models.tokens.js';
+import { RevealSealedTextInterceptor } from './reveal-sealed-text.interceptor.js';
 
 /**
  * The read side: read-model store (RADLEDGER_READ_STORE), the projection runner fed by the
@@ -38,6 +39,7 @@ export class ReadModelsModule {
             }),
         },
         ProjectionHostService,
+        RevealSealedTextInterceptor,
         LineageResolver,
         AuditTrailResolver,
         MonitoringResolver,

@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { FileSystemArtifactStore } from '@radledger/artifacts';
-import { exportDossier, lockedModelDecisionRerunner, radiomicsFeatureRecomputer, DossierError, type DossierProgress, type ReproducibilityPorts } from '@radledger/dossier';
+import { exportDossier, reproducibilityFromRuntime, DossierError, type DossierProgress, type ReproducibilityPorts } from '@radledger/dossier';
 import { LockedModelRunner, OnnxPredictor } from '@radledger/inference';
 import { loadOrCreateSigningKey } from '@radledger/ledger';
+import { recomputeFeatureSet, rerunDecision } from '@radledger/runtime';
 import { CliFailure } from '../cli-failure.js';
 import { keyOption, openExistingStore, storeOption } from './ledger-cli.options.js';
 
@@ -88,7 +89,13 @@ export function register(program: Command): void {
       if (options.reproduce && existsSync(artifactsDir)) {
         const artifacts = new FileSystemArtifactStore(artifactsDir);
         runner = new LockedModelRunner({ artifactStore: artifacts, predictor: new OnnxPredictor(), verification: 'rehash-every-run' });
-        reproducibility = { artifacts, features: radiomicsFeatureRecomputer(), decisions: lockedModelDecisionRerunner(runner) };
+        const rehashingRunner = runner;
+        // The runtime's own re-computation (as `reproduce` runs it), without opening a whole runtime (no writes here).
+        reproducibility = reproducibilityFromRuntime({
+          artifacts,
+          features: { recompute: (recorded) => recomputeFeatureSet(artifacts, recorded) },
+          models: { rerun: (input) => rerunDecision(rehashingRunner, input) },
+        });
       }
       const progress = progressReporter();
       try {

@@ -20,6 +20,7 @@ export async function openCliRuntime(options: { store?: string; dataDir: string 
     store: options.store ?? process.env['RADLEDGER_STORE'] ?? DEFAULT_STORE,
     dataDir,
     signingKeyPath: process.env['RADLEDGER_SIGNING_KEY'] ?? join(dataDir, 'signing-key.pem'),
+    keyEncryptionKeyPath: process.env['RADLEDGER_KEY_ENCRYPTION_KEY'] ?? join(dataDir, 'key-encryption-key'),
   });
 }
 

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openEventStore, LedgerService } from '@radledger/ledger';
+import { AesGcmFieldCipher, loadOrCreateKeyEncryptionKey, SqliteSubjectKeyStore } from '@radledger/runtime';
 import { SqliteCredentialStore } from '../../../api/src/identity/sqlite-credential-store.adapter.js';
 import { apiTokenSha256 } from '../../../api/src/identity/api-token.js';
 import { verifyPassword } from '../../../api/src/identity/password-hasher.js';
@@ -50,7 +51,14 @@ test('user add | role | token | token-revoke write ledger events attributed to t
     const stream = await events.readStream('user-u-cli');
     assert.deepEqual(stream.map((e) => e.type), ['UserRegistered', 'RoleGranted', 'ApiTokenIssued', 'ApiTokenRevoked']);
     assert.ok(stream.every((e) => e.meta.actor === 'cli-admin' && e.meta.client.startsWith('radledger-cli/')));
-    assert.equal(stream[0]!.meta.reason, 'New site operator');
+    // Free text is sealed (ADR 0007); the CLI's data dir holds the keys that open it.
+    const keys = new SqliteSubjectKeyStore(join(dir, 'keys.db'), loadOrCreateKeyEncryptionKey(join(dir, 'key-encryption-key')).key);
+    try {
+      assert.match(stream[0]!.meta.reason!, /^enc:v1:/);
+      assert.equal(await new AesGcmFieldCipher(keys).open(stream[0]!.meta.reason!), 'New site operator');
+    } finally {
+      await keys.close();
+    }
     const text = stream.map((e) => e.canonical).join('\n');
     assert.ok(!text.includes(issued) && !text.includes('cli-password-123'));
     assert.ok(text.includes(apiTokenSha256(issued)));

@@ -1,4 +1,4 @@
-import { SeededRandom } from './seeded-random.js';
+import { SeededRandom } from '@radledger/platform';
 
 /**
  * Synthetic glioma MRI, made by the project (no real patient data anywhere).

@@ -46,7 +46,7 @@ export interface SealedValue {
   ciphertext: string;
 }
 
-export function isSealedValue(value: unknown): value is string {
+export function isSealedValue(value: unknown): boolean {
   return typeof value === 'string' && value.startsWith(SEALED_PREFIX) && SEALED_VALUE_RE.test(value);
 }
 

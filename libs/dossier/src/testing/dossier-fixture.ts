@@ -8,9 +8,9 @@ import { generateCheckpointSigner, SqliteEventStore, type CheckpointSigner, type
 import { inspectModel, LockedModelRunner, OnnxPredictor } from '@radledger/inference';
 import { FixedClock, uuidV7IdGenerator } from '@radledger/platform';
 import { extractFeatures, writeNifti, type Volume } from '@radledger/radiomics';
-import { radiomicsSettingsFromRecorded } from '../reproducibility.adapters.js';
+import { FeatureService, ModelService, radiomicsSettingsFromSummary } from '@radledger/runtime';
 import type { ReproducibilityPorts } from '../reproducibility.js';
-import { lockedModelDecisionRerunner, radiomicsFeatureRecomputer } from '../reproducibility.adapters.js';
+import { reproducibilityFromRuntime } from '../reproducibility.adapters.js';
 
 /** The IDH demo model's inputs; `ACUI.IAZD` names the GLCM 3D-merged feature (the ledger's codes avoid '@'). */
 export const MODEL_FEATURE_CODES = ['Q4LE', 'ECT3', 'KE2A', 'ACUI.IAZD', 'QCFX', 'RNU0'];
@@ -118,15 +118,22 @@ export async function buildDossierFixture(): Promise<DossierFixture> {
   await run({ type: 'EditSegmentation', data: { segmentationId: 'SEG-1', parentVersionId: 'SEG-1-v1', versionId: 'SEG-1-v2', maskSha256: m2, reason: 'Excluded vessel at the anterior margin' } });
   await run({ type: 'CreateSegmentation', data: { segmentationId: 'SEG-2', versionId: 'SEG-2-v1', imageId: 'IMG-2', imageSha256: raw2, method: 'automatic', tool: 'nnU-Net', toolVersion: '2.3', region: 'whole-tumour', maskSha256: m1 } });
 
-  // FS-1: computed by RadLedger on stored bytes with the recorded settings.
-  const { settings } = radiomicsSettingsFromRecorded(RECORDED_SETTINGS);
+  // FS-1: computed by RadLedger's own FeatureService (the production path), which records the
+  // exact configuration in extractorSettings. GLCM distance 2 is not in the IBSI summary, so
+  // only a re-computation that reads extractorSettings can repeat it.
+  const features = new FeatureService({ store, artifacts, commands: svc });
+  const { settings } = radiomicsSettingsFromSummary(RECORDED_SETTINGS);
+  clock.advance(60_000);
+  await features.compute({ featureSetId: 'FS-1', imageId: 'IMG-1', imageSha256: n4, segmentationId: 'SEG-1', maskVersionId: 'SEG-1-v2', settings: { ...settings, texture: { ...settings.texture, glcmDistance: 2 } } }, operator);
+  // FS-4: the same inputs recorded the way events were before extractorSettings existed (the
+  // IBSI summary only): re-computed with the summary and the defaults, stated as assumptions.
   const { readNifti } = await import('@radledger/radiomics');
   const image = readNifti(await artifacts.get(n4)).volume;
   const maskLoaded = readNifti(await artifacts.get(m2)).volume;
   const extraction = extractFeatures(image, { dims: maskLoaded.dims, spacing: maskLoaded.spacing, data: Uint8Array.from(maskLoaded.data, (v) => (v !== 0 ? 1 : 0)) }, settings);
   const plain = Object.fromEntries(Object.entries(extraction.features).filter(([k, v]) => !k.includes('@') && Number.isFinite(v)));
   const extractor = { name: 'radledger-radiomics', version: '0.1.0' };
-  await run({ type: 'ComputeFeatures', data: { featureSetId: 'FS-1', imageId: 'IMG-1', imageSha256: n4, segmentationId: 'SEG-1', maskVersionId: 'SEG-1-v2', extractor, settings: RECORDED_SETTINGS, features: plain, provenance: 'computed' } });
+  await run({ type: 'ComputeFeatures', data: { featureSetId: 'FS-4', imageId: 'IMG-1', imageSha256: n4, segmentationId: 'SEG-1', maskVersionId: 'SEG-1-v2', extractor, settings: RECORDED_SETTINGS, features: plain, provenance: 'computed' } });
   // FS-3: "computed", but its image bytes were never stored.
   await run({ type: 'ComputeFeatures', data: { featureSetId: 'FS-3', imageId: 'IMG-2', imageSha256: raw2, segmentationId: 'SEG-2', maskVersionId: 'SEG-2-v1', extractor, settings: RECORDED_SETTINGS, features: { Q4LE: 1.5, RNU0: 300 }, provenance: 'computed' } });
   // FS-2: imported (attested) model inputs.
@@ -134,6 +141,7 @@ export async function buildDossierFixture(): Promise<DossierFixture> {
   await run({ type: 'ComputeFeatures', data: { featureSetId: 'FS-2', imageId: 'IMG-2', imageSha256: raw2, segmentationId: 'SEG-2', maskVersionId: 'SEG-2-v1', extractor: { name: 'pyradiomics', version: '3.1.0' }, settings: RECORDED_SETTINGS, features: fs2Features, provenance: 'imported' } });
   await run({ type: 'AssignFeatureSetPartition', data: { featureSetId: 'FS-1', partition: 'train' } });
   await run({ type: 'AssignFeatureSetPartition', data: { featureSetId: 'FS-3', partition: 'train' } });
+  await run({ type: 'AssignFeatureSetPartition', data: { featureSetId: 'FS-4', partition: 'train' } });
   await run({ type: 'AssignFeatureSetPartition', data: { featureSetId: 'FS-2', partition: 'test' } });
 
   const register = async (version: string, file: string) => {
@@ -151,7 +159,7 @@ export async function buildDossierFixture(): Promise<DossierFixture> {
         intendedUse: 'IDH mutation status from T1c radiomics, adult glioma (test)',
         featureCodes: MODEL_FEATURE_CODES,
         decisionRule: { threshold: 0.31, positiveLabel: LABELS.positive, negativeLabel: LABELS.negative, probabilityOutput: { name: 'probability', column: 0 } },
-        trainingLineage: { featureSetIds: ['FS-1', 'FS-3'], trialIds: [trialId], partitions: ['train'] },
+        trainingLineage: { featureSetIds: ['FS-1', 'FS-3', 'FS-4'], trialIds: [trialId], partitions: ['train'] },
         performance: [{ metric: 'AUC', value: 0.81, ciLower: 0.74, ciUpper: 0.88, dataset: 'GLIO-01 tune' }],
       },
     });
@@ -182,11 +190,7 @@ export async function buildDossierFixture(): Promise<DossierFixture> {
   await run({ type: 'OverrideDecision', data: { decisionId: 'DEC-1', decision: 'IDH-wildtype', reason: 'Molecular pathology result available' } }, qa);
 
   const signer = generateCheckpointSigner('radledger-test');
-  const reproducibility: ReproducibilityPorts = {
-    artifacts,
-    features: radiomicsFeatureRecomputer(),
-    decisions: lockedModelDecisionRerunner(runner),
-  };
+  const reproducibility: ReproducibilityPorts = reproducibilityFromRuntime({ artifacts, features, models: new ModelService({ store, commands: svc, runner }) });
   return {
     dir,
     store,

@@ -1,4 +1,4 @@
-import { SeededRandom } from './seeded-random.js';
+import { SeededRandom } from '@radledger/platform';
 
 /**
  * Area under the ROC curve as the Mann–Whitney U statistic: the probability that a random

@@ -1,4 +1,4 @@
-import { SeededRandom } from './seeded-random.js';
+import { SeededRandom } from '@radledger/platform';
 
 export type Partition = 'train' | 'tune' | 'test';
 

@@ -106,3 +106,34 @@ export class CatchUpSubscription implements Subscription {
     });
   }
 }
+
+/**
+ * The live subscriptions of one store: each opened on the store's reads and append signal,
+ * forgotten when closed, and all closed with the store.
+ */
+export class StoreSubscriptions {
+  private readonly open = new Set<CatchUpSubscription>();
+
+  constructor(
+    private readonly source: CatchUpSource,
+    private readonly signal: AppendSignal,
+    private readonly pollMs: number,
+  ) {}
+
+  subscribe(fromPosition: number, handler: (event: RecordedEvent) => Promise<void> | void): Subscription {
+    const subscription = new CatchUpSubscription(this.source, fromPosition, handler, this.signal, this.pollMs);
+    this.open.add(subscription);
+    return {
+      caughtUp: () => subscription.caughtUp(),
+      close: async () => {
+        this.open.delete(subscription);
+        await subscription.close();
+      },
+    };
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.open].map((subscription) => subscription.close()));
+    this.open.clear();
+  }
+}

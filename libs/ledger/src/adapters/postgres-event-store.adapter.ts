@@ -1,7 +1,6 @@
 import pg from 'pg';
 import { ConcurrencyError, ValidationError } from '@radledger/platform';
 import { recordedFromCanonical, type NewEvent, type RecordedEvent } from '../core/envelope.js';
-import { GENESIS_PREV_HASH } from '../core/hashing.js';
 import type {
   AppendResult,
   EventValidator,
@@ -13,8 +12,10 @@ import type {
   Subscription,
 } from '../event-store.port.js';
 import { checkAppendRequest, planBatch, type AppendOutcome, type AppendRequest, type EventRow } from './append-plan.js';
-import { AppendSignal, CatchUpSubscription } from './catch-up-subscription.js';
+import { AppendSignal, StoreSubscriptions } from './catch-up-subscription.js';
 import { EventStoreUnavailableError, redactUrl } from './event-store.exception.js';
+import { batchLookupKeys, rejectBatch, settleBatch, type PendingAppend } from './pending-append.js';
+import { fromSqlCheckpoint, fromSqlRow, headAfterRow, type SqlCheckpointRow, type SqlEventRow } from './sql-rows.js';
 
 export interface PostgresEventStoreOptions {
   /** `postgres://user@host:port/db`; ignored when `pool` is given. */
@@ -29,11 +30,6 @@ export interface PostgresEventStoreOptions {
   /** How often a live subscription looks for appends made by other connections (default 250 ms). */
   pollMs?: number;
   connectTimeoutMs?: number;
-}
-
-interface PendingAppend extends AppendRequest {
-  resolve(result: AppendResult): void;
-  reject(error: Error): void;
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -53,7 +49,7 @@ export class PostgresEventStore implements LedgerStore {
   private readonly checkpointsTable: string;
   private readonly lockKey: string;
   private readonly signal = new AppendSignal();
-  private readonly subscriptions = new Set<CatchUpSubscription>();
+  private readonly subscriptions: StoreSubscriptions;
   private queue: PendingAppend[] = [];
   private flushing: Promise<void> | undefined;
   private closed = false;
@@ -63,13 +59,18 @@ export class PostgresEventStore implements LedgerStore {
     private readonly ownsPool: boolean,
     schema: string,
     private readonly validator: EventValidator | undefined,
-    private readonly pollMs: number,
+    pollMs: number,
     private readonly label: string,
   ) {
     this.schema = schema;
     this.table = `"${schema}".events`;
     this.checkpointsTable = `"${schema}".checkpoints`;
     this.lockKey = `radledger.append.${schema}`;
+    this.subscriptions = new StoreSubscriptions(
+      { readAll: (from, limit) => this.readAll(from, limit), headSize: async () => (await this.head()).size },
+      this.signal,
+      pollMs,
+    );
   }
 
   /** Connects, creates the schema and tables if needed; STORE_UNREACHABLE if the server cannot be used. */
@@ -188,28 +189,14 @@ export class PostgresEventStore implements LedgerStore {
 
   subscribe(fromPosition: number, handler: (event: RecordedEvent) => Promise<void> | void): Subscription {
     this.assertOpen();
-    const subscription = new CatchUpSubscription(
-      { readAll: (from, limit) => this.readAll(from, limit), headSize: async () => (await this.head()).size },
-      fromPosition,
-      handler,
-      this.signal,
-      this.pollMs,
-    );
-    this.subscriptions.add(subscription);
-    return {
-      caughtUp: () => subscription.caughtUp(),
-      close: async () => {
-        this.subscriptions.delete(subscription);
-        await subscription.close();
-      },
-    };
+    return this.subscriptions.subscribe(fromPosition, handler);
   }
 
   async head(): Promise<LedgerHead> {
     const { rows } = await this.query<{ global_position: string; hash: string }>(
       `SELECT global_position, hash FROM ${this.table} ORDER BY global_position DESC LIMIT 1`,
     );
-    return rows[0] ? { size: Number(rows[0].global_position) + 1, lastHash: rows[0].hash } : { size: 0, lastHash: GENESIS_PREV_HASH };
+    return headAfterRow(rows[0]);
   }
 
   async addCheckpoint(checkpoint: StoredCheckpoint): Promise<void> {
@@ -239,8 +226,7 @@ export class PostgresEventStore implements LedgerStore {
     if (this.closed) return;
     this.closed = true;
     await this.flushing;
-    await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
-    this.subscriptions.clear();
+    await this.subscriptions.closeAll();
     if (this.ownsPool) await this.pool.end();
   }
 
@@ -253,15 +239,10 @@ export class PostgresEventStore implements LedgerStore {
       try {
         outcomes = await this.transaction((client) => this.writeBatch(client, batch));
       } catch (error) {
-        const mapped = this.mapError(error);
-        for (const request of batch) request.reject(mapped);
+        rejectBatch(batch, this.mapError(error));
         continue;
       }
-      batch.forEach((request, index) => {
-        const outcome = outcomes[index]!;
-        if ('ok' in outcome) request.resolve(outcome.ok);
-        else request.reject(outcome.error);
-      });
+      settleBatch(batch, outcomes);
       this.signal.notify();
     }
     this.flushing = undefined;
@@ -273,20 +254,17 @@ export class PostgresEventStore implements LedgerStore {
     const headRows = await client.query<{ global_position: string; hash: string }>(
       `SELECT global_position, hash FROM ${this.table} ORDER BY global_position DESC LIMIT 1`,
     );
-    const head: LedgerHead = headRows.rows[0]
-      ? { size: Number(headRows.rows[0].global_position) + 1, lastHash: headRows.rows[0].hash }
-      : { size: 0, lastHash: GENESIS_PREV_HASH };
-    const ids = batch.flatMap((request) => request.events.map((event) => event.eventId));
-    const streams = [...new Set(batch.map((request) => request.streamId))];
+    const head = headAfterRow(headRows.rows[0]);
+    const { eventIds, streamIds } = batchLookupKeys(batch);
     const [existing, revisions] = [
       await client.query<SqlEventRow>(
         `SELECT global_position, event_id, stream_id, stream_revision, type, canonical, hash, prev_hash
            FROM ${this.table} WHERE event_id = ANY($1::text[])`,
-        [ids],
+        [eventIds],
       ),
       await client.query<{ stream_id: string; rev: string }>(
         `SELECT stream_id, MAX(stream_revision) AS rev FROM ${this.table} WHERE stream_id = ANY($1::text[]) GROUP BY stream_id`,
-        [streams],
+        [streamIds],
       ),
     ];
     const existingById = new Map(existing.rows.map((row) => [row.event_id, fromSqlRow(row)] as const));
@@ -358,39 +336,4 @@ export class PostgresEventStore implements LedgerStore {
   private assertOpen(): void {
     if (this.closed) throw new EventStoreUnavailableError('STORE_CLOSED', `PostgreSQL store ${this.label} is closed`);
   }
-}
-
-interface SqlEventRow {
-  global_position: string;
-  event_id: string;
-  stream_id: string;
-  stream_revision: string;
-  type: string;
-  canonical: string;
-  hash: string;
-  prev_hash: string;
-}
-
-function fromSqlRow(row: SqlEventRow): EventRow {
-  return {
-    globalPosition: Number(row.global_position),
-    eventId: row.event_id,
-    streamId: row.stream_id,
-    streamRevision: Number(row.stream_revision),
-    type: row.type,
-    canonical: row.canonical,
-    hash: row.hash,
-    prevHash: row.prev_hash,
-  };
-}
-
-interface SqlCheckpointRow {
-  tree_size: string;
-  root_hash: string;
-  issued_at: string;
-  note: string;
-}
-
-function fromSqlCheckpoint(row: SqlCheckpointRow): StoredCheckpoint {
-  return { treeSize: Number(row.tree_size), rootHash: row.root_hash, issuedAt: row.issued_at, note: row.note };
 }

@@ -3,7 +3,6 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { ConcurrencyError } from '@radledger/platform';
 import { recordedFromCanonical, type NewEvent, type RecordedEvent } from '../core/envelope.js';
-import { GENESIS_PREV_HASH } from '../core/hashing.js';
 import type {
   AppendResult,
   EventValidator,
@@ -15,8 +14,10 @@ import type {
   Subscription,
 } from '../event-store.port.js';
 import { checkAppendRequest, planBatch, type AppendOutcome, type AppendRequest, type EventRow } from './append-plan.js';
-import { AppendSignal, CatchUpSubscription } from './catch-up-subscription.js';
+import { AppendSignal, StoreSubscriptions } from './catch-up-subscription.js';
 import { EventStoreUnavailableError } from './event-store.exception.js';
+import { batchLookupKeys, rejectBatch, settleBatch, type PendingAppend } from './pending-append.js';
+import { fromSqlCheckpoint, fromSqlRow, headAfterRow, type SqlCheckpointRow, type SqlEventRow } from './sql-rows.js';
 
 export interface SqliteEventStoreOptions {
   /** Database file; its parent directory is created if missing. */
@@ -29,11 +30,6 @@ export interface SqliteEventStoreOptions {
   pollMs?: number;
   /** false: refuse to create a missing file (STORE_NOT_FOUND), e.g. for verify. Default true. */
   create?: boolean;
-}
-
-interface PendingAppend extends AppendRequest {
-  resolve(result: AppendResult): void;
-  reject(error: Error): void;
 }
 
 const SCHEMA = `
@@ -73,9 +69,8 @@ export class SqliteEventStore implements LedgerStore {
   readonly path: string;
   private readonly db: Database.Database;
   private readonly validator: EventValidator | undefined;
-  private readonly pollMs: number;
   private readonly signal = new AppendSignal();
-  private readonly subscriptions = new Set<CatchUpSubscription>();
+  private readonly subscriptions: StoreSubscriptions;
   private queue: PendingAppend[] = [];
   private flushScheduled = false;
   private closed = false;
@@ -85,7 +80,11 @@ export class SqliteEventStore implements LedgerStore {
   constructor(options: SqliteEventStoreOptions) {
     this.path = options.path;
     this.validator = options.validator;
-    this.pollMs = options.pollMs ?? 250;
+    this.subscriptions = new StoreSubscriptions(
+      { readAll: (from, limit) => this.readAll(from, limit), headSize: async () => (await this.head()).size },
+      this.signal,
+      options.pollMs ?? 250,
+    );
     if (options.create === false && !existsSync(options.path)) {
       throw new EventStoreUnavailableError('STORE_NOT_FOUND', `SQLite store ${options.path} does not exist`, { path: options.path });
     }
@@ -112,14 +111,13 @@ export class SqliteEventStore implements LedgerStore {
     }
     this.writeBatch = this.db.transaction((batch: PendingAppend[]) => {
       const head = this.readHeadSync();
-      const ids = batch.flatMap((request) => request.events.map((event) => event.eventId));
-      const streams = [...new Set(batch.map((request) => request.streamId))];
+      const { eventIds, streamIds } = batchLookupKeys(batch);
       const existingById = new Map<string, EventRow>();
-      for (const row of this.stmt.byIds.all(JSON.stringify(ids)) as SqlEventRow[]) {
+      for (const row of this.stmt.byIds.all(JSON.stringify(eventIds)) as SqlEventRow[]) {
         existingById.set(row.event_id, fromSqlRow(row));
       }
       const streamRevisions = new Map<string, number>();
-      for (const row of this.stmt.streamRevisions.all(JSON.stringify(streams)) as Array<{ stream_id: string; rev: number }>) {
+      for (const row of this.stmt.streamRevisions.all(JSON.stringify(streamIds)) as Array<{ stream_id: string; rev: number }>) {
         streamRevisions.set(row.stream_id, row.rev);
       }
       const { rows, outcomes } = planBatch(batch, { head, existingById, streamRevisions });
@@ -186,21 +184,7 @@ export class SqliteEventStore implements LedgerStore {
 
   subscribe(fromPosition: number, handler: (event: RecordedEvent) => Promise<void> | void): Subscription {
     this.assertOpen();
-    const subscription = new CatchUpSubscription(
-      { readAll: (from, limit) => this.readAll(from, limit), headSize: async () => (await this.head()).size },
-      fromPosition,
-      handler,
-      this.signal,
-      this.pollMs,
-    );
-    this.subscriptions.add(subscription);
-    return {
-      caughtUp: () => subscription.caughtUp(),
-      close: async () => {
-        this.subscriptions.delete(subscription);
-        await subscription.close();
-      },
-    };
+    return this.subscriptions.subscribe(fromPosition, handler);
   }
 
   async head(): Promise<LedgerHead> {
@@ -228,8 +212,7 @@ export class SqliteEventStore implements LedgerStore {
     if (this.closed) return;
     this.flush();
     this.closed = true;
-    await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
-    this.subscriptions.clear();
+    await this.subscriptions.closeAll();
     this.db.close();
   }
 
@@ -242,21 +225,15 @@ export class SqliteEventStore implements LedgerStore {
     try {
       outcomes = this.writeBatch.immediate(batch);
     } catch (error) {
-      const mapped = this.mapError(error);
-      for (const request of batch) request.reject(mapped);
+      rejectBatch(batch, this.mapError(error));
       return;
     }
-    batch.forEach((request, index) => {
-      const outcome = outcomes[index]!;
-      if ('ok' in outcome) request.resolve(outcome.ok);
-      else request.reject(outcome.error);
-    });
+    settleBatch(batch, outcomes);
     this.signal.notify();
   }
 
   private readHeadSync(): LedgerHead {
-    const row = this.stmt.head.get() as { global_position: number; hash: string } | undefined;
-    return row ? { size: row.global_position + 1, lastHash: row.hash } : { size: 0, lastHash: GENESIS_PREV_HASH };
+    return headAfterRow(this.stmt.head.get() as { global_position: number; hash: string } | undefined);
   }
 
   private prepareStatements() {
@@ -321,39 +298,4 @@ export class SqliteEventStore implements LedgerStore {
   private assertOpen(): void {
     if (this.closed) throw new EventStoreUnavailableError('STORE_CLOSED', `SQLite store ${this.path} is closed`);
   }
-}
-
-interface SqlEventRow {
-  global_position: number;
-  event_id: string;
-  stream_id: string;
-  stream_revision: number;
-  type: string;
-  canonical: string;
-  hash: string;
-  prev_hash: string;
-}
-
-function fromSqlRow(row: SqlEventRow): EventRow {
-  return {
-    globalPosition: row.global_position,
-    eventId: row.event_id,
-    streamId: row.stream_id,
-    streamRevision: row.stream_revision,
-    type: row.type,
-    canonical: row.canonical,
-    hash: row.hash,
-    prevHash: row.prev_hash,
-  };
-}
-
-interface SqlCheckpointRow {
-  tree_size: number;
-  root_hash: string;
-  issued_at: string;
-  note: string;
-}
-
-function fromSqlCheckpoint(row: SqlCheckpointRow): StoredCheckpoint {
-  return { treeSize: row.tree_size, rootHash: row.root_hash, issuedAt: row.issued_at, note: row.note };
 }

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { createHash } from 'node:crypto';
 import type { Projection, SqlScalar } from '../projection.js';
+import { StatementBatcher } from '../sql/statement-batcher.js';
 import type { ProjectionBatch, ProjectionCheckpoint, ReadModelStore } from '../read-model-store.port.js';
 import {
   CHECKPOINT_TABLE,
@@ -39,6 +40,9 @@ export class PostgresReadModelStore implements ReadModelStore {
   private readonly pool: pg.Pool;
   private readonly primaryKeys = new Map<string, readonly string[]>();
   private readonly compiler = new OperationCompiler((table) => this.primaryKeyOf(table));
+  private readonly batcher = new StatementBatcher(this.compiler, (table) => this.primaryKeyOf(table));
+  /** Statement name and $n text per SQL text (multi-row texts are long: convert and hash once). */
+  private readonly prepared = new Map<string, { name: string; text: string }>();
   private ready: Promise<void> | undefined;
 
   constructor(url: string, options: { max?: number } = {}) {
@@ -127,9 +131,14 @@ export class PostgresReadModelStore implements ReadModelStore {
   async apply(batches: readonly ProjectionBatch[]): Promise<void> {
     await this.transaction(async (client) => {
       for (const batch of batches) {
-        for (const operation of batch.operations) {
-          const { sql, params } = this.compiler.compile(operation);
-          await client.query({ name: statementName(sql), text: toDialect(sql, 'postgres'), values: params });
+        // Same-shape inserts travel as multi-row statements: one round trip per up to 64 rows.
+        for (const { sql, params } of this.batcher.plan(batch.operations)) {
+          let named = this.prepared.get(sql);
+          if (!named) {
+            named = { name: statementName(sql), text: toDialect(sql, 'postgres') };
+            this.prepared.set(sql, named);
+          }
+          await client.query({ ...named, values: params });
         }
         await client.query({
           name: statementName(upsertCheckpointSql()),

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { ColumnValue, Projection, SqlScalar, TableSchema } from '../projection.js';
+import type { ColumnValue, Projection, RowOperation, SqlScalar, TableSchema } from '../projection.js';
 import type { ProjectionBatch, ProjectionCheckpoint, ReadModelStore } from '../read-model-store.port.js';
 import {
   CHECKPOINT_TABLE,
@@ -95,18 +95,9 @@ export class SqliteReadModelStore implements ReadModelStore {
       this.db.transaction(() => {
         const checkpoint = this.statement(upsertCheckpointSql());
         for (const batch of batches) {
-          for (const operation of batch.operations) {
-            if (operation.op === 'insertIfAbsent') {
-              // Agents (users, sites, software) are mentioned by most events: skip rows this store already holds.
-              const key = this.presenceKey(operation.table, operation.row);
-              if (key !== undefined) {
-                if (this.present.has(key)) continue;
-                if (this.present.size >= PRESENCE_CACHE_MAX) this.present.clear();
-                this.present.add(key);
-              }
-            } else if (operation.op === 'delete') {
-              this.present.clear();
-            }
+          // One prepared statement per operation shape. (Multi-row statements, as on PostgreSQL, measured
+          // ~20% more CPU per event here: SQLite has no round trip to save, and planning them costs.)
+          for (const operation of this.unseen(batch.operations)) {
             const { sql, params } = this.compiler.compile(operation);
             this.statement(sql).run(...params);
           }
@@ -117,6 +108,23 @@ export class SqliteReadModelStore implements ReadModelStore {
       // The transaction rolled back: rows remembered during it may not exist.
       this.present.clear();
       throw error;
+    }
+  }
+
+  /** Agents (users, sites, software) are mentioned by most events: skip insertIfAbsent rows this store already holds. */
+  private *unseen(operations: readonly RowOperation[]): Generator<RowOperation> {
+    for (const operation of operations) {
+      if (operation.op === 'insertIfAbsent') {
+        const key = this.presenceKey(operation.table, operation.row);
+        if (key !== undefined) {
+          if (this.present.has(key)) continue;
+          if (this.present.size >= PRESENCE_CACHE_MAX) this.present.clear();
+          this.present.add(key);
+        }
+      } else if (operation.op === 'delete') {
+        this.present.clear();
+      }
+      yield operation;
     }
   }
 

@@ -293,7 +293,8 @@ function evolve(event: RecordedEvent): RowOperation[] {
 /** One row per ledger event: who, what, when, why, and before/after for edits. */
 export const auditTrailProjection: Projection = {
   name: 'audit-trail',
-  version: 1,
+  // v2: SQLite context table keyed by its primary key (WITHOUT ROWID).
+  version: 2,
   tables,
   canHandle: () => true,
   evolve,

@@ -63,7 +63,8 @@ const tables: TableSchema[] = [
       global_position: 'integer',
     },
     primaryKey: ['node_id'],
-    indexes: [['ref_id'], ['trial_id', 'node_type']],
+    // ref_id: findNode by domain id. (No trial/type index: no query reads nodes by trial.)
+    indexes: [['ref_id']],
   },
   {
     name: LINEAGE_EDGE_TABLE,
@@ -75,9 +76,11 @@ const tables: TableSchema[] = [
       to_id: 'text',
       role: 'text',
     },
-    // (position, ordinal): a replay writes the same keys; integers keep the rows and the key small.
-    primaryKey: ['global_position', 'ordinal'],
-    indexes: [['from_id'], ['to_id']],
+    // (position, ordinal) identifies an edge (a replay writes the same keys); leading with from_id makes
+    // the key the UPSTREAM walk's index too (on SQLite the rows are stored in that order), so an edge
+    // costs two B-tree writes (key, to_id) instead of four.
+    primaryKey: ['from_id', 'global_position', 'ordinal'],
+    indexes: [['to_id']],
   },
   { name: LINEAGE_ARTIFACT_TABLE, columns: { sha256: 'text', node_id: 'text' }, primaryKey: ['sha256'] },
   { name: LINEAGE_EVENT_TABLE, columns: { ...EVENT_COLUMNS }, primaryKey: ['global_position'] },
@@ -446,7 +449,8 @@ function evolve(event: RecordedEvent): RowOperation[] {
 /** The provenance graph (W3C PROV-DM) of the trial workflow. */
 export const lineageProjection: Projection = {
   name: 'lineage',
-  version: 2,
+  // v3: edge key (from_id, position, ordinal), node trial/type index dropped.
+  version: 3,
   tables,
   canHandle: (type) => HANDLED.has(type),
   evolve,

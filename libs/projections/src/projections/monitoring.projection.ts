@@ -115,7 +115,8 @@ const tables: TableSchema[] = [
       ...EVENT_COLUMNS,
     },
     primaryKey: ['decision_id'],
-    indexes: [['trial_id', 'site_id'], ['model_id', 'model_version']],
+    // (model_id, model_version) had no reader: compliance groups decisions of one trial (and site).
+    indexes: [['trial_id', 'site_id']],
   },
   {
     name: T.protocolDeviation,
@@ -156,7 +157,8 @@ const tables: TableSchema[] = [
       ...EVENT_COLUMNS,
     },
     primaryKey: ['version_id'],
-    indexes: [['trial_id', 'global_position'], ['segmentation_id', 'global_position']],
+    // No (segmentation_id, position) index: QC reviews are looked up in the review table.
+    indexes: [['trial_id', 'global_position']],
   },
   {
     name: T.segmentationReview,
@@ -526,7 +528,8 @@ function evolve(event: RecordedEvent): RowOperation[] {
 /** What trial monitors and QA check: locks and decisions, deviations, mask versions and reviews, signatures. */
 export const monitoringProjection: Projection = {
   name: 'monitoring',
-  version: 1,
+  // v2: unused indexes dropped, SQLite tables keyed by their primary key (WITHOUT ROWID).
+  version: 2,
   tables,
   canHandle: (type) => HANDLED.has(type),
   evolve,

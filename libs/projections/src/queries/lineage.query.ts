@@ -289,11 +289,11 @@ export class LineageQuery {
 
   private async edgesFrom(column: 'from_id' | 'to_id', ids: readonly string[], asOf: number, limit?: number): Promise<EdgeRow[]> {
     const out: EdgeRow[] = [];
-    for (let i = 0; i < ids.length; i += IN_CHUNK) {
-      const chunk = ids.slice(i, i + IN_CHUNK);
+    for (const chunk of this.chunks(ids)) {
+      const list = this.inList(chunk);
       const rows = await this.store.all<EdgeRow>(
-        `${EDGE_FROM} WHERE d.${column} IN (${placeholders(chunk.length)}) AND d.global_position <= ?${limit ? ` LIMIT ${limit}` : ''}`,
-        [...chunk, asOf],
+        `${EDGE_FROM} WHERE d.${column} IN ${list.sql} AND d.global_position <= ?${limit ? ` LIMIT ${limit}` : ''}`,
+        [...list.params, asOf],
       );
       out.push(...rows);
       if (limit && out.length >= limit) break;
@@ -301,13 +301,30 @@ export class LineageQuery {
     return out;
   }
 
+  /**
+   * SQLite takes the whole id list as one JSON parameter (`json_each`): one prepared statement
+   * per query whatever the frontier size, and one round trip per walk step. PostgreSQL gets
+   * chunks of `?` placeholders.
+   */
+  private chunks<T>(ids: readonly T[]): T[][] {
+    if (this.store.dialect === 'sqlite') return ids.length === 0 ? [] : [[...ids]];
+    const out: T[][] = [];
+    for (let i = 0; i < ids.length; i += IN_CHUNK) out.push(ids.slice(i, i + IN_CHUNK));
+    return out;
+  }
+
+  private inList(values: readonly (string | number)[]): { sql: string; params: (string | number)[] } {
+    if (this.store.dialect === 'sqlite') return { sql: '(SELECT value FROM json_each(?))', params: [JSON.stringify(values)] };
+    return { sql: `(${placeholders(values.length)})`, params: [...values] };
+  }
+
   private async eventsAt(positions: readonly number[]): Promise<EventRefs> {
     const out: EventRefs = new Map();
-    for (let i = 0; i < positions.length; i += IN_CHUNK) {
-      const chunk = positions.slice(i, i + IN_CHUNK);
+    for (const chunk of this.chunks(positions)) {
+      const list = this.inList(chunk);
       const rows = await this.store.all<EventRow>(
-        `SELECT global_position, event_id, event_type, event_hash, recorded_at FROM ${LINEAGE_EVENT_TABLE} WHERE global_position IN (${placeholders(chunk.length)})`,
-        chunk,
+        `SELECT global_position, event_id, event_type, event_hash, recorded_at FROM ${LINEAGE_EVENT_TABLE} WHERE global_position IN ${list.sql}`,
+        list.params,
       );
       for (const row of rows) {
         const position = Number(row.global_position);
@@ -319,12 +336,9 @@ export class LineageQuery {
 
   private async nodesById(ids: readonly string[], asOf: number): Promise<Map<string, NodeRow>> {
     const out = new Map<string, NodeRow>();
-    for (let i = 0; i < ids.length; i += IN_CHUNK) {
-      const chunk = ids.slice(i, i + IN_CHUNK);
-      const rows = await this.store.all<NodeRow>(
-        `${NODE_FROM} WHERE n.node_id IN (${placeholders(chunk.length)}) AND n.global_position <= ?`,
-        [...chunk, asOf],
-      );
+    for (const chunk of this.chunks(ids)) {
+      const list = this.inList(chunk);
+      const rows = await this.store.all<NodeRow>(`${NODE_FROM} WHERE n.node_id IN ${list.sql} AND n.global_position <= ?`, [...list.params, asOf]);
       for (const row of rows) out.set(row.node_id, row);
     }
     return out;

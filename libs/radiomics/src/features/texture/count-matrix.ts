@@ -15,6 +15,13 @@ export interface CountMatrix {
   nVoxels: number;
 }
 
+/** One matrix of a family aggregated per slice (IBSI 3.8, 3.9, 3.11): 2D per slice, or 3D. */
+export interface SliceCountMatrix {
+  /** Original-grid slice index for 2D matrices; undefined for 3D. */
+  slice?: number;
+  matrix: CountMatrix;
+}
+
 /** The count of grey level `i` (1-based) at second-index value `j`, 0 if absent. */
 export function countAt(m: CountMatrix, i: number, j: number): number {
   const c = binarySearch(m.columns, j);

@@ -13,18 +13,17 @@
  */
 import { ValidationError } from '@radledger/platform';
 import type { DiscretisedRoi, FeatureDefinition, FeatureValues } from '../../volume.js';
-import { type CountMatrix, countMatrixFromEntries, marginals, mergeCountMatrices, totalCount } from './count-matrix.js';
+import { type CountMatrix, type SliceCountMatrix, countMatrixFromEntries, mergeCountMatrices } from './count-matrix.js';
+import { countMatrixFeatureVector } from './count-matrix.features.js';
 import {
-  FeatureMean,
   SLICE_AGGREGATIONS,
   type PaddedRoi,
   type SliceAggregation,
   type TextureDimension,
-  entropyOfCounts,
   offsetOf,
   padRoi,
   requireAggregations,
-  writeFeatures,
+  writeSliceAggregations,
 } from './texture-grid.js';
 import { ZoneLabeller } from './zone-labelling.js';
 
@@ -38,11 +37,7 @@ export interface GldzmOptions {
   morphologicalMask?: Uint8Array;
 }
 
-export interface GldzmMatrix {
-  /** Original-grid slice index for 2D matrices; undefined for 3D. */
-  slice?: number;
-  matrix: CountMatrix;
-}
+export type GldzmMatrix = SliceCountMatrix;
 
 /** The GLDZM features in computation order (IBSI 3.9.1–3.9.16). */
 export const gldzmFeatureDefinitions: FeatureDefinition[] = [
@@ -64,7 +59,6 @@ export const gldzmFeatureDefinitions: FeatureDefinition[] = [
   { code: 'GBDU', name: 'Zone distance entropy', family: 'gldzm' },
 ];
 const CODES = gldzmFeatureDefinitions.map((d) => d.code);
-const N_FEATURES = CODES.length;
 
 /**
  * IBSI 3.9 distance map on the padded grid: 0 outside the morphological mask, otherwise 1 +
@@ -154,94 +148,16 @@ export function computeGldzmFeatures(roi: DiscretisedRoi, opts: GldzmOptions = {
   const want = new Set<SliceAggregation>(aggregations);
   const grid = prepareGrid(roi, opts.morphologicalMask);
   const out: FeatureValues = {};
-  if (want.has('8QNN') || want.has('62GR')) {
-    const slices = buildMatrices(grid, '2D').map((s) => s.matrix);
-    if (want.has('8QNN')) {
-      const mean = new FeatureMean(N_FEATURES);
-      for (const m of slices) mean.add(gldzmFeatureVector(m));
-      writeFeatures(out, CODES, '8QNN', mean.mean());
-    }
-    if (want.has('62GR')) writeFeatures(out, CODES, '62GR', gldzmFeatureVector(mergeCountMatrices(slices)));
-  }
-  if (want.has('KOBO')) writeFeatures(out, CODES, 'KOBO', gldzmFeatureVector(buildMatrices(grid, '3D')[0].matrix));
+  writeSliceAggregations(out, CODES, want, {
+    slices: () => buildMatrices(grid, '2D').map((s) => s.matrix),
+    volume: () => buildMatrices(grid, '3D')[0].matrix,
+    merge: mergeCountMatrices,
+    vector: gldzmFeatureVector,
+  });
   return out;
 }
 
 /** The 16 GLDZM features of one (possibly merged) matrix, in `gldzmFeatureDefinitions` order. */
 export function gldzmFeatureVector(m: CountMatrix): Float64Array {
-  const ng = m.nGreyLevels;
-  const nc = m.columns.length;
-  const ns = totalCount(m); // N_s, the number of zones
-  const { perLevel, perColumn } = marginals(m); // d_i., d_.j
-  let sde = 0, lde = 0, lgze = 0, hgze = 0, sdlge = 0, sdhge = 0, ldlge = 0, ldhge = 0;
-  let glnu = 0, zdnu = 0, sumI = 0, sumJ = 0;
-  for (let c = 0; c < nc; c++) {
-    const j = m.columns[c];
-    const d = perColumn[c];
-    // IBSI 3.9.1 (0GBI): F = (1/N_s) Σ_j d_.j / j²
-    sde += d / (j * j);
-    // IBSI 3.9.2 (MB4I): F = (1/N_s) Σ_j j² d_.j
-    lde += j * j * d;
-    // IBSI 3.9.11 (V294): F = (1/N_s) Σ_j d_.j²
-    zdnu += d * d;
-    sumJ += j * d;
-  }
-  for (let i = 1; i <= ng; i++) {
-    const d = perLevel[i - 1];
-    // IBSI 3.9.3 (S1RA): F = (1/N_s) Σ_i d_i. / i²
-    lgze += d / (i * i);
-    // IBSI 3.9.4 (K26C): F = (1/N_s) Σ_i i² d_i.
-    hgze += i * i * d;
-    // IBSI 3.9.9 (VFT7): F = (1/N_s) Σ_i d_i.²
-    glnu += d * d;
-    sumI += i * d;
-    for (let c = 0; c < nc; c++) {
-      const dij = m.counts[(i - 1) * nc + c];
-      if (dij === 0) continue;
-      const j = m.columns[c];
-      // IBSI 3.9.5 (RUVG): F = (1/N_s) Σ d_ij / (i² j²)
-      sdlge += dij / (i * i * j * j);
-      // IBSI 3.9.6 (DKNJ): F = (1/N_s) Σ i² d_ij / j²
-      sdhge += (i * i * dij) / (j * j);
-      // IBSI 3.9.7 (A7WM): F = (1/N_s) Σ j² d_ij / i²
-      ldlge += (j * j * dij) / (i * i);
-      // IBSI 3.9.8 (KLTH): F = (1/N_s) Σ i² j² d_ij
-      ldhge += i * i * j * j * dij;
-    }
-  }
-  const muI = sumI / ns;
-  const muJ = sumJ / ns;
-  let varI = 0, varJ = 0;
-  for (let i = 1; i <= ng; i++) {
-    for (let c = 0; c < nc; c++) {
-      const dij = m.counts[(i - 1) * nc + c];
-      if (dij === 0) continue;
-      varI += (i - muI) ** 2 * dij;
-      varJ += (m.columns[c] - muJ) ** 2 * dij;
-    }
-  }
-  return Float64Array.of(
-    sde / ns,
-    lde / ns,
-    lgze / ns,
-    hgze / ns,
-    sdlge / ns,
-    sdhge / ns,
-    ldlge / ns,
-    ldhge / ns,
-    glnu / ns,
-    // IBSI 3.9.10 (7HP3): F = (1/N_s²) Σ_i d_i.²
-    glnu / (ns * ns),
-    zdnu / ns,
-    // IBSI 3.9.12 (IATH): F = (1/N_s²) Σ_j d_.j²
-    zdnu / (ns * ns),
-    // IBSI 3.9.13 (VIWW): F = N_s / N_v, N_v summed over merged matrices
-    ns / m.nVoxels,
-    // IBSI 3.9.14 (QK93): F = Σ (i - μ)² p_ij, p_ij = d_ij / N_s, μ = Σ i p_ij
-    varI / ns,
-    // IBSI 3.9.15 (7WT1): F = Σ (j - μ)² p_ij, μ = Σ j p_ij
-    varJ / ns,
-    // IBSI 3.9.16 (GBDU): F = -Σ p_ij log2 p_ij
-    entropyOfCounts(m.counts, ns),
-  );
+  return countMatrixFeatureVector(m);
 }

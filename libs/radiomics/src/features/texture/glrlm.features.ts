@@ -9,7 +9,8 @@
  * PyRadiomics averages its GLRLM features over the 3D directions (compare with `@ITBB`).
  */
 import type { DiscretisedRoi, FeatureDefinition, FeatureValues } from '../../volume.js';
-import { type CountMatrix, countMatrixFromDense, marginals, mergeCountMatrices, totalCount } from './count-matrix.js';
+import { type CountMatrix, countMatrixFromDense, mergeCountMatrices } from './count-matrix.js';
+import { countMatrixFeatureVector } from './count-matrix.features.js';
 import {
   FeatureMean,
   MATRIX_AGGREGATIONS,
@@ -18,7 +19,6 @@ import {
   type PaddedRoi,
   type TextureDimension,
   directionVectors,
-  entropyOfCounts,
   offsetOf,
   padRoi,
   requireAggregations,
@@ -158,80 +158,5 @@ export function computeGlrlmFeatures(roi: DiscretisedRoi, opts: GlrlmOptions = {
 
 /** The 16 GLRLM features of one (possibly merged) matrix, in `glrlmFeatureDefinitions` order. */
 export function glrlmFeatureVector(m: CountMatrix): Float64Array {
-  const ng = m.nGreyLevels;
-  const nc = m.columns.length;
-  const ns = totalCount(m); // N_s, the number of runs
-  const { perLevel, perColumn } = marginals(m); // r_i., r_.j
-  let sre = 0, lre = 0, lgre = 0, hgre = 0, srlge = 0, srhge = 0, lrlge = 0, lrhge = 0;
-  let glnu = 0, rlnu = 0, sumI = 0, sumJ = 0;
-  for (let c = 0; c < nc; c++) {
-    const j = m.columns[c];
-    const r = perColumn[c];
-    // IBSI 3.7.1 (22OV): F = (1/N_s) Σ_j r_.j / j²
-    sre += r / (j * j);
-    // IBSI 3.7.2 (W4KF): F = (1/N_s) Σ_j j² r_.j
-    lre += j * j * r;
-    // IBSI 3.7.11 (W92Y): F = (1/N_s) Σ_j r_.j²
-    rlnu += r * r;
-    sumJ += j * r;
-  }
-  for (let i = 1; i <= ng; i++) {
-    const r = perLevel[i - 1];
-    // IBSI 3.7.3 (V3SW): F = (1/N_s) Σ_i r_i. / i²
-    lgre += r / (i * i);
-    // IBSI 3.7.4 (G3QZ): F = (1/N_s) Σ_i i² r_i.
-    hgre += i * i * r;
-    // IBSI 3.7.9 (R5YN): F = (1/N_s) Σ_i r_i.²
-    glnu += r * r;
-    sumI += i * r;
-    for (let c = 0; c < nc; c++) {
-      const rij = m.counts[(i - 1) * nc + c];
-      if (rij === 0) continue;
-      const j = m.columns[c];
-      // IBSI 3.7.5 (HTZT): F = (1/N_s) Σ r_ij / (i² j²)
-      srlge += rij / (i * i * j * j);
-      // IBSI 3.7.6 (GD3A): F = (1/N_s) Σ i² r_ij / j²
-      srhge += (i * i * rij) / (j * j);
-      // IBSI 3.7.7 (IVPO): F = (1/N_s) Σ j² r_ij / i²
-      lrlge += (j * j * rij) / (i * i);
-      // IBSI 3.7.8 (3KUM): F = (1/N_s) Σ i² j² r_ij
-      lrhge += i * i * j * j * rij;
-    }
-  }
-  // Means from integer count sums, so a single-valued index gives an exact 0 variance.
-  const muI = sumI / ns;
-  const muJ = sumJ / ns;
-  let varI = 0, varJ = 0;
-  for (let i = 1; i <= ng; i++) {
-    for (let c = 0; c < nc; c++) {
-      const rij = m.counts[(i - 1) * nc + c];
-      if (rij === 0) continue;
-      varI += (i - muI) ** 2 * rij;
-      varJ += (m.columns[c] - muJ) ** 2 * rij;
-    }
-  }
-  return Float64Array.of(
-    sre / ns,
-    lre / ns,
-    lgre / ns,
-    hgre / ns,
-    srlge / ns,
-    srhge / ns,
-    lrlge / ns,
-    lrhge / ns,
-    glnu / ns,
-    // IBSI 3.7.10 (OVBL): F = (1/N_s²) Σ_i r_i.²
-    glnu / (ns * ns),
-    rlnu / ns,
-    // IBSI 3.7.12 (IC23): F = (1/N_s²) Σ_j r_.j²
-    rlnu / (ns * ns),
-    // IBSI 3.7.13 (9ZK5): F = N_s / N_v, N_v summed over merged matrices
-    ns / m.nVoxels,
-    // IBSI 3.7.14 (8CE5): F = Σ (i - μ)² p_ij, p_ij = r_ij / N_s, μ = Σ i p_ij
-    varI / ns,
-    // IBSI 3.7.15 (SXLW): F = Σ (j - μ)² p_ij, μ = Σ j p_ij
-    varJ / ns,
-    // IBSI 3.7.16 (HJ9O): F = -Σ p_ij log2 p_ij
-    entropyOfCounts(m.counts, ns),
-  );
+  return countMatrixFeatureVector(m);
 }

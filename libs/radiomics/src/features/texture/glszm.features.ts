@@ -9,17 +9,16 @@
  * PyRadiomics builds its GLSZM in 3D with 26-connectivity (compare with `@KOBO`).
  */
 import type { DiscretisedRoi, FeatureDefinition, FeatureValues } from '../../volume.js';
-import { type CountMatrix, countMatrixFromEntries, marginals, mergeCountMatrices, totalCount } from './count-matrix.js';
+import { type CountMatrix, type SliceCountMatrix, countMatrixFromEntries, mergeCountMatrices } from './count-matrix.js';
+import { countMatrixFeatureVector } from './count-matrix.features.js';
 import {
-  FeatureMean,
   SLICE_AGGREGATIONS,
   type PaddedRoi,
   type SliceAggregation,
   type TextureDimension,
-  entropyOfCounts,
   padRoi,
   requireAggregations,
-  writeFeatures,
+  writeSliceAggregations,
 } from './texture-grid.js';
 import { ZoneLabeller } from './zone-labelling.js';
 
@@ -28,11 +27,7 @@ export interface GlszmOptions {
   aggregations?: readonly SliceAggregation[];
 }
 
-export interface GlszmMatrix {
-  /** Original-grid slice index for 2D matrices; undefined for 3D. */
-  slice?: number;
-  matrix: CountMatrix;
-}
+export type GlszmMatrix = SliceCountMatrix;
 
 const P = 'original_glszm_';
 
@@ -56,7 +51,6 @@ export const glszmFeatureDefinitions: FeatureDefinition[] = [
   { code: 'GU8N', name: 'Zone size entropy', family: 'glszm', pyradiomicsName: `${P}ZoneEntropy` },
 ];
 const CODES = glszmFeatureDefinitions.map((d) => d.code);
-const N_FEATURES = CODES.length;
 
 function zoneMatrix(grid: PaddedRoi, labeller: ZoneLabeller, from: number, to: number): CountMatrix {
   const zones = labeller.label(from, to);
@@ -83,94 +77,16 @@ export function computeGlszmFeatures(roi: DiscretisedRoi, opts: GlszmOptions = {
   const want = new Set<SliceAggregation>(aggregations);
   const grid = padRoi(roi, 1);
   const out: FeatureValues = {};
-  if (want.has('8QNN') || want.has('62GR')) {
-    const slices = buildMatrices(grid, '2D').map((s) => s.matrix);
-    if (want.has('8QNN')) {
-      const mean = new FeatureMean(N_FEATURES);
-      for (const m of slices) mean.add(glszmFeatureVector(m));
-      writeFeatures(out, CODES, '8QNN', mean.mean());
-    }
-    if (want.has('62GR')) writeFeatures(out, CODES, '62GR', glszmFeatureVector(mergeCountMatrices(slices)));
-  }
-  if (want.has('KOBO')) writeFeatures(out, CODES, 'KOBO', glszmFeatureVector(buildMatrices(grid, '3D')[0].matrix));
+  writeSliceAggregations(out, CODES, want, {
+    slices: () => buildMatrices(grid, '2D').map((s) => s.matrix),
+    volume: () => buildMatrices(grid, '3D')[0].matrix,
+    merge: mergeCountMatrices,
+    vector: glszmFeatureVector,
+  });
   return out;
 }
 
 /** The 16 GLSZM features of one (possibly merged) matrix, in `glszmFeatureDefinitions` order. */
 export function glszmFeatureVector(m: CountMatrix): Float64Array {
-  const ng = m.nGreyLevels;
-  const nc = m.columns.length;
-  const ns = totalCount(m); // N_s, the number of zones
-  const { perLevel, perColumn } = marginals(m); // s_i., s_.j
-  let sze = 0, lze = 0, lgze = 0, hgze = 0, szlge = 0, szhge = 0, lzlge = 0, lzhge = 0;
-  let glnu = 0, zsnu = 0, sumI = 0, sumJ = 0;
-  for (let c = 0; c < nc; c++) {
-    const j = m.columns[c];
-    const s = perColumn[c];
-    // IBSI 3.8.1 (5QRC): F = (1/N_s) Σ_j s_.j / j²
-    sze += s / (j * j);
-    // IBSI 3.8.2 (48P8): F = (1/N_s) Σ_j j² s_.j
-    lze += j * j * s;
-    // IBSI 3.8.11 (4JP3): F = (1/N_s) Σ_j s_.j²
-    zsnu += s * s;
-    sumJ += j * s;
-  }
-  for (let i = 1; i <= ng; i++) {
-    const s = perLevel[i - 1];
-    // IBSI 3.8.3 (XMSY): F = (1/N_s) Σ_i s_i. / i²
-    lgze += s / (i * i);
-    // IBSI 3.8.4 (5GN9): F = (1/N_s) Σ_i i² s_i.
-    hgze += i * i * s;
-    // IBSI 3.8.9 (JNSA): F = (1/N_s) Σ_i s_i.²
-    glnu += s * s;
-    sumI += i * s;
-    for (let c = 0; c < nc; c++) {
-      const sij = m.counts[(i - 1) * nc + c];
-      if (sij === 0) continue;
-      const j = m.columns[c];
-      // IBSI 3.8.5 (5RAI): F = (1/N_s) Σ s_ij / (i² j²)
-      szlge += sij / (i * i * j * j);
-      // IBSI 3.8.6 (HW1V): F = (1/N_s) Σ i² s_ij / j²
-      szhge += (i * i * sij) / (j * j);
-      // IBSI 3.8.7 (YH51): F = (1/N_s) Σ j² s_ij / i²
-      lzlge += (j * j * sij) / (i * i);
-      // IBSI 3.8.8 (J17V): F = (1/N_s) Σ i² j² s_ij
-      lzhge += i * i * j * j * sij;
-    }
-  }
-  const muI = sumI / ns;
-  const muJ = sumJ / ns;
-  let varI = 0, varJ = 0;
-  for (let i = 1; i <= ng; i++) {
-    for (let c = 0; c < nc; c++) {
-      const sij = m.counts[(i - 1) * nc + c];
-      if (sij === 0) continue;
-      varI += (i - muI) ** 2 * sij;
-      varJ += (m.columns[c] - muJ) ** 2 * sij;
-    }
-  }
-  return Float64Array.of(
-    sze / ns,
-    lze / ns,
-    lgze / ns,
-    hgze / ns,
-    szlge / ns,
-    szhge / ns,
-    lzlge / ns,
-    lzhge / ns,
-    glnu / ns,
-    // IBSI 3.8.10 (Y1RO): F = (1/N_s²) Σ_i s_i.²
-    glnu / (ns * ns),
-    zsnu / ns,
-    // IBSI 3.8.12 (VB3A): F = (1/N_s²) Σ_j s_.j²
-    zsnu / (ns * ns),
-    // IBSI 3.8.13 (P30P): F = N_s / N_v, N_v summed over merged matrices
-    ns / m.nVoxels,
-    // IBSI 3.8.14 (BYLV): F = Σ (i - μ)² p_ij, p_ij = s_ij / N_s, μ = Σ i p_ij
-    varI / ns,
-    // IBSI 3.8.15 (3NSA): F = Σ (j - μ)² p_ij, μ = Σ j p_ij
-    varJ / ns,
-    // IBSI 3.8.16 (GU8N): F = -Σ p_ij log2 p_ij
-    entropyOfCounts(m.counts, ns),
-  );
+  return countMatrixFeatureVector(m);
 }

@@ -12,7 +12,7 @@ export {
   type SliceAggregation,
   type TextureDimension,
 } from './texture-grid.js';
-export { countAt, mergeCountMatrices, type CountMatrix } from './count-matrix.js';
+export { countAt, mergeCountMatrices, type CountMatrix, type SliceCountMatrix } from './count-matrix.js';
 export * from './glcm.features.js';
 export * from './glrlm.features.js';
 export * from './glszm.features.js';

@@ -13,19 +13,18 @@
  * count percentage (always 1), and has no dependence count energy.
  */
 import type { DiscretisedRoi, FeatureDefinition, FeatureValues } from '../../volume.js';
-import { type CountMatrix, countMatrixFromDense, marginals, mergeCountMatrices, totalCount } from './count-matrix.js';
+import { type CountMatrix, type SliceCountMatrix, countMatrixFromDense, mergeCountMatrices, totalCount } from './count-matrix.js';
+import { COUNT_MATRIX_FEATURE_COUNT, countMatrixFeatureVector } from './count-matrix.features.js';
 import {
-  FeatureMean,
   SLICE_AGGREGATIONS,
   type PaddedRoi,
   type SliceAggregation,
   type TextureDimension,
-  entropyOfCounts,
   neighbourhoodOffsets,
   padRoi,
   requireAggregations,
   requireInteger,
-  writeFeatures,
+  writeSliceAggregations,
 } from './texture-grid.js';
 
 export interface NgldmOptions {
@@ -37,11 +36,7 @@ export interface NgldmOptions {
   alpha?: number;
 }
 
-export interface NgldmMatrix {
-  /** Original-grid slice index for 2D matrices; undefined for 3D. */
-  slice?: number;
-  matrix: CountMatrix;
-}
+export type NgldmMatrix = SliceCountMatrix;
 
 const P = 'original_gldm_';
 
@@ -66,7 +61,6 @@ export const ngldmFeatureDefinitions: FeatureDefinition[] = [
   { code: 'CAS9', name: 'Dependence count energy', family: 'ngldm' },
 ];
 const CODES = ngldmFeatureDefinitions.map((d) => d.code);
-const N_FEATURES = CODES.length;
 
 function dependenceMatrix(grid: PaddedRoi, offsets: Int32Array, alpha: number, from: number, to: number): CountMatrix {
   const { levels, voxels, nGreyLevels: ng } = grid;
@@ -118,99 +112,25 @@ export function computeNgldmFeatures(roi: DiscretisedRoi, opts: NgldmOptions = {
   const { distance, alpha } = resolveOptions(opts);
   const grid = padRoi(roi, distance);
   const out: FeatureValues = {};
-  if (want.has('8QNN') || want.has('62GR')) {
-    const slices = buildMatrices(grid, '2D', distance, alpha).map((s) => s.matrix);
-    if (want.has('8QNN')) {
-      const mean = new FeatureMean(N_FEATURES);
-      for (const m of slices) mean.add(ngldmFeatureVector(m));
-      writeFeatures(out, CODES, '8QNN', mean.mean());
-    }
-    if (want.has('62GR')) writeFeatures(out, CODES, '62GR', ngldmFeatureVector(mergeCountMatrices(slices)));
-  }
-  if (want.has('KOBO')) {
-    writeFeatures(out, CODES, 'KOBO', ngldmFeatureVector(buildMatrices(grid, '3D', distance, alpha)[0].matrix));
-  }
+  writeSliceAggregations(out, CODES, want, {
+    slices: () => buildMatrices(grid, '2D', distance, alpha).map((s) => s.matrix),
+    volume: () => buildMatrices(grid, '3D', distance, alpha)[0].matrix,
+    merge: mergeCountMatrices,
+    vector: ngldmFeatureVector,
+  });
   return out;
 }
 
 /** The 17 NGLDM features of one (possibly merged) matrix, in `ngldmFeatureDefinitions` order. */
 export function ngldmFeatureVector(m: CountMatrix): Float64Array {
-  const ng = m.nGreyLevels;
-  const nc = m.columns.length;
-  const ns = totalCount(m); // N_s, the number of neighbourhoods
-  const { perLevel, perColumn } = marginals(m); // s_i., s_.j
-  let lde = 0, hde = 0, lgce = 0, hgce = 0, ldlge = 0, ldhge = 0, hdlge = 0, hdhge = 0;
-  let glnu = 0, dcnu = 0, sumI = 0, sumJ = 0, energy = 0;
-  for (let c = 0; c < nc; c++) {
-    const j = m.columns[c];
-    const s = perColumn[c];
-    // IBSI 3.11.1 (SODN): F = (1/N_s) Σ_j s_.j / j²
-    lde += s / (j * j);
-    // IBSI 3.11.2 (IMOQ): F = (1/N_s) Σ_j j² s_.j
-    hde += j * j * s;
-    // IBSI 3.11.11 (Z87G): F = (1/N_s) Σ_j s_.j²
-    dcnu += s * s;
-    sumJ += j * s;
+  const out = countMatrixFeatureVector(m, new Float64Array(COUNT_MATRIX_FEATURE_COUNT + 1));
+  // IBSI 3.11.17 (CAS9): F = Σ p_ij², p_ij = s_ij / N_s
+  const ns = totalCount(m);
+  let energy = 0;
+  for (let k = 0; k < m.counts.length; k++) {
+    const sij = m.counts[k];
+    if (sij !== 0) energy += (sij / ns) ** 2;
   }
-  for (let i = 1; i <= ng; i++) {
-    const s = perLevel[i - 1];
-    // IBSI 3.11.3 (TL9H): F = (1/N_s) Σ_i s_i. / i²
-    lgce += s / (i * i);
-    // IBSI 3.11.4 (OAE7): F = (1/N_s) Σ_i i² s_i.
-    hgce += i * i * s;
-    // IBSI 3.11.9 (FP8K): F = (1/N_s) Σ_i s_i.²
-    glnu += s * s;
-    sumI += i * s;
-    for (let c = 0; c < nc; c++) {
-      const sij = m.counts[(i - 1) * nc + c];
-      if (sij === 0) continue;
-      const j = m.columns[c];
-      // IBSI 3.11.5 (EQ3F): F = (1/N_s) Σ s_ij / (i² j²)
-      ldlge += sij / (i * i * j * j);
-      // IBSI 3.11.6 (JA6D): F = (1/N_s) Σ i² s_ij / j²
-      ldhge += (i * i * sij) / (j * j);
-      // IBSI 3.11.7 (NBZI): F = (1/N_s) Σ j² s_ij / i²
-      hdlge += (j * j * sij) / (i * i);
-      // IBSI 3.11.8 (9QMG): F = (1/N_s) Σ i² j² s_ij
-      hdhge += i * i * j * j * sij;
-      // IBSI 3.11.17 (CAS9): F = Σ p_ij², p_ij = s_ij / N_s
-      energy += (sij / ns) ** 2;
-    }
-  }
-  const muI = sumI / ns;
-  const muJ = sumJ / ns;
-  let varI = 0, varJ = 0;
-  for (let i = 1; i <= ng; i++) {
-    for (let c = 0; c < nc; c++) {
-      const sij = m.counts[(i - 1) * nc + c];
-      if (sij === 0) continue;
-      varI += (i - muI) ** 2 * sij;
-      varJ += (m.columns[c] - muJ) ** 2 * sij;
-    }
-  }
-  return Float64Array.of(
-    lde / ns,
-    hde / ns,
-    lgce / ns,
-    hgce / ns,
-    ldlge / ns,
-    ldhge / ns,
-    hdlge / ns,
-    hdhge / ns,
-    glnu / ns,
-    // IBSI 3.11.10 (5SPA): F = (1/N_s²) Σ_i s_i.²
-    glnu / (ns * ns),
-    dcnu / ns,
-    // IBSI 3.11.12 (OKJI): F = (1/N_s²) Σ_j s_.j²
-    dcnu / (ns * ns),
-    // IBSI 3.11.13 (6XV8): F = N_s / N_v (1 under IBSI's every-voxel-is-a-centre definition)
-    ns / m.nVoxels,
-    // IBSI 3.11.14 (1PFV): F = Σ (i - μ)² p_ij, μ = Σ i p_ij
-    varI / ns,
-    // IBSI 3.11.15 (DNX2): F = Σ (j - μ)² p_ij, μ = Σ j p_ij
-    varJ / ns,
-    // IBSI 3.11.16 (FCBV): F = -Σ p_ij log2 p_ij
-    entropyOfCounts(m.counts, ns),
-    energy,
-  );
+  out[COUNT_MATRIX_FEATURE_COUNT] = energy;
+  return out;
 }

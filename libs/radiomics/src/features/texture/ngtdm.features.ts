@@ -12,7 +12,6 @@
  */
 import type { DiscretisedRoi, FeatureDefinition, FeatureValues } from '../../volume.js';
 import {
-  FeatureMean,
   SLICE_AGGREGATIONS,
   type PaddedRoi,
   type SliceAggregation,
@@ -21,7 +20,7 @@ import {
   padRoi,
   requireAggregations,
   requireInteger,
-  writeFeatures,
+  writeSliceAggregations,
 } from './texture-grid.js';
 
 export interface NgtdmOptions {
@@ -51,7 +50,6 @@ export const ngtdmFeatureDefinitions: FeatureDefinition[] = [
   { code: '1X9X', name: 'Strength', family: 'ngtdm', pyradiomicsName: `${P}Strength` },
 ];
 const CODES = ngtdmFeatureDefinitions.map((d) => d.code);
-const N_FEATURES = CODES.length;
 
 /** IBSI 3.10: the maximum coarseness when Σ p_i s_i = 0. */
 export const NGTDM_MAX_COARSENESS = 1e6;
@@ -123,19 +121,12 @@ export function computeNgtdmFeatures(roi: DiscretisedRoi, opts: NgtdmOptions = {
   const distance = resolveDistance(opts.distance);
   const grid = padRoi(roi, distance);
   const out: FeatureValues = {};
-  if (want.has('8QNN') || want.has('62GR')) {
-    const slices = buildMatrices(grid, '2D', distance);
-    if (want.has('8QNN')) {
-      const mean = new FeatureMean(N_FEATURES);
-      for (const m of slices) {
-        const f = ngtdmFeatureVector(m);
-        if (f !== undefined) mean.add(f);
-      }
-      writeFeatures(out, CODES, '8QNN', mean.mean());
-    }
-    if (want.has('62GR')) writeFeatures(out, CODES, '62GR', ngtdmFeatureVector(mergeNgtdmMatrices(slices)));
-  }
-  if (want.has('KOBO')) writeFeatures(out, CODES, 'KOBO', ngtdmFeatureVector(buildMatrices(grid, '3D', distance)[0]));
+  writeSliceAggregations(out, CODES, want, {
+    slices: () => buildMatrices(grid, '2D', distance),
+    volume: () => buildMatrices(grid, '3D', distance)[0],
+    merge: mergeNgtdmMatrices,
+    vector: ngtdmFeatureVector,
+  });
   return out;
 }
 

@@ -291,3 +291,41 @@ export function entropyOfCounts(counts: ArrayLike<number>, total: number): numbe
   }
   return h;
 }
+
+/** How one IBSI 3.8–3.11 family builds, merges and measures its matrices. */
+export interface SliceAggregatedFamily<M> {
+  /** The 2D matrices, one per slice of the ROI. */
+  slices(): M[];
+  /** The one 3D matrix of the volume. */
+  volume(): M;
+  /** Element-wise sum of matrices, N_v summed too. */
+  merge(matrices: readonly M[]): M;
+  /** The features of one matrix in `codes` order; undefined when the matrix is empty. */
+  vector(m: M): Float64Array | undefined;
+}
+
+/**
+ * Writes the requested slice aggregations (IBSI 3.8–3.11, "Aggregating features"): 8QNN
+ * averages the features of the 2D matrices (empty ones left out), 62GR computes them from
+ * the 2D matrices merged, KOBO from the 3D matrix.
+ */
+export function writeSliceAggregations<M>(
+  out: Record<string, number>,
+  codes: readonly string[],
+  want: ReadonlySet<SliceAggregation>,
+  family: SliceAggregatedFamily<M>,
+): void {
+  if (want.has('8QNN') || want.has('62GR')) {
+    const slices = family.slices();
+    if (want.has('8QNN')) {
+      const mean = new FeatureMean(codes.length);
+      for (const m of slices) {
+        const f = family.vector(m);
+        if (f !== undefined) mean.add(f);
+      }
+      writeFeatures(out, codes, '8QNN', mean.mean());
+    }
+    if (want.has('62GR')) writeFeatures(out, codes, '62GR', family.vector(family.merge(slices)));
+  }
+  if (want.has('KOBO')) writeFeatures(out, codes, 'KOBO', family.vector(family.volume()));
+}

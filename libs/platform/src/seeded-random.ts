@@ -1,6 +1,8 @@
 /**
- * A small seeded PRNG (mulberry32: 32-bit state, period 2^32) so the demo data are the same
- * bytes on every machine and every run. Not for cryptography.
+ * A small seeded PRNG (mulberry32: 32-bit state, period 2^32) for what must be the same bytes
+ * on every machine and every run: the synthetic demo data, and the synthetic cohort and
+ * bootstrap behind the committed demo models. Good enough for simulation; not for
+ * cryptography or anything secret.
  */
 export class SeededRandom {
   private state: number;
@@ -29,6 +31,7 @@ export class SeededRandom {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   }
 
+  /** Uniform in [min, max). */
   uniform(min: number, max: number): number {
     return min + (max - min) * this.next();
   }
@@ -38,12 +41,27 @@ export class SeededRandom {
     return min + Math.floor(this.next() * (max - min + 1));
   }
 
+  /** Integer in [0, n). */
+  int(n: number): number {
+    return Math.floor(this.next() * n);
+  }
+
   bernoulli(p: number): boolean {
     return this.next() < p;
   }
 
   pick<T>(items: readonly T[]): T {
     return items[Math.floor(this.next() * items.length)] as T;
+  }
+
+  /** Fisher–Yates shuffle of a copy. */
+  shuffle<T>(items: readonly T[]): T[] {
+    const out = [...items];
+    for (let i = out.length - 1; i > 0; i -= 1) {
+      const j = this.int(i + 1);
+      [out[i], out[j]] = [out[j] as T, out[i] as T];
+    }
+    return out;
   }
 
   /** Standard normal by the Box–Muller transform (the second value is kept for the next call). */

@@ -1,0 +1,143 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { strFromU8, unzipSync } from 'fflate';
+import { loadDemoTrial, type DemoTrialSummary } from '@radledger/demo';
+import type { Runtime } from '@radledger/runtime';
+import { RUNTIME } from '../ledger/ledger.tokens.js';
+import { startTestApi, type TestApi } from '../testing/api-test-harness.js';
+
+const EXPORT = `mutation Export($trialId: String!, $modelVersion: String) {
+  exportDossier(trialId: $trialId, modelVersion: $modelVersion) {
+    trialId modelVersion location sha256 bytes eventCount decisionCount publicKey
+    checkpoint { note origin treeSize rootHash reused }
+    verification { ok checks { check status detail failures } }
+  }
+}`;
+
+interface DossierExportAnswer {
+  exportDossier: {
+    trialId: string;
+    modelVersion: string | null;
+    location: string;
+    sha256: string;
+    bytes: number;
+    eventCount: number;
+    decisionCount: number;
+    publicKey: string;
+    checkpoint: { note: string; origin: string; treeSize: number; rootHash: string; reused: boolean };
+    verification: { ok: boolean; checks: Array<{ check: string; status: string; detail: string; failures: string[] | null }> };
+  };
+}
+
+/** The CLI as a user runs it (`npm run cli -- verify-dossier …`), in its own process. */
+function cli(args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['--import', '@swc-node/register/esm-register', 'apps/cli/src/main.ts', ...args], { encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('exportDossier over GraphQL on the demo trial (SQLite)', () => {
+  let api: TestApi;
+  let runtime: Runtime;
+  let demo: DemoTrialSummary;
+  let exported: DossierExportAnswer['exportDossier'];
+
+  before(async () => {
+    api = await startTestApi('sqlite');
+    runtime = api.app.get<Runtime>(RUNTIME);
+    const loaded = await loadDemoTrial(runtime);
+    assert.equal(loaded.skipped, false);
+    demo = loaded as DemoTrialSummary;
+    const regulatory = await api.tokenFor('reg-1', [{ role: 'regulatory' }], 'Rita Regulatory');
+    const res = await api.graphql<DossierExportAnswer>(regulatory, EXPORT, { trialId: demo.trialId });
+    assert.equal(res.errors, undefined, JSON.stringify(res.errors));
+    exported = res.data!.exportDossier;
+  });
+  after(async () => api?.close());
+
+  test('regulatory exports a .zip under <data dir>/dossiers that verifies, and the answer describes it', () => {
+    assert.equal(dirname(exported.location), join(api.dataDir, 'dossiers'));
+    assert.match(exported.location, new RegExp(`/${demo.trialId}-\\d{8}T\\d{9}Z\\.zip$`));
+    const bytes = readFileSync(exported.location);
+    assert.equal(exported.sha256, createHash('sha256').update(bytes).digest('hex'));
+    assert.equal(exported.bytes, bytes.length);
+    assert.equal(exported.trialId, demo.trialId);
+    assert.equal(exported.modelVersion, null);
+    assert.equal(exported.decisionCount, demo.eventsByType['ModelDecisionMade']);
+    assert.ok(exported.eventCount > exported.decisionCount);
+    assert.equal(exported.publicKey, runtime.signingKey.verifierKey);
+    assert.match(exported.checkpoint.note, new RegExp(`^${exported.checkpoint.origin}\\n${exported.checkpoint.treeSize}\\n`));
+    assert.equal(exported.verification.ok, true, JSON.stringify(exported.verification.checks));
+    assert.deepEqual(
+      exported.verification.checks.map((c) => `${c.check} ${c.status}`),
+      ['manifest', 'public-key', 'manifest-signature', 'file-hashes', 'checkpoint-signature', 'event-hashes', 'inclusion-proofs', 'chain-links', 'lineage-complete', 'event-count'].map((c) => `${c} PASS`),
+    );
+  });
+
+  test('issue 9: the demo trial’s dossier passes the CLI verify-dossier with the ledger key pinned, and a changed byte fails it', () => {
+    const ok = cli(['verify-dossier', exported.location, '--public-key', runtime.signingKey.verifierKey]);
+    assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+    assert.match(ok.stdout, /^PASS {2}lineage-complete /m);
+    assert.match(ok.stdout, /dossier VERIFIED\n$/);
+    const manifest = JSON.parse(strFromU8(unzipSync(readFileSync(exported.location))['manifest.json']!)) as { counts: { events: number } };
+    assert.equal(manifest.counts.events, exported.eventCount);
+
+    const damaged = Buffer.from(readFileSync(exported.location));
+    damaged[Math.floor(damaged.length / 2)]! ^= 0x01;
+    const path = join(api.dataDir, 'damaged.zip');
+    writeFileSync(path, damaged);
+    const bad = cli(['verify-dossier', path, '--public-key', runtime.signingKey.verifierKey]);
+    assert.equal(bad.code, 1, bad.stdout + bad.stderr);
+    assert.doesNotMatch(bad.stdout, /dossier VERIFIED/);
+  });
+
+  test('the demo’s feature sets are re-computed with their recorded extractorSettings and its decisions re-run: all MATCH', () => {
+    const doc = JSON.parse(strFromU8(unzipSync(readFileSync(exported.location))['reproducibility.json']!)) as { results: Array<{ kind: string; id: string; status: string; settingsSource?: string; assumptions?: string[] }> };
+    const featureSets = doc.results.filter((r) => r.kind === 'feature-set');
+    const decisions = doc.results.filter((r) => r.kind === 'decision');
+    assert.equal(featureSets.length, demo.eventsByType['FeaturesComputed']);
+    assert.equal(decisions.length, demo.eventsByType['ModelDecisionMade']);
+    for (const r of featureSets) {
+      assert.equal(r.status, 'MATCH', JSON.stringify(r));
+      assert.equal(r.settingsSource, 'extractorSettings', r.id);
+      assert.equal(r.assumptions, undefined, r.id);
+    }
+    for (const r of decisions) assert.equal(r.status, 'MATCH', JSON.stringify(r));
+  });
+
+  test('qa may export one model version; monitor and site-operator are FORBIDDEN, as is a grant scoped to another trial', async () => {
+    const qa = await api.tokenFor('qa-1', [{ role: 'qa' }], 'Quinn QA');
+    const { modelId, modelVersion } = demo.example;
+    const one = await api.graphql<DossierExportAnswer>(qa, EXPORT, { trialId: demo.trialId, modelVersion: `${modelId}@${modelVersion}` });
+    assert.equal(one.errors, undefined, JSON.stringify(one.errors));
+    assert.equal(one.data!.exportDossier.modelVersion, `${modelId}@${modelVersion}`);
+    assert.ok(one.data!.exportDossier.decisionCount > 0 && one.data!.exportDossier.decisionCount <= exported.decisionCount);
+    assert.equal(one.data!.exportDossier.verification.ok, true);
+    assert.notEqual(one.data!.exportDossier.location, exported.location);
+
+    const before = readdirSync(join(api.dataDir, 'dossiers')).length;
+    for (const [who, grants] of [
+      ['mon-1', [{ role: 'monitor' as const }]],
+      ['op-1', [{ role: 'site-operator' as const }]],
+      ['qa-other', [{ role: 'qa' as const, trialId: 'ANOTHER-TRIAL' }]],
+    ] as const) {
+      const token = await api.tokenFor(who, [...grants]);
+      const res = await api.graphql(token, EXPORT, { trialId: demo.trialId });
+      assert.equal(res.errors?.[0]?.extensions?.code, 'FORBIDDEN', `${who}: ${JSON.stringify(res.errors ?? res.data)}`);
+      assert.equal(res.data, undefined);
+    }
+    assert.equal(readdirSync(join(api.dataDir, 'dossiers')).length, before, 'a refused export writes nothing');
+  });
+
+  test('an unknown trial is a typed error (DOSSIER_EMPTY in extensions.code) and leaves no file behind', async () => {
+    const regulatory = await api.tokenFor('reg-2', [{ role: 'regulatory' }]);
+    const before = readdirSync(join(api.dataDir, 'dossiers')).sort();
+    const res = await api.graphql(regulatory, EXPORT, { trialId: 'NO-SUCH-TRIAL' });
+    assert.equal(res.errors?.[0]?.extensions?.code, 'DOSSIER_EMPTY', JSON.stringify(res.errors));
+    assert.match(res.errors![0]!.message, /NO-SUCH-TRIAL/);
+    assert.deepEqual(readdirSync(join(api.dataDir, 'dossiers')).sort(), before);
+  });
+});
