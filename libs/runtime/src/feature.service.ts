@@ -63,7 +63,8 @@ export interface RecordedFeatureInputs {
   settings: unknown;
   /** The exact extractor configuration (RadLedger-computed sets; absent or null in older events). */
   extractorSettings?: unknown;
-  label?: number;
+  /** The mask label recorded with the set (absent or null: any nonzero voxel). */
+  maskLabel?: number | null;
 }
 
 /** A re-computed feature set and the settings it was re-computed with. */
@@ -112,6 +113,7 @@ export class FeatureService {
           // The summary the deciders check (IBSI steps at a glance) and the exact configuration run.
           settings: ibsiSettingsSummary(settings),
           extractorSettings: settings as unknown as Record<string, unknown>,
+          ...(input.label === undefined ? {} : { maskLabel: input.label }),
           features,
           provenance: 'computed',
         },
@@ -174,7 +176,7 @@ export class FeatureService {
  */
 export async function recomputeFeatureSet(artifacts: Pick<ArtifactStore, 'get'>, recorded: RecordedFeatureInputs): Promise<FeatureRecomputation> {
   const { settings, settingsSource, assumptions } = reproductionSettings(recorded);
-  const features = await extractFromArtifacts(artifacts, recorded.imageSha256, recorded.maskSha256, settings, recorded.label);
+  const features = await extractFromArtifacts(artifacts, recorded.imageSha256, recorded.maskSha256, settings, recorded.maskLabel ?? undefined);
   return { features, settingsSource, assumptions };
 }
 

@@ -34,7 +34,7 @@ describe('cli rebuild (SQLite)', () => {
     const first = cli(['rebuild', '--store', `sqlite:${ledgerPath}`, '--read-store', `sqlite:${readPath}`, '--batch', '7']);
     assert.equal(first.code, 0, first.stderr);
     assert.match(first.stdout, new RegExp(`from ${size} events`));
-    assert.match(first.stdout, new RegExp(`lineage@2: checkpoint ${size - 1}, lag 0`));
+    assert.match(first.stdout, new RegExp(`lineage@3: checkpoint ${size - 1}, lag 0`));
     const dump = () => {
       const db = new Database(readPath, { readonly: true });
       const rows = db.prepare('SELECT * FROM rm_lineage_edge ORDER BY global_position, ordinal').all();

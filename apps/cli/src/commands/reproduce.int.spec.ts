@@ -6,7 +6,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openRuntime, type Runtime } from '@radledger/runtime';
 import type { CommandMetadata, WorkflowCommand } from '@radledger/domain';
-import { fixtureImage, fixtureMask } from '../../../api/src/testing/imaging-fixtures.js';
+import { writeNifti } from '@radledger/radiomics';
+import { FIXTURE_DIMS, FIXTURE_SPACING, fixtureImage, fixtureMask } from '../../../api/src/testing/imaging-fixtures.js';
+
+/** Two labels: 1 = core ellipsoid, 2 = the shell around it. */
+function twoLabelMask(): Uint8Array {
+  const [nx, ny, nz] = FIXTURE_DIMS;
+  const data = new Float64Array(nx * ny * nz);
+  for (let z = 0; z < nz; z++)
+    for (let y = 0; y < ny; y++)
+      for (let x = 0; x < nx; x++) {
+        const r = Math.hypot((x - 12) / 6, (y - 12) / 5, (z - 6) / 3);
+        data[x + nx * (y + ny * z)] = r <= 0.6 ? 1 : r <= 1 ? 2 : 0;
+      }
+  return writeNifti({ dims: FIXTURE_DIMS, spacing: FIXTURE_SPACING, data }, { datatype: 'uint8', gzip: true });
+}
 
 const CLI = ['--import', '@swc-node/register/esm-register', 'apps/cli/src/main.ts'];
 
@@ -52,6 +66,18 @@ describe('CLI: record-features, reproduce and model-diff on a real ledger', () =
     assert.equal(JSON.parse(recorded.stdout).featureSetId, 'FS');
     const reproduced = cli(['reproduce', '--store', store, '--data-dir', dir, '--feature-set', 'FS']);
     assert.equal(reproduced.status, 0, reproduced.stderr);
+    assert.equal(JSON.parse(reproduced.stdout).status, 'MATCH');
+  });
+
+  test('a feature set computed on one label of a multi-label mask records the label and reproduces to MATCH', async () => {
+    const labelled = await runtime.artifacts.put(twoLabelMask());
+    await run({ type: 'EditSegmentation', data: { segmentationId: 'SEG', parentVersionId: 'SEG-v1', versionId: 'SEG-v2', maskSha256: labelled.sha256, reason: 'core and shell labelled separately' } }, 'u-op', 'site-operator');
+    const recorded = cli(['record-features', '--store', store, '--data-dir', dir, '--image-id', 'IMG', '--segmentation-id', 'SEG', '--mask-version', 'SEG-v2', '--feature-set-id', 'FS-SHELL', '--label', '2']);
+    assert.equal(recorded.status, 0, recorded.stderr);
+    const [event] = await runtime.store.readStream('featureset-FS-SHELL');
+    assert.equal((event!.data as { maskLabel?: number }).maskLabel, 2);
+    const reproduced = cli(['reproduce', '--store', store, '--data-dir', dir, '--feature-set', 'FS-SHELL']);
+    assert.equal(reproduced.status, 0, reproduced.stdout + reproduced.stderr);
     assert.equal(JSON.parse(reproduced.stdout).status, 'MATCH');
   });
 

@@ -94,6 +94,7 @@ export const commandInputs: Record<WorkflowCommandType, FieldSpec[]> = {
       ],
     }),
     f('extractorSettings', 'json', false),
+    f('maskLabel', 'integer', false),
     f('features', 'numberMap'),
     en('provenance', ['computed', 'imported']),
   ],

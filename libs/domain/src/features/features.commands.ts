@@ -35,6 +35,8 @@ export type ComputeFeatures = Command<
      * without assumptions. `settings` stays the extractor-independent IBSI summary.
      */
     extractorSettings?: Record<string, unknown>;
+    /** The mask label the features were computed on; absent: any nonzero voxel. */
+    maskLabel?: number;
     /** Feature values keyed by IBSI code (e.g. `Q4LE`) or `family.name` when IBSI has none. */
     features: Record<string, number>;
     /** `computed`: RadLedger ran the extractor (reproducible); `imported`: attested by the uploader. */

@@ -123,6 +123,7 @@ export function decide(command: FeaturesCommand, state: FeatureSetState, ctx: Co
       if (extractorSettings !== null && (typeof extractorSettings !== 'object' || Array.isArray(extractorSettings))) {
         throw new ValidationError('IBSI_SETTINGS_INVALID', 'extractorSettings: expected an object', { field: 'extractorSettings' });
       }
+      const maskLabel = d.maskLabel === undefined || d.maskLabel === null ? null : requireFiniteNumber('maskLabel', d.maskLabel, { min: 0 });
       return [
         {
           type: 'FeaturesComputed',
@@ -140,6 +141,7 @@ export function decide(command: FeaturesCommand, state: FeatureSetState, ctx: Co
             extractor: { name: requireText('extractor.name', d.extractor.name, 100), version: requireText('extractor.version', d.extractor.version, 50) },
             settings,
             extractorSettings,
+            ...(maskLabel === null ? {} : { maskLabel }),
             features,
             resultSha256: featureResultSha256(features),
             reproducible: provenance === 'computed',

@@ -19,6 +19,8 @@ export type FeaturesComputed = DomainEvent<
     settings: IbsiSettings;
     /** Verbatim extractor configuration, or null when the uploader gave none (older events lack the key). */
     extractorSettings?: Record<string, unknown> | null;
+    /** Mask label used (null: any nonzero voxel); needed to re-compute a labelled mask. */
+    maskLabel?: number | null;
     features: Record<string, number>;
     /** sha256 of JCS(features) (RFC 8785), computed by RadLedger. */
     resultSha256: string;

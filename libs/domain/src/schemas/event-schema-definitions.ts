@@ -145,11 +145,12 @@ export const eventDataSchemas: Record<string, Schema> = {
     extractor: obj({ name: text(100), version: text(50) }),
     settings: ibsiSettings,
     extractorSettings: nullable({ type: 'object' }),
+    maskLabel: nullable({ type: 'integer', minimum: 0 }),
     features: { ...numberMap, minProperties: 1 },
     resultSha256: sha256,
     reproducible: { type: 'boolean' },
     attested: { type: 'boolean' },
-  }, ['extractorSettings']),
+  }, ['extractorSettings', 'maskLabel']),
   'FeatureSetPartitionAssigned.v1': obj({ featureSetId: id, partition, previousPartition: nullable(partition), reason: nullable(freeText()) }),
   'ModelRegistered.v1': obj({
     modelId: id,
