@@ -11,7 +11,7 @@ export * from './ledger-store.factory.js';
 export * from './adapters/event-store.exception.js';
 export * from './adapters/sqlite-event-store.adapter.js';
 export * from './adapters/postgres-event-store.adapter.js';
-export * from './adapters/signing-key.file.js';
+export * from './adapters/checkpoint-signer.file.js';
 export * from './core/jcs-check.js';
 export * from './adapters/kurrentdb/kurrentdb-event-store.adapter.js';
 export * from './adapters/kurrentdb/kurrentdb-ledger.mapping.js';

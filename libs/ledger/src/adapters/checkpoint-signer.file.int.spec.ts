@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DomainError } from '@radledger/platform';
 import { parseVerifierKey, signCheckpoint, verifySignedCheckpoint } from '../core/checkpoint.js';
-import { loadOrCreateSigningKey, loadSigningKey } from './signing-key.file.js';
+import { loadOrCreateSigningKey, loadSigningKey } from './checkpoint-signer.file.js';
 
 describe('signing key file', () => {
   let dir: string;
