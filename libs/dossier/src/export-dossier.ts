@@ -41,6 +41,12 @@ export interface DossierExportDeps {
   now?: () => Date;
   /** Check that every stored event text is RFC 8785 while scanning (default true; see VerifyChainOptions.checkCanonical). */
   checkCanonical?: boolean;
+  /**
+   * Opens sealed free text (ADR 0007) for the human-readable report only: events.ndjson keeps
+   * the stored ciphertext, which is what the hashes and proofs cover. Without it, or for a
+   * destroyed key, the report shows what the reader returns (e.g. `[redacted]`).
+   */
+  revealForReport?: <T>(value: T) => Promise<T>;
 }
 
 export interface DossierProgress {
@@ -177,7 +183,7 @@ export async function assembleDossier(deps: DossierExportDeps, sink: BundleSink,
     await jsonLd.add(fragment);
     await provJson.add(fragment);
     for (const st of statements) graph.add(st);
-    report.add(event);
+    report.add(deps.revealForReport ? { ...event, data: await deps.revealForReport(event.data), meta: await deps.revealForReport(event.meta) } : event);
     modelLock.add(event);
     checklists.add(event);
     repro.add(event);

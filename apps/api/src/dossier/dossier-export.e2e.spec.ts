@@ -108,6 +108,14 @@ describe('exportDossier over GraphQL on the demo trial (SQLite)', () => {
     for (const r of decisions) assert.equal(r.status, 'MATCH', JSON.stringify(r));
   });
 
+  test('report.html shows the free text opened (sealed in the ledger, ADR 0007); events.ndjson keeps the ciphertext the proofs cover', () => {
+    const files = unzipSync(readFileSync(exported.location));
+    const report = strFromU8(files['report.html']!);
+    const events = strFromU8(files['events.ndjson']!);
+    assert.ok(events.includes('enc:v1:'), 'the ledger bytes hold sealed text');
+    assert.ok(!report.includes('enc:v1:'), 'the report holds no sealed envelope');
+  });
+
   test('qa may export one model version; monitor and site-operator are FORBIDDEN, as is a grant scoped to another trial', async () => {
     const qa = await api.tokenFor('qa-1', [{ role: 'qa' }], 'Quinn QA');
     const { modelId, modelVersion } = demo.example;

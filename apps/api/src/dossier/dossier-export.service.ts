@@ -27,7 +27,13 @@ export class DossierExportService {
     mkdirSync(dir, { recursive: true });
     const out = this.freshPath(dir, trialId);
     const { location, manifest } = await exportDossier(
-      { store: this.runtime.store, signer: this.runtime.signingKey.signer, radledgerVersion: RADLEDGER_VERSION, reproducibility: reproducibilityFromRuntime(this.runtime) },
+      {
+        store: this.runtime.store,
+        signer: this.runtime.signingKey.signer,
+        radledgerVersion: RADLEDGER_VERSION,
+        reproducibility: reproducibilityFromRuntime(this.runtime),
+        revealForReport: async <T,>(value: T): Promise<T> => (await this.runtime.fieldCipher.reveal(value)).value,
+      },
       { trialId, modelVersion, out },
     );
     const verification = await verifyDossier(location, { pinnedPublicKey: this.runtime.signingKey.verifierKey });

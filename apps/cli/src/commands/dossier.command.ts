@@ -9,6 +9,7 @@ import { loadOrCreateSigningKey } from '@radledger/ledger';
 import { recomputeFeatureSet, rerunDecision } from '@radledger/runtime';
 import { CliFailure } from '../cli-failure.js';
 import { keyOption, openExistingStore, storeOption } from './ledger-cli.options.js';
+import { openCliRuntime } from './runtime-cli.options.js';
 
 interface DossierOptions {
   trial: string;
@@ -97,11 +98,14 @@ export function register(program: Command): void {
           models: { rerun: (input) => rerunDecision(rehashingRunner, input) },
         });
       }
+      // Sealed free text (ADR 0007) is opened for report.html when this data dir holds the keys.
+      const keyed = existsSync(join(options.dataDir, 'key-encryption-key')) ? await openCliRuntime({ store: options.store, dataDir: options.dataDir }) : undefined;
+      const revealForReport = keyed ? async <T,>(value: T): Promise<T> => (await keyed.fieldCipher.reveal(value)).value : undefined;
       const progress = progressReporter();
       try {
         const started = performance.now();
         const { location, manifest } = await exportDossier(
-          { store, signer: key.signer, radledgerVersion: radledgerVersion(), origin: options.origin, reproducibility },
+          { store, signer: key.signer, radledgerVersion: radledgerVersion(), origin: options.origin, reproducibility, revealForReport },
           { trialId: options.trial, modelVersion: options.modelVersion, includeTrainingLineage: options.trainingLineage, out: options.out, onProgress: progress.onProgress },
         );
         progress.stop();
@@ -118,6 +122,7 @@ export function register(program: Command): void {
         throw error;
       } finally {
         await runner?.close();
+        await keyed?.close();
         await store.close();
       }
     });
