@@ -48,6 +48,7 @@ export class ModelLockCollector {
   private readonly versions = new Map<string, VersionState>();
   private readonly plans = new Map<string, Array<{ eventId: string; planId: string; whatMayChange: string; validationProtocol: string; acceptanceCriteria: string; recordedAt: string }>>();
   private readonly eventToVersion = new Map<string, string>();
+  /** The locked version per (trial, model): a trial locks one version of each of its models. */
   private readonly lockedByTrial = new Map<string, { modelId: string; version: string; sha256: string }>();
   private readonly partitions = new Map<string, Array<{ partition: string; eventId: string; recordedAt: string }>>();
 
@@ -118,7 +119,7 @@ export class ModelLockCollector {
           actor: event.meta.actor,
         });
         this.eventToVersion.set(event.eventId, `${str('modelId')}@${str('version')}`);
-        this.lockedByTrial.set(str('trialId'), { modelId: str('modelId'), version: str('version'), sha256: str('artifactSha256') });
+        this.lockedByTrial.set(lockKey(str('trialId'), str('modelId')), { modelId: str('modelId'), version: str('version'), sha256: str('artifactSha256') });
         break;
       }
       case 'ModelRetired': {
@@ -138,7 +139,7 @@ export class ModelLockCollector {
         const bySha = s.decisionsBySite.get(site) ?? new Map<string, number>();
         bySha.set(str('modelSha256'), (bySha.get(str('modelSha256')) ?? 0) + 1);
         s.decisionsBySite.set(site, bySha);
-        const locked = this.lockedByTrial.get(str('trialId'));
+        const locked = this.lockedByTrial.get(lockKey(str('trialId'), str('modelId')));
         let deviation: ModelLockDeviation | undefined;
         const base = { decisionId: str('decisionId'), eventId: event.eventId, trialId: str('trialId'), siteId: site };
         if (!locked) deviation = { ...base, reason: 'NO_LOCKED_VERSION', detail: `no model version was locked for ${str('trialId')} in this bundle when the decision was recorded` };
@@ -236,4 +237,8 @@ export function signatureSummary(event: RecordedEvent): SignatureSummary {
     signedAt: String(d['signedAt']),
     signatureEventId: event.eventId,
   };
+}
+
+function lockKey(trialId: string, modelId: string): string {
+  return `${trialId}\u0000${modelId}`;
 }

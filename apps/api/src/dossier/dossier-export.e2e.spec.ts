@@ -116,6 +116,18 @@ describe('exportDossier over GraphQL on the demo trial (SQLite)', () => {
     assert.ok(!report.includes('enc:v1:'), 'the report holds no sealed envelope');
   });
 
+  test('model-lock.json agrees with the compliance view: no demo decision deviates from the version locked for its model at the time', () => {
+    const doc = JSON.parse(strFromU8(unzipSync(readFileSync(exported.location))['model-lock.json']!)) as unknown;
+    const counts: number[] = [];
+    const walk = (v: unknown): void => {
+      if (Array.isArray(v)) v.forEach(walk);
+      else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) (k === 'deviationCount' && typeof x === 'number' ? counts.push(x) : walk(x));
+    };
+    walk(doc);
+    assert.ok(counts.length >= 3, 'one entry per model version');
+    assert.deepEqual(counts.filter((c) => c > 0), []);
+  });
+
   test('qa may export one model version; monitor and site-operator are FORBIDDEN, as is a grant scoped to another trial', async () => {
     const qa = await api.tokenFor('qa-1', [{ role: 'qa' }], 'Quinn QA');
     const { modelId, modelVersion } = demo.example;
