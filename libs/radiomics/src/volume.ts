@@ -39,18 +39,22 @@ export interface FeatureDefinition {
   pyradiomicsName?: string;
 }
 
-export type FeatureFamily =
-  | 'morphology'
-  | 'local-intensity'
-  | 'intensity-statistics'
-  | 'intensity-histogram'
-  | 'intensity-volume-histogram'
-  | 'glcm'
-  | 'glrlm'
-  | 'glszm'
-  | 'gldzm'
-  | 'ngtdm'
-  | 'ngldm';
+/** The IBSI feature families in IBSI chapter 3 order: the order they are computed and reported in. */
+export const ALL_FEATURE_FAMILIES = [
+  'morphology',
+  'local-intensity',
+  'intensity-statistics',
+  'intensity-histogram',
+  'intensity-volume-histogram',
+  'glcm',
+  'glrlm',
+  'glszm',
+  'gldzm',
+  'ngtdm',
+  'ngldm',
+] as const;
+
+export type FeatureFamily = (typeof ALL_FEATURE_FAMILIES)[number];
 
 /** Feature values keyed by IBSI code, or `<code>@<aggregation code>` for texture features. */
 export type FeatureValues = Record<string, number>;

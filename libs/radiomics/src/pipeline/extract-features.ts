@@ -15,7 +15,7 @@ import {
 } from '../features/texture/index.js';
 import { RadiomicsInputError } from '../radiomics.errors.js';
 import type { RadiomicsSettings } from '../settings/radiomics-settings.js';
-import type { FeatureFamily, FeatureValues, Mask, Volume } from '../volume.js';
+import { ALL_FEATURE_FAMILIES, type FeatureFamily, type FeatureValues, type Mask, type Volume } from '../volume.js';
 import { aggregationCodesFor, featureNames } from './feature-registry.js';
 import { prepareRoi, type PreparedRoi } from './prepare-roi.js';
 
@@ -55,19 +55,8 @@ export function extractFeatures(
   return { settings, features, names: featureNames({ ...settings, families }) };
 }
 
-export const FAMILY_ORDER: readonly FeatureFamily[] = [
-  'morphology',
-  'local-intensity',
-  'intensity-statistics',
-  'intensity-histogram',
-  'intensity-volume-histogram',
-  'glcm',
-  'glrlm',
-  'glszm',
-  'gldzm',
-  'ngtdm',
-  'ngldm',
-];
+/** Families are computed in IBSI order. */
+export const FAMILY_ORDER: readonly FeatureFamily[] = ALL_FEATURE_FAMILIES;
 
 /** Computes one family on a prepared ROI (exported for the per-family benchmark). */
 export function computeFamily(family: FeatureFamily, roi: PreparedRoi, settings: RadiomicsSettings): FeatureValues {

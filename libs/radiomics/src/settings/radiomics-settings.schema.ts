@@ -4,17 +4,17 @@
  * regenerate with `node --import @swc-node/register/esm-register
  * libs/radiomics/scripts/write-settings-schema.ts`).
  */
+import { ALL_FEATURE_FAMILIES } from '../volume.js';
+
 const positive = { type: 'number', exclusiveMinimum: 0 } as const;
 const positiveInt = { type: 'integer', minimum: 1 } as const;
 
+/** `{ method: '<name>' }` and nothing else: the 'step not applied' variant of every oneOf. */
+const methodOnly = (name: string) => ({ type: 'object', additionalProperties: false, required: ['method'], properties: { method: { const: name } } }) as const;
+
 const discretisation = {
   oneOf: [
-    {
-      type: 'object',
-      additionalProperties: false,
-      required: ['method'],
-      properties: { method: { const: 'none' } },
-    },
+    methodOnly('none'),
     {
       type: 'object',
       additionalProperties: false,
@@ -63,12 +63,7 @@ export const radiomicsSettingsSchema = {
     },
     resampling: {
       oneOf: [
-        {
-          type: 'object',
-          additionalProperties: false,
-          required: ['method'],
-          properties: { method: { const: 'none' } },
-        },
+        methodOnly('none'),
         {
           type: 'object',
           additionalProperties: false,
@@ -114,12 +109,7 @@ export const radiomicsSettingsSchema = {
         },
         outlierFiltering: {
           oneOf: [
-            {
-              type: 'object',
-              additionalProperties: false,
-              required: ['method'],
-              properties: { method: { const: 'none' } },
-            },
+            methodOnly('none'),
             {
               type: 'object',
               additionalProperties: false,
@@ -184,19 +174,7 @@ export const radiomicsSettingsSchema = {
       type: 'array',
       uniqueItems: true,
       items: {
-        enum: [
-          'morphology',
-          'local-intensity',
-          'intensity-statistics',
-          'intensity-histogram',
-          'intensity-volume-histogram',
-          'glcm',
-          'glrlm',
-          'glszm',
-          'gldzm',
-          'ngtdm',
-          'ngldm',
-        ],
+        enum: [...ALL_FEATURE_FAMILIES],
       },
     },
   },

@@ -1,6 +1,6 @@
 import { Ajv } from 'ajv';
 import { RadiomicsInputError } from '../radiomics.errors.js';
-import type { FeatureFamily } from '../volume.js';
+import { ALL_FEATURE_FAMILIES, type FeatureFamily } from '../volume.js';
 import { radiomicsSettingsSchema } from './radiomics-settings.schema.js';
 
 /**
@@ -105,20 +105,6 @@ export const DIRECTIONAL_AGGREGATION_CODES: Record<TextureAggregation, string> =
 
 /** IBSI aggregation codes for the direction-free families (GLSZM, GLDZM, NGTDM, NGLDM). */
 export const ZONE_AGGREGATION_CODES = { '2D': '8QNN', '2.5D': '62GR', '3D': 'KOBO' } as const;
-
-export const ALL_FEATURE_FAMILIES: readonly FeatureFamily[] = [
-  'morphology',
-  'local-intensity',
-  'intensity-statistics',
-  'intensity-histogram',
-  'intensity-volume-histogram',
-  'glcm',
-  'glrlm',
-  'glszm',
-  'gldzm',
-  'ngtdm',
-  'ngldm',
-];
 
 /**
  * Used when the CLI gets no --settings: no resampling or re-segmentation, FBN 32 for
