@@ -4,7 +4,6 @@ export * from './synthetic/nifti1.encoder.js';
 export * from './synthetic/nifti-gzip.io.js';
 export * from './synthetic/synthetic-brain.js';
 export * from './synthetic/demo-preprocessing.js';
-export * from './artifact-mask-source.adapter.js';
 export * from './scenario/demo-example-queries.js';
 export * from './synthetic/subject-files.js';
 export * from './synthetic/subject-file-renderer.js';

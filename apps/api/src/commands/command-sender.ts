@@ -40,6 +40,6 @@ export class CommandSender {
 }
 
 /** GraphQL input objects are class instances with null-prototype children: hand the domain plain JSON data. */
-function plain<T>(value: T): T {
+export function plain<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }

@@ -2,13 +2,14 @@ import { Inject } from '@nestjs/common';
 import { Args, Field, Float, InputType, Int, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { defaultRadiomicsSettings } from '@radledger/radiomics';
+import { streamIds } from '@radledger/domain';
 import type { Runtime } from '@radledger/runtime';
 import type { Actor } from '../auth/actor.js';
 import { CurrentActor } from '../auth/auth.decorators.js';
 import { RUNTIME } from '../ledger/ledger.tokens.js';
 import { SignerVerification } from '../auth/signer-verification.js';
 import { CommandOptionsInput, CommandResultModel } from './command-io.model.js';
-import { CommandSender } from './command-sender.js';
+import { CommandSender, plain } from './command-sender.js';
 import { SignerCredentialsInput } from './signatures.resolver.js';
 
 @InputType()
@@ -155,11 +156,11 @@ export class ComputeResolver {
     @CurrentActor() actor: Actor,
   ) {
     await this.signers.verify(actor, credentials?.password ?? undefined);
-    const registered = (await this.runtime.store.readStream(`model-${input.modelId}`)).find(
+    const registered = (await this.runtime.store.readStream(streamIds.model(input.modelId))).find(
       (e) => e.type === 'ModelRegistered' && (e.data as { version?: string }).version === input.version,
     );
     if (registered) {
-      const signatures = await this.runtime.store.readStream(`signatures-${registered.eventId}`);
+      const signatures = await this.runtime.store.readStream(streamIds.signatures(registered.eventId));
       const alreadyApproved = signatures.some((e) => (e.data as { signerId?: string; meaning?: string }).meaning === 'approved' && e.meta.actor === actor.userId);
       if (!alreadyApproved) {
         await this.sender.send('SignRecord', { eventId: registered.eventId, streamId: registered.streamId, meaning: 'approved', printedName: actor.printedName }, actor, ['regulatory', 'qa'], null);
@@ -193,8 +194,4 @@ export class ComputeResolver {
     const r = await this.runtime.models.reproduceDecision(decisionId);
     return { id: decisionId, status: r.status, reason: r.reason, differences: r.differences };
   }
-}
-
-function plain<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
 }

@@ -5,7 +5,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { exportDossier, reproducibilityFromRuntime, verifyDossier } from '@radledger/dossier';
 import type { Runtime } from '@radledger/runtime';
 import type { AppConfig } from '../config/app.config.js';
-import { RADLEDGER_VERSION } from '../commands/client-name.js';
+import { RADLEDGER_VERSION } from '@radledger/runtime';
 import { APP_CONFIG, RUNTIME } from '../ledger/ledger.tokens.js';
 import type { DossierExportModel } from './dossier-export.model.js';
 

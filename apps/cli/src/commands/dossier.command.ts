@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
@@ -6,7 +6,7 @@ import { FileSystemArtifactStore } from '@radledger/artifacts';
 import { exportDossier, reproducibilityFromRuntime, DossierError, type DossierProgress, type ReproducibilityPorts } from '@radledger/dossier';
 import { LockedModelRunner, OnnxPredictor } from '@radledger/inference';
 import { loadOrCreateSigningKey } from '@radledger/ledger';
-import { recomputeFeatureSet, rerunDecision } from '@radledger/runtime';
+import { RADLEDGER_VERSION, recomputeFeatureSet, rerunDecision } from '@radledger/runtime';
 import { CliFailure } from '../cli-failure.js';
 import { keyOption, openExistingStore, storeOption } from './ledger-cli.options.js';
 import { openCliRuntime } from './runtime-cli.options.js';
@@ -21,12 +21,6 @@ interface DossierOptions {
   dataDir: string;
   reproduce: boolean;
   trainingLineage: boolean;
-}
-
-/** The root package.json version, written into the manifest. */
-export function radledgerVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
 }
 
 const PHASE_LABEL: Record<DossierProgress['phase'], string> = {
@@ -105,7 +99,7 @@ export function register(program: Command): void {
       try {
         const started = performance.now();
         const { location, manifest } = await exportDossier(
-          { store, signer: key.signer, radledgerVersion: radledgerVersion(), origin: options.origin, reproducibility, revealForReport },
+          { store, signer: key.signer, radledgerVersion: RADLEDGER_VERSION, origin: options.origin, reproducibility, revealForReport },
           { trialId: options.trial, modelVersion: options.modelVersion, includeTrainingLineage: options.trainingLineage, out: options.out, onProgress: progress.onProgress },
         );
         progress.stop();

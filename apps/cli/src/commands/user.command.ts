@@ -4,7 +4,7 @@ import { Option, type Command } from 'commander';
 import { openRuntime, type Runtime } from '@radledger/runtime';
 import { DomainError } from '@radledger/platform';
 import { isRole, type Role } from '../../../api/src/auth/actor.js';
-import { RADLEDGER_VERSION } from '../../../api/src/commands/client-name.js';
+import { RADLEDGER_VERSION } from '@radledger/runtime';
 import { openCredentialStore } from '../../../api/src/identity/credential-store.factory.js';
 import type { CredentialStore } from '../../../api/src/identity/credential-store.port.js';
 import { IdentityService, type AdminContext } from '../../../api/src/identity/identity.service.js';

@@ -2,13 +2,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileSystemArtifactStore } from '@radledger/artifacts';
-import { ArtifactMaskSource } from '@radledger/demo';
 import { CommandService, createEventValidator, type CommandMetadata, type IbsiSettings, type WorkflowCommand } from '@radledger/domain';
 import { generateCheckpointSigner, SqliteEventStore, type CheckpointSigner, type CheckpointVerifier, type LedgerStore } from '@radledger/ledger';
 import { inspectModel, LockedModelRunner, OnnxPredictor } from '@radledger/inference';
 import { FixedClock, uuidV7IdGenerator } from '@radledger/platform';
 import { extractFeatures, writeNifti, type Volume } from '@radledger/radiomics';
-import { FeatureService, ModelService, radiomicsSettingsFromSummary } from '@radledger/runtime';
+import { FeatureService, ModelService, artifactMaskSource, radiomicsSettingsFromSummary } from '@radledger/runtime';
 import type { ReproducibilityPorts } from '../reproducibility.js';
 import { reproducibilityFromRuntime } from '../reproducibility.adapters.js';
 
@@ -77,7 +76,7 @@ export async function buildDossierFixture(): Promise<DossierFixture> {
   const artifacts = new FileSystemArtifactStore(join(dir, 'artifacts'));
   const runner = new LockedModelRunner({ artifactStore: artifacts, predictor: new OnnxPredictor() });
   const clock = new FixedClock(new Date('2026-03-01T09:00:00.000Z'));
-  const svc = new CommandService({ store, clock, ids: uuidV7IdGenerator, masks: new ArtifactMaskSource(artifacts), validator: createEventValidator() });
+  const svc = new CommandService({ store, clock, ids: uuidV7IdGenerator, masks: artifactMaskSource(artifacts), validator: createEventValidator() });
   const operator: CommandMetadata = { actor: 'op-1', role: 'site-operator', correlationId: 'corr-1', client: 'radledger-test/0.1' };
   const qa: CommandMetadata = { ...operator, actor: 'qa-1', role: 'qa' };
   const regulatory: CommandMetadata = { ...operator, actor: 'reg-1', role: 'regulatory' };
