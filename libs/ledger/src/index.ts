@@ -15,3 +15,4 @@ export * from './adapters/checkpoint-signer.file.js';
 export * from './core/jcs-check.js';
 export * from './adapters/kurrentdb/kurrentdb-event-store.adapter.js';
 export * from './adapters/kurrentdb/kurrentdb-ledger.mapping.js';
+export * from './adapters/postgres-schema.js';

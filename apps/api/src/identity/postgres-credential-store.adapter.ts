@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { ApiTokenRecord, CredentialStore } from './credential-store.port.js';
+import { migratePostgresSchema } from '@radledger/ledger';
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
@@ -45,25 +46,15 @@ export class PostgresCredentialStore implements CredentialStore {
   }
 
   private async migrate(): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      // The ledger's migration lock for this schema: the two never race to create it.
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`radledger.migrate.${this.schema}`]);
-      await client.query(`CREATE SCHEMA IF NOT EXISTS "${this.schema}"`);
+    await migratePostgresSchema(this.pool, this.schema, async (client) => {
       await client.query(`CREATE TABLE IF NOT EXISTS "${this.schema}".identity_passwords (
         user_id text PRIMARY KEY, record text NOT NULL, updated_at timestamptz NOT NULL)`);
       await client.query(`CREATE TABLE IF NOT EXISTS "${this.schema}".identity_api_tokens (
         token_id text PRIMARY KEY, user_id text NOT NULL, token_sha256 text NOT NULL UNIQUE,
         scopes jsonb NOT NULL, expires_at text NOT NULL, revoked_at text)`);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK');
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
+
 
   async setPasswordHash(userId: string, record: string, now: Date): Promise<void> {
     await this.pool.query(

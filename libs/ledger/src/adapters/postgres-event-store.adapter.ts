@@ -13,6 +13,7 @@ import type {
 } from '../event-store.port.js';
 import { checkAppendRequest, planBatch, type AppendOutcome, type AppendRequest, type EventRow } from './append-plan.js';
 import { AppendSignal, StoreSubscriptions } from './catch-up-subscription.js';
+import { migratePostgresSchema } from './postgres-schema.js';
 import { EventStoreUnavailableError, redactUrl } from './event-store.exception.js';
 import { batchLookupKeys, rejectBatch, settleBatch, type PendingAppend } from './pending-append.js';
 import { fromSqlCheckpoint, fromSqlRow, headAfterRow, type SqlCheckpointRow, type SqlEventRow } from './sql-rows.js';
@@ -103,10 +104,7 @@ export class PostgresEventStore implements LedgerStore {
   }
 
   private async migrate(): Promise<void> {
-    await this.transaction(async (client) => {
-      // Two processes creating the same schema at once would collide in the catalog.
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`radledger.migrate.${this.schema}`]);
-      await client.query(`CREATE SCHEMA IF NOT EXISTS "${this.schema}"`);
+    await migratePostgresSchema(this.pool, this.schema, async (client) => {
       await client.query(`
         CREATE TABLE IF NOT EXISTS ${this.table} (
           global_position BIGINT PRIMARY KEY,

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { createHash } from 'node:crypto';
+import { migratePostgresSchema } from '@radledger/ledger';
 import type { Projection, SqlScalar } from '../projection.js';
 import { StatementBatcher } from '../sql/statement-batcher.js';
 import type { ProjectionBatch, ProjectionCheckpoint, ReadModelStore } from '../read-model-store.port.js';
@@ -57,25 +58,8 @@ export class PostgresReadModelStore implements ReadModelStore {
   /** Creates the schema and the checkpoint table once (tolerating a concurrent creator, e.g. the ledger on the same schema). */
   private init(): Promise<void> {
     this.ready ??= (async () => {
-      try {
-        // Same lock as the ledger's migration: both create this schema, and concurrent
-        // CREATE SCHEMA IF NOT EXISTS collide in the catalog (and abort the ledger's transaction).
-        const client = await this.pool.connect();
-        try {
-          await client.query('BEGIN');
-          await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`radledger.migrate.${this.schema.replace(/"/g, '')}`]);
-          await client.query(`CREATE SCHEMA IF NOT EXISTS ${this.schema}`);
-          await client.query('COMMIT');
-        } catch (error) {
-          await client.query('ROLLBACK').catch(() => undefined);
-          throw error;
-        } finally {
-          client.release();
-        }
-      } catch (error) {
-        // 23505/42P06: another connection created it between the check and the insert.
-        if (!['23505', '42P06'].includes((error as { code?: string }).code ?? '')) throw error;
-      }
+      // The shared schema-migration lock: the ledger and the other stores create this schema too.
+      await migratePostgresSchema(this.pool, this.schema);
       await this.pool.query(checkpointTableSql('postgres'));
     })();
     return this.ready;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { migratePostgresSchema } from '@radledger/ledger';
 import { ValidationError } from '@radledger/platform';
 import type { RedactionRecord } from '@radledger/domain';
 import type { KeyLookup, SubjectKey, SubjectKeyStore } from './subject-key-store.port.js';
@@ -36,22 +37,11 @@ export class PostgresSubjectKeyStore implements SubjectKeyStore {
     const pool = new pg.Pool({ connectionString: parsed.toString(), max: 4 });
     const store = new PostgresSubjectKeyStore(pool, `"${schema}".subject_key`, kek, now);
     try {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        // The ledger's migration lock for this schema: creators never race.
-        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`radledger.migrate.${schema}`]);
-        await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+      await migratePostgresSchema(pool, schema, async (client) => {
         await client.query(`CREATE TABLE IF NOT EXISTS ${store.table} (
           key_id text PRIMARY KEY, scope text NOT NULL, wrapped_key bytea, created_at text NOT NULL, destroyed_at text, redaction jsonb)`);
         await client.query(`CREATE UNIQUE INDEX IF NOT EXISTS subject_key_live ON ${store.table} (scope) WHERE wrapped_key IS NOT NULL`);
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK');
-        throw error;
-      } finally {
-        client.release();
-      }
+      });
     } catch (error) {
       await pool.end();
       throw error;
