@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OnnxPredictor } from '@radledger/inference';
-import { openRuntime } from '@radledger/runtime';
+import { openRuntime } from '@radledger/application';
 import type { CommandMetadata, WorkflowCommand } from '@radledger/domain';
 import { fixtureImage, fixtureMask } from '../apps/api/src/testing/imaging-fixtures.js';
 

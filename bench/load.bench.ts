@@ -9,7 +9,9 @@ import type { AddressInfo } from 'node:net';
 import { LedgerService, type EventStore } from '@radledger/ledger';
 import { loadAppConfig } from '../apps/api/src/config/app.config.js';
 import { createApiApp } from '../apps/api/src/create-app.js';
-import { TokenService } from '../apps/api/src/auth/token.service.js';
+import { setGrants } from '../apps/api/src/testing/api-test-harness.js';
+import { APPLICATION } from '../apps/api/src/ledger/ledger.tokens.js';
+import type { Application } from '@radledger/application';
 import { EVENT_STORE } from '../apps/api/src/ledger/ledger.tokens.js';
 
 const SECONDS = Number(process.env['RADLEDGER_LOAD_SECONDS'] ?? 60);
@@ -33,8 +35,10 @@ export async function run(): Promise<void> {
   await app.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}/graphql`;
   try {
-    const tokens = new TokenService({ secretPath: config.authSecretPath });
-    const admin = await tokens.issueSessionToken({ userId: 'load-admin', printedName: 'Load Admin', grants: [{ role: 'admin' }] });
+    const application = app.get<Application>(APPLICATION);
+    const tokens = application.tokens;
+    await setGrants(application, 'load-admin', 'Load Admin', [{ role: 'admin' }]);
+    const admin = await tokens.issueSessionToken({ userId: 'load-admin', printedName: 'Load Admin' });
     const gql = async (token: string, query: string, variables?: Record<string, unknown>) => {
       const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
       return (await res.json()) as { data?: Record<string, { events?: Array<{ eventId: string }> }>; errors?: Array<{ extensions?: { code?: string } }> };
@@ -51,7 +55,8 @@ export async function run(): Promise<void> {
         const r = await gql(admin, q, v);
         if (r.errors) throw new Error(`setup failed: ${JSON.stringify(r.errors)}`);
       }
-      operators.push(await tokens.issueSessionToken({ userId: `load-op-${w}`, printedName: `Operator ${w}`, grants: [{ role: 'site-operator', trialId, siteId: 'S1' }] }));
+      await setGrants(application, `load-op-${w}`, `Operator ${w}`, [{ role: 'site-operator', trialId, siteId: 'S1' }]);
+      operators.push(await tokens.issueSessionToken({ userId: `load-op-${w}`, printedName: `Operator ${w}` }));
     }
 
     const acknowledged = new Set<string>();

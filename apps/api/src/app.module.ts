@@ -10,22 +10,21 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { AppConfig } from './config/app.config.js';
 import { AuthGuard } from './auth/auth.guard.js';
-import { TokenService } from './auth/token.service.js';
 import { formatGraphqlError } from './graphql/format-error.js';
 import { graphqlValidationRules, queryCostPlugin } from './graphql/graphql-limits.js';
 import { HealthController } from './health/health.controller.js';
 import { LedgerModule } from './ledger/ledger.module.js';
 import { ReadModelsModule } from './read-models/read-models.module.js';
-import { APP_CONFIG } from './ledger/ledger.tokens.js';
+import { APP_CONFIG, APPLICATION } from './ledger/ledger.tokens.js';
 import { logger } from './logging/logger.js';
-import { SessionResolver } from './session/session.resolver.js';
-import { CommandsModule } from './commands/commands.module.js';
+import { OperationsModule } from './operations/operations.module.js';
+import { introspectionForCallersOnly } from './graphql/introspection-guard.js';
 import { ArtifactsController } from './artifacts/artifacts.controller.js';
 import { MetricsController } from './metrics/metrics.controller.js';
-import { MetricsService } from './metrics/metrics.service.js';
-import { IdentityModule } from './identity/identity.module.js';
 import { SecurityModule } from './security/security.module.js';
-import { DossierModule } from './dossier/dossier.module.js';
+import { DossiersController } from './operations/dossiers.controller.js';
+import type { Application } from '@radledger/application';
+import { WitnessingModule } from './witness/witnessing.module.js';
 
 /** Wiring only: every behaviour lives in libs/ and in the feature modules imported here. */
 @Module({})
@@ -40,38 +39,39 @@ export class AppModule {
         LedgerModule.forConfig(config),
         ReadModelsModule.forConfig(config),
         SecurityModule.forConfig(config),
-        CommandsModule,
-        IdentityModule,
-        DossierModule,
-        GraphQLModule.forRoot<ApolloDriverConfig>({
+        OperationsModule,
+        WitnessingModule.forConfig(config),
+        GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
-          path: '/graphql',
-          autoSchemaFile: config.development ? join(process.cwd(), 'schemas/graphql/schema.gql') : true,
-          sortSchema: true,
-          playground: false,
-          graphiql: false,
-          introspection: true,
-          includeStacktraceInErrorResponses: false,
-          validationRules: graphqlValidationRules,
-          // Apollo Sandbox only in development (issue 4 §6); elsewhere GET /graphql serves no landing page.
-          plugins: [queryCostPlugin, config.development ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }) : ApolloServerPluginLandingPageDisabled()],
-          context: ({ req }: { req: unknown }) => ({ req }),
-          formatError: (formatted, error) => formatGraphqlError(formatted, error, logger),
+          inject: [APPLICATION],
+          useFactory: (app: Application) => ({
+            path: '/graphql',
+            autoSchemaFile: config.development ? join(process.cwd(), 'schemas/graphql/schema.gql') : true,
+            sortSchema: true,
+            playground: false,
+            graphiql: false,
+            // Production: the schema only for signed-in callers (introspectionForCallersOnly).
+            introspection: true,
+            includeStacktraceInErrorResponses: false,
+            validationRules: graphqlValidationRules,
+            plugins: [
+              queryCostPlugin,
+              ...(config.production ? [introspectionForCallersOnly(() => app)] : []),
+              // Apollo Sandbox only in development (issue 4 §6); elsewhere GET /graphql serves no landing page.
+              config.development ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }) : ApolloServerPluginLandingPageDisabled(),
+            ],
+            context: ({ req }: { req: unknown }) => ({ req }),
+            formatError: (formatted, error) => formatGraphqlError(formatted, error, logger),
+          }),
         }),
       ],
-      controllers: [HealthController, MetricsController, ArtifactsController],
+      controllers: [HealthController, MetricsController, ArtifactsController, DossiersController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
-        {
-          provide: TokenService,
-          useFactory: () => new TokenService({ secretPath: config.authSecretPath, oidc: config.oidc }),
-        },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: DomainErrorFilter },
-        SessionResolver,
-        MetricsService,
       ],
-      exports: [TokenService, APP_CONFIG, MetricsService],
+      exports: [APP_CONFIG],
     };
   }
 }

@@ -20,6 +20,8 @@ const commandModules: Record<string, () => Promise<{ register(program: Command):
   'reproduce': () => import('./commands/reproduce.command.js'),
   'model-diff': () => import('./commands/model-diff.command.js'),
   'record-features': () => import('./commands/record-features.command.js'),
+  'export': () => import('./commands/export.command.js'),
+  'witness': () => import('./commands/witness.command.js'),
 };
 
 async function main(): Promise<void> {

@@ -7,7 +7,7 @@ import { featureResultSha256 } from '@radledger/domain';
 import type { RecordedEvent } from '@radledger/ledger';
 import { AuditTrailQuery, LineageQuery, MonitoringQuery, openReadModelStore, ProjectionRunner, readModelProjections } from '@radledger/projections';
 import { extractFeatures, maskFromLabels, parseRadiomicsSettings, readNifti } from '@radledger/radiomics';
-import { openRuntime, type Runtime } from '@radledger/runtime';
+import { openRuntime, type Runtime } from '@radledger/application';
 import { DEMO_USERS, DEVIATING_SUBJECT, POST_QC_CORRECTION_SUBJECT } from './scenario/demo-trial.plan.js';
 import { loadDemoTrial, type DemoTrialResult, type DemoTrialSummary } from './scenario/load-demo-trial.js';
 

@@ -63,6 +63,13 @@ test('the bundle holds the whole lineage of every decision of the trial, with pr
   assert.deepEqual(decisions, ['DEC-1', 'DEC-2', 'DEC-3']);
   // The unenrolled-in-lineage subject GLIO01-B-0003 has no image or decision: not in the bundle.
   assert.ok(!all.some((e) => e.event.data['subjectId'] === 'GLIO01-B-0003'));
+  // Every protocol deviation of the trial is in scope, not only those upstream of decisions (issue 15).
+  assert.deepEqual(all.filter((e) => e.event.type === 'ProtocolDeviationDetected').map((e) => e.event.data['imageId']), ['IMG-2', 'IMG-4']);
+  assert.ok(all.some((e) => e.event.type === 'SubjectEnrolled' && e.event.data['subjectId'] === 'GLIO01-A-0004'));
+  // Every version locked for the trial, with or without decisions (issue 15).
+  const locked = all.filter((e) => e.event.type === 'ModelLocked').map((e) => `${e.event.data['modelId']}@${e.event.data['version']}`);
+  assert.deepEqual(locked, ['idh-logreg@1', 'idh-logreg@2', 'mgmt-trees@1']);
+  assert.ok(all.some((e) => e.event.type === 'ModelRegistered' && e.event.data['modelId'] === 'mgmt-trees'));
   const positions = all.map((e) => e.leafIndex);
   assert.deepEqual(positions, [...positions].sort((a, b) => a - b));
   assert.equal(manifest.counts.events, all.length);
@@ -81,12 +88,19 @@ test('a model version filter keeps only that version’s decisions and lineage, 
   const all = events(dir);
   assert.deepEqual(all.filter((e) => e.event.type === 'ModelDecisionMade').map((e) => e.event.data['decisionId']), ['DEC-1', 'DEC-2']);
   assert.ok(!all.some((e) => e.event.type === 'ModelRegistered' && e.event.data['version'] === '2'));
+  assert.ok(!all.some((e) => e.event.data['modelId'] === 'mgmt-trees'), 'another model is out of a version-filtered scope');
+  assert.deepEqual(all.filter((e) => e.event.type === 'ProtocolDeviationDetected').map((e) => e.event.data['imageId']), ['IMG-2'], 'a version-filtered dossier keeps the deviations upstream of its decisions');
   assert.equal(result.manifest.checkpoint.reused, true);
   assert.equal((await verifyDossier(dir, { pinnedPublicKey: vkey() })).ok, true);
   await assert.rejects(
     exportDossier({ store: fx.store, signer: fx.signer, radledgerVersion: version }, { trialId: 'NO-SUCH-TRIAL', out: join(out, 'none') }),
     (e: unknown) => e instanceof DossierError && e.code === 'DOSSIER_EMPTY',
   );
+  // A locked version without any decision yet still has a dossier of its own.
+  const lockOnly = await exportDossier({ store: fx.store, signer: fx.signer, radledgerVersion: version }, { trialId: fx.trialId, modelVersion: 'mgmt-trees@1', out: join(out, 'mgmt-only') });
+  assert.equal(lockOnly.manifest.counts.decisions, 0);
+  assert.deepEqual(events(join(out, 'mgmt-only')).filter((e) => e.event.type === 'ModelLocked').map((e) => e.event.data['modelId']), ['mgmt-trees']);
+  assert.equal((await verifyDossier(join(out, 'mgmt-only'), { pinnedPublicKey: vkey() })).ok, true);
 });
 
 test('PROV-O JSON-LD and PROV-JSON (the read side’s serialisers, streamed per event) describe the same lineage', () => {
@@ -155,15 +169,36 @@ test('reproducibility.json re-computes feature sets and re-runs decisions, and s
 });
 
 test('checklists.json fills items from the ledger with their source events and lists the rest for people', () => {
-  const doc = JSON.parse(read(bundle, DOSSIER_FILES.checklists)) as { items: Array<{ guideline: string; item: string; status: string; sourceEventIds?: string[]; value?: unknown }> };
+  const doc = JSON.parse(read(bundle, DOSSIER_FILES.checklists)) as {
+    items: Array<{ guideline: string; item: string; status: string; sourceEventIds?: string[]; value?: unknown; score?: { points: number | null; min: number; max: number } }>;
+    rqs: { ledgerScore: number; possibleRange: [number, number]; maximum: number };
+  };
   const ids = new Set(events(bundle).map((e) => e.event.eventId));
-  for (const g of ['TRIPOD+AI', 'CLAIM 2024', 'METRICS', 'CLEAR']) {
+  for (const g of ['TRIPOD+AI', 'CLAIM 2024', 'METRICS', 'CLEAR', 'RQS', 'PROBAST+AI']) {
     assert.ok(doc.items.some((i) => i.guideline === g && i.status === 'filled-from-ledger'), `${g} has filled items`);
     assert.ok(doc.items.some((i) => i.guideline === g && i.status === 'for-people'), `${g} has items for people`);
   }
   for (const i of doc.items.filter((x) => x.status === 'filled-from-ledger')) for (const id of i.sourceEventIds!) assert.ok(ids.has(id), `${i.item} cites ${id}, which is in the bundle`);
   const software = doc.items.find((i) => i.guideline === 'CLEAR' && i.item === 'software')!;
   assert.ok((software.value as string[]).includes('ITK-SNAP 4.0'));
+  // Every segmentation tool actually used, the manual edit tool included (issue 15).
+  for (const [g, item] of [['CLAIM 2024', 'annotation-method'], ['METRICS', 'segmentation'], ['CLEAR', 'segmentation']] as const) {
+    const tools = (doc.items.find((i) => i.guideline === g && i.item === item)!.value as { tools: string[] }).tools;
+    assert.deepEqual(tools, ['ITK-SNAP 4.0', 'manual-contour-editor 2.4', 'nnU-Net 2.3'], `${g} ${item}`);
+  }
+  const adherence = doc.items.find((i) => i.item === 'protocol-adherence')!;
+  assert.deepEqual((adherence.value as { deviations: Array<{ imageId: string }> }).deviations.map((d) => d.imageId), ['IMG-2', 'IMG-4']);
+  // RQS (Lambin et al. 2017), scored from this fixture by the table: protocol documented 1, feature reduction
+  // (6–7 model inputs of the full extraction) 3, locked cut-off 1, AUC with CI 2, test partition only at a
+  // development site (SITE-B) 2 = 9; people can add up to 24 more (public protocol 1 and the 11 items for them).
+  const rqs = doc.items.filter((i) => i.guideline === 'RQS');
+  assert.equal(rqs.length, 16);
+  assert.equal(rqs.reduce((n, i) => n + i.score!.max, 0), 36);
+  assert.equal(rqs.reduce((n, i) => n + i.score!.min, 0), -8);
+  assert.deepEqual(Object.fromEntries(rqs.filter((i) => i.score!.points !== null).map((i) => [i.item.slice(0, 6), i.score!.points])), { 'rqs-01': 1, 'rqs-05': 3, 'rqs-08': 1, 'rqs-09': 2, 'rqs-12': 2 });
+  assert.deepEqual([doc.rqs.ledgerScore, ...doc.rqs.possibleRange, doc.rqs.maximum], [9, 9, 33, 36]);
+  const probast = doc.items.filter((i) => i.guideline === 'PROBAST+AI');
+  assert.ok(probast.find((i) => i.item === 'analysis-data-leakage')!.status === 'filled-from-ledger');
 });
 
 test('tampering: one byte in events.ndjson fails the file hash and that event’s hash, so also its proof, the next event’s link and the lineage it names', async () => {

@@ -5,11 +5,13 @@ export interface DossierManifest {
   createdAt: string;
   scope: { trialId: string; modelVersion: string | null; includeTrainingLineage: boolean };
   ledger: { origin: string; sizeAtExport: number };
-  /** The signed checkpoint every inclusion proof in events.ndjson leads to. */
+  /** The signed checkpoint every inclusion proof in events.ndjson leads to; the note carries the witnesses' cosignature lines, if any. */
   checkpoint: { note: string; origin: string; treeSize: number; rootHash: string; issuedAt: string; reused: boolean };
   /** C2SP signed-note verifier key of the checkpoint signer: `<name>+<key id>+<base64>`. */
   publicKey: string;
   files: Array<{ name: string; sha256: string; bytes: number }>;
+  /** The witness policy (C2SP tlog-policy text) the exporter chose the checkpoint under, when witnessing is configured. */
+  witnessPolicy?: string;
   counts: { events: number; decisions: number; featureSets: number; modelVersions: number; images: number; signatures: number; byType: Record<string, number> };
 }
 

@@ -12,12 +12,13 @@ import {
   type LedgerStore,
 } from '@radledger/ledger';
 import { upcast } from '@radledger/domain';
+import { latestCosignedCheckpoint, type CosignatureRecord, type WitnessPolicy } from '@radledger/witness';
 import type { BundleSink } from './bundle-sink.port.js';
 import { ChecklistCollector } from './checklists.collector.js';
 import { DossierError } from './dossier.errors.js';
 import { DOSSIER_FILES, MANIFEST_ORIGIN_SUFFIX, type DossierEventLine, type DossierManifest } from './dossier-manifest.js';
 import { HashingWriter } from './hashing-writer.js';
-import { modelVersionMatcher, scanEvent, selectLineage, type DossierScope, type LedgerScanIndex } from './lineage-selection.js';
+import { emptyScanIndex, modelVersionMatcher, scanEvent, selectLineage, type DossierScope, type LedgerScanIndex } from './lineage-selection.js';
 import { MerkleLevels } from './merkle-levels.js';
 import { ModelLockCollector } from './model-lock.collector.js';
 import { eventGraph, ProvJsonLdStream, ProvJsonStream } from './prov-streaming.js';
@@ -47,6 +48,13 @@ export interface DossierExportDeps {
    * destroyed key, the report shows what the reader returns (e.g. `[redacted]`).
    */
   revealForReport?: <T>(value: T) => Promise<T>;
+  /**
+   * Witnessing (libs/witness): the stored cosignatures and, optionally, the policy. The
+   * export then uses the newest stored checkpoint that covers every included event and has
+   * cosignatures (meeting the policy's quorum, if one is given), carries its cosigned note,
+   * and records the policy text in the manifest.
+   */
+  witnessing?: { cosignatures: () => Promise<CosignatureRecord[]>; policy?: WitnessPolicy };
 }
 
 export interface DossierProgress {
@@ -91,7 +99,7 @@ export async function assembleDossier(deps: DossierExportDeps, sink: BundleSink,
   const size = (await store.head()).size;
   if (size === 0) throw new DossierError('DOSSIER_EMPTY', 'the ledger is empty: there is nothing to export');
   const leaves = Buffer.allocUnsafe(size * HASH_SIZE);
-  const index: LedgerScanIndex = { decisionStreams: [], signedEventIds: new Set() };
+  const index: LedgerScanIndex = emptyScanIndex();
   const matches = modelVersionMatcher(scope.modelVersion);
   const chain = new ChainVerifier({ checkCanonical: deps.checkCanonical ?? true });
   try {
@@ -114,8 +122,8 @@ export async function assembleDossier(deps: DossierExportDeps, sink: BundleSink,
     throw error;
   }
   if (chain.size !== size) throw new DossierError('DOSSIER_LEDGER_INVALID', `the ledger head says ${size} events but ${chain.size} were read`);
-  if (index.decisionStreams.length === 0) {
-    throw new DossierError('DOSSIER_EMPTY', `trial ${scope.trialId} has no decisions${scope.modelVersion ? ` by model version ${scope.modelVersion}` : ''} in the ledger`, { trialId: scope.trialId, modelVersion: scope.modelVersion });
+  if (index.decisionStreams.length === 0 && index.lockedVersions.length === 0) {
+    throw new DossierError('DOSSIER_EMPTY', `trial ${scope.trialId} has no decisions and no locked model version${scope.modelVersion ? ` matching ${scope.modelVersion}` : ''} in the ledger`, { trialId: scope.trialId, modelVersion: scope.modelVersion });
   }
 
   // 2. Lineage.
@@ -128,7 +136,14 @@ export async function assembleDossier(deps: DossierExportDeps, sink: BundleSink,
   let note: string | undefined;
   let reused = false;
   const latest = await store.latestCheckpoint();
-  if ((options.checkpoint ?? 'reuse-or-issue') === 'reuse-or-issue' && latest && latest.treeSize > selection.positions.max && latest.treeSize <= size) {
+  const cosigned = deps.witnessing && (options.checkpoint ?? 'reuse-or-issue') === 'reuse-or-issue'
+    ? latestCosignedCheckpoint((await store.listCheckpoints()).filter((c) => c.treeSize <= size && signedBy(c.note, signer)), await deps.witnessing.cosignatures(), deps.witnessing.policy, { minTreeSize: selection.positions.max + 1 })
+    : undefined;
+  if (cosigned) {
+    treeSize = cosigned.treeSize;
+    note = cosigned.note;
+    reused = true;
+  } else if ((options.checkpoint ?? 'reuse-or-issue') === 'reuse-or-issue' && latest && latest.treeSize > selection.positions.max && latest.treeSize <= size) {
     try {
       verifySignedCheckpoint(latest.note, signer);
       treeSize = latest.treeSize;
@@ -231,6 +246,7 @@ export async function assembleDossier(deps: DossierExportDeps, sink: BundleSink,
   await close(DOSSIER_FILES.reproducibility, reproOut);
 
   const lockDoc = modelLock.document();
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- report cells straight from model-lock.json's loosely typed document.
   const versions = lockDoc['modelVersions'] as Array<Record<string, any>>;
   const findings: string[] = [];
   for (const v of versions) {
@@ -280,7 +296,12 @@ export async function assembleDossier(deps: DossierExportDeps, sink: BundleSink,
       eventCount: written,
       reproducibility: reproCounts,
       modelFindings: findings,
-      checklist: { filled: checklistDoc.items.filter((i) => i.status === 'filled-from-ledger').length, forPeople: checklistDoc.items.filter((i) => i.status === 'for-people').length },
+      checklist: {
+        filled: checklistDoc.items.filter((i) => i.status === 'filled-from-ledger').length,
+        forPeople: checklistDoc.items.filter((i) => i.status === 'for-people').length,
+        items: checklistDoc.items,
+        rqs: checklistDoc.rqs,
+      },
     },
     report,
     graph.graph(),
@@ -297,6 +318,7 @@ export async function assembleDossier(deps: DossierExportDeps, sink: BundleSink,
     publicKey,
     files: files.sort((a, b) => a.name.localeCompare(b.name)),
     counts,
+    ...(deps.witnessing?.policy ? { witnessPolicy: deps.witnessing.policy.text } : {}),
   };
   const manifestText = `${JSON.stringify(manifest, null, 2)}\n`;
   await writeWhole(sink, [], DOSSIER_FILES.manifest, manifestText);
@@ -329,4 +351,13 @@ function* readRuns(positions: Iterable<number>): Generator<{ start: number; end:
     run.push(p);
   }
   if (run.length > 0) yield { start: run[0]!, end: run[run.length - 1]!, positions: run };
+}
+
+function signedBy(note: string, signer: CheckpointVerifier): boolean {
+  try {
+    verifySignedCheckpoint(note, signer);
+    return true;
+  } catch {
+    return false;
+  }
 }

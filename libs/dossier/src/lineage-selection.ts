@@ -20,6 +20,17 @@ export interface LedgerScanIndex {
   decisionStreams: string[];
   /** Ids of events that have at least one RecordSigned on them. */
   signedEventIds: Set<string>;
+  /**
+   * Model versions locked for the trial (matching the version filter), with or without decisions:
+   * a regulator asks what was released for the trial, not only what has decided so far.
+   */
+  lockedVersions: Array<{ streamId: string; version: string }>;
+  /** Image streams with a protocol deviation in the trial (whole-trial scope): protocol adherence covers every image, not only those upstream of decisions. */
+  deviationImageStreams: string[];
+}
+
+export function emptyScanIndex(): LedgerScanIndex {
+  return { decisionStreams: [], signedEventIds: new Set(), lockedVersions: [], deviationImageStreams: [] };
 }
 
 /** The included events as a bitmap over global positions: no event is held in memory. */
@@ -91,6 +102,14 @@ export function scanEvent(canonical: string, scope: DossierScope, index: LedgerS
     if (e.type === 'ModelDecisionMade' && e.data['trialId'] === scope.trialId && matches(String(e.data['modelId']), String(e.data['modelVersion']))) {
       index.decisionStreams.push(e.streamId);
     }
+  } else if (canonical.includes('"type":"ModelLocked"')) {
+    const e = JSON.parse(canonical) as { type: string; streamId: string; data: Data };
+    if (e.type === 'ModelLocked' && e.data['trialId'] === scope.trialId && matches(String(e.data['modelId']), String(e.data['version']))) {
+      index.lockedVersions.push({ streamId: e.streamId, version: String(e.data['version']) });
+    }
+  } else if (canonical.includes('"type":"ProtocolDeviationDetected"')) {
+    const e = JSON.parse(canonical) as { type: string; streamId: string; data: Data };
+    if (e.type === 'ProtocolDeviationDetected' && e.data['trialId'] === scope.trialId && !scope.modelVersion) index.deviationImageStreams.push(e.streamId);
   } else if (canonical.includes('"type":"RecordSigned"')) {
     const e = JSON.parse(canonical) as { type: string; data: Data };
     if (e.type === 'RecordSigned' && typeof e.data['eventId'] === 'string') index.signedEventIds.add(e.data['eventId']);
@@ -98,7 +117,8 @@ export function scanEvent(canonical: string, scope: DossierScope, index: LedgerS
 }
 
 /**
- * Walks upstream from the selected decisions through the references the events carry
+ * Walks upstream from the selected decisions, the model versions locked for the trial and (whole
+ * trial) the images with protocol deviations, through the references the events carry
  * (DESIGN "Lineage model"): decision → feature set → image (acquisition, preprocessing,
  * protocol deviations) and mask version with its ancestors and reviews → model version
  * (registration, PCCP, validation, lock, retirement; training feature sets) → trial,
@@ -139,6 +159,8 @@ export async function selectLineage(store: Pick<EventStore, 'readStream'>, scope
   };
 
   for (const s of index.decisionStreams) enqueue(s);
+  for (const lock of index.lockedVersions) enqueue(lock.streamId, lock.version);
+  for (const s of index.deviationImageStreams) enqueue(s);
   const read = async (streamId: string) => (await store.readStream(streamId)).map((e) => upcast(e));
 
   // A head index instead of shift(): the queue can hold tens of thousands of streams.

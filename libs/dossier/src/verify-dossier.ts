@@ -9,6 +9,7 @@ import {
   type Checkpoint,
   type CheckpointVerifier,
 } from '@radledger/ledger';
+import { checkCosignedCheckpoint, parseWitnessPolicy, type WitnessPolicy } from '@radledger/witness';
 import type { BundleReader } from './bundle-sink.port.js';
 import { DOSSIER_FILES, MANIFEST_ORIGIN_SUFFIX, type DossierEventLine, type DossierManifest } from './dossier-manifest.js';
 import { eventReferences } from './lineage-references.js';
@@ -20,6 +21,7 @@ export type DossierCheckName =
   | 'manifest-signature'
   | 'file-hashes'
   | 'checkpoint-signature'
+  | 'witness-quorum'
   | 'event-hashes'
   | 'inclusion-proofs'
   | 'chain-links'
@@ -43,10 +45,16 @@ export interface DossierVerification {
 export interface VerifyDossierOptions {
   /** The ledger's published checkpoint key (`<name>+<key id>+<base64>`), pinned by the auditor. */
   pinnedPublicKey?: string | CheckpointVerifier;
+  /**
+   * The auditor's witness policy (C2SP tlog-policy text or parsed): the checkpoint must carry
+   * a quorum of valid cosignatures. Without it, a policy the bundle carries is applied but
+   * only WARNs when met (it is the exporter's word); with neither, the check is not listed.
+   */
+  policy?: string | WitnessPolicy;
 }
 
 const MAX_FAILURES_LISTED = 20;
-const CHECK_ORDER: DossierCheckName[] = ['manifest', 'public-key', 'manifest-signature', 'file-hashes', 'checkpoint-signature', 'event-hashes', 'inclusion-proofs', 'chain-links', 'lineage-complete', 'event-count'];
+const CHECK_ORDER: DossierCheckName[] = ['manifest', 'public-key', 'manifest-signature', 'file-hashes', 'checkpoint-signature', 'witness-quorum', 'event-hashes', 'inclusion-proofs', 'chain-links', 'lineage-complete', 'event-count'];
 
 class Tally {
   failures: string[] = [];
@@ -156,9 +164,11 @@ export async function verifyDossierBundle(reader: BundleReader, options: VerifyD
   const checks = new Map<DossierCheckName, DossierCheck>();
   const set = (c: DossierCheck) => checks.set(c.check, c);
   const names = new Set(await reader.list());
+  // The witness check is listed only when there is a policy to check against.
+  let witnessed = options.policy !== undefined;
   const finish = (): DossierVerification => {
-    for (const name of CHECK_ORDER) if (!checks.has(name)) set({ check: name, status: 'FAIL', detail: 'not checked: the manifest or checkpoint could not be read' });
-    const list = CHECK_ORDER.map((n) => checks.get(n)!);
+    for (const name of CHECK_ORDER) if (!checks.has(name) && (name !== 'witness-quorum' || witnessed)) set({ check: name, status: 'FAIL', detail: 'not checked: the manifest or checkpoint could not be read' });
+    const list = CHECK_ORDER.filter((n) => checks.has(n)).map((n) => checks.get(n)!);
     return { ok: list.every((c) => c.status !== 'FAIL'), checks: list };
   };
 
@@ -254,6 +264,10 @@ export async function verifyDossierBundle(reader: BundleReader, options: VerifyD
       }
     }
   }
+  // witness-quorum
+  witnessed ||= typeof manifest.witnessPolicy === 'string';
+  if (witnessed) set(checkWitnessQuorum(manifest, options.policy));
+
   if (!checkpoint) return finish();
 
   // Events: hashes, proofs, links, lineage, counts — one streaming pass.
@@ -353,4 +367,28 @@ export async function verifyDossierBundle(reader: BundleReader, options: VerifyD
   if (manifest.counts?.events !== events) counted.fail(`${events} events in events.ndjson, manifest says ${manifest.counts?.events}`);
   set(counted.result('event-count', `${events} events, counts per type as in the manifest`, 'count mismatches'));
   return finish();
+}
+
+/** The manifest's cosigned checkpoint against the auditor's policy (or, with a WARN at best, the one the bundle carries). */
+function checkWitnessQuorum(manifest: DossierManifest, given: string | WitnessPolicy | undefined): DossierCheck {
+  let policy: WitnessPolicy;
+  try {
+    policy = given === undefined ? parseWitnessPolicy(manifest.witnessPolicy!) : typeof given === 'string' ? parseWitnessPolicy(given) : given;
+  } catch (error) {
+    return { check: 'witness-quorum', status: 'FAIL', detail: `${given === undefined ? 'the bundle\'s witnessPolicy' : 'the policy'} is not a witness policy: ${(error as Error).message}` };
+  }
+  let result;
+  try {
+    result = checkCosignedCheckpoint(manifest.checkpoint.note, policy);
+  } catch (error) {
+    return { check: 'witness-quorum', status: 'FAIL', detail: `the checkpoint note cannot be read: ${(error as Error).message}` };
+  }
+  const failures = result.witnesses.filter((w) => w.status !== 'cosigned').map((w) => `witness ${w.witness} (${w.key}): ${w.status === 'missing' ? 'no cosignature' : w.reason}`);
+  if (result.logProblem) failures.unshift(result.logProblem);
+  if (!result.ok) return { check: 'witness-quorum', status: 'FAIL', detail: result.summary, failures };
+  if (given === undefined) {
+    return { check: 'witness-quorum', status: 'WARN', detail: `${result.summary}, by the policy the bundle carries; pass --policy with your own policy` };
+  }
+  const differs = typeof manifest.witnessPolicy === 'string' && manifest.witnessPolicy !== policy.text;
+  return { check: 'witness-quorum', status: 'PASS', detail: `${result.summary}${differs ? ' (the bundle was exported under a different policy)' : ''}` };
 }

@@ -7,3 +7,6 @@ export * from './locked-model-runner.js';
 export * from './demo-models/demo-model-catalogue.js';
 // Test fixture for upload paths: a well-formed ONNX model no runtime can execute.
 export { unsupportedOperatorOnnx } from './demo-models/onnx-model.builders.js';
+export * from './explanations/explainable-model.js';
+export * from './explanations/tree-shap.js';
+export * from './explanations/decision-explanation.js';

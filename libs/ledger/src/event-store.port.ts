@@ -13,6 +13,13 @@ export interface AppendResult {
   events: RecordedEvent[];
 }
 
+/** One stream's part of a multi-stream append. */
+export interface StreamWrite {
+  streamId: string;
+  expectedRevision: ExpectedRevision;
+  events: NewEvent[];
+}
+
 /** Called for every new event before anything is written; throws a DomainError (e.g. SCHEMA_INVALID) to refuse the whole append. */
 export type EventValidator = (event: NewEvent) => void;
 
@@ -35,6 +42,11 @@ export interface LedgerHead {
  */
 export interface EventStore {
   append(streamId: string, expectedRevision: ExpectedRevision, events: NewEvent[]): Promise<AppendResult>;
+  /**
+   * Several streams in one atomic append (every expected revision checked, all events or none),
+   * for one decision that records facts in two aggregates (a model lock and its approval).
+   */
+  appendMany?(writes: StreamWrite[]): Promise<AppendResult[]>;
   readStream(streamId: string): Promise<RecordedEvent[]>;
   /** Events with globalPosition >= fromPosition, in order, at most `limit`. */
   readAll(fromPosition: number, limit?: number): Promise<RecordedEvent[]>;

@@ -106,5 +106,71 @@ function serviceSuite(backend: TestBackend): void {
   });
 }
 
+function headRootSuite(backend: TestBackend): void {
+  describe(`LedgerService head root: ${backend.name}`, () => {
+    it('extends the root incrementally as the ledger grows, and serves older sizes from cached subtrees', async () => {
+      const env = await backend.create();
+      try {
+        const ledger = new LedgerService(env.store);
+        let leavesRead = 0;
+        const read = env.store.readLeafHashes.bind(env.store);
+        env.store.readLeafHashes = async (from, to) => {
+          const leaves = await read(from, to);
+          leavesRead += leaves.length;
+          return leaves;
+        };
+        assert.equal((await ledger.headRoot()).rootHash, merkleRoot([]).toString('hex'));
+        let size = 0;
+        for (const batch of [1, 2, 300, 1, 5, 700]) {
+          await env.store.append(`grow-${size}`, 'no-stream', Array.from({ length: batch }, () => newTestEvent()));
+          size += batch;
+          leavesRead = 0;
+          const head = await ledger.headRoot();
+          // Only the new leaves and the one the range ends with are read.
+          assert.equal(leavesRead, batch + (size > batch ? 1 : 0));
+          const leaves = await read(0, size);
+          assert.equal(head.size, size);
+          assert.equal(head.rootHash, merkleRoot(leaves).toString('hex'));
+          assert.equal(await ledger.rootAt(size), head.rootHash);
+          for (const older of [1, Math.floor(size / 2), size - 1].filter((n) => n > 0)) {
+            assert.equal(await ledger.rootAt(older), merkleRoot(leaves.slice(0, older)).toString('hex'), `root at ${older} of ${size}`);
+          }
+        }
+        // Concurrent callers get the same root.
+        await env.store.append('grow-last', 'no-stream', [newTestEvent()]);
+        const roots = await Promise.all([ledger.headRoot(), ledger.headRoot(), ledger.rootAt(size + 1)]);
+        assert.deepEqual(new Set(roots.map((r) => (typeof r === 'string' ? r : r.rootHash))).size, 1);
+        await assert.rejects(ledger.rootAt(size + 2), (e: unknown) => (e as DomainError).code === 'TREE_SIZE_INVALID');
+      } finally {
+        await env.dispose();
+      }
+    });
+
+    it('starts over when the store no longer holds the leaves the root was built from', async () => {
+      const env = await backend.create();
+      try {
+        const ledger = new LedgerService(env.store);
+        await env.store.append('a', 'no-stream', Array.from({ length: 20 }, () => newTestEvent()));
+        const before = await ledger.headRoot();
+        // Someone with database access replaces the last event, then the ledger grows.
+        const [last] = await env.raw.rows([19]);
+        await env.raw.deleteRows([19]);
+        await env.raw.insertRows([{ ...last!, event_id: `${last!.event_id}-x`, hash: 'ab'.repeat(32) }]);
+        const replaced = await ledger.headRoot();
+        assert.notEqual(replaced.rootHash, before.rootHash);
+        assert.equal(replaced.rootHash, merkleRoot(await env.store.readLeafHashes(0, 20)).toString('hex'));
+        await env.raw.deleteRows([19]);
+        await env.raw.insertRows([last!]);
+        await env.store.append('b', 'no-stream', [newTestEvent()]);
+        assert.equal((await ledger.headRoot()).rootHash, merkleRoot(await env.store.readLeafHashes(0, 21)).toString('hex'));
+      } finally {
+        await env.dispose();
+      }
+    });
+  });
+}
+
 serviceSuite(sqliteBackend);
 serviceSuite(postgresBackend);
+headRootSuite(sqliteBackend);
+headRootSuite(postgresBackend);

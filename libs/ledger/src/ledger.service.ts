@@ -1,9 +1,18 @@
 import { NotFoundError, ValidationError } from '@radledger/platform';
 import { signCheckpoint, type Checkpoint, type CheckpointSigner, type CheckpointVerifier } from './core/checkpoint.js';
-import { consistencyProofFromReader, inclusionProofFromReader, InMemorySubtreeCache, subtreeRoot, type LeafReader } from './core/merkle.js';
+import { GENESIS_PREV_HASH } from './core/hashing.js';
+import {
+  consistencyProofFromReader,
+  inclusionProofFromReader,
+  InMemorySubtreeCache,
+  MerkleAccumulator,
+  subtreeRoot,
+  type LeafReader,
+} from './core/merkle.js';
 import { ChainVerifier, type ChainVerification } from './core/verifier.js';
 import type { LedgerStore, StoredCheckpoint } from './event-store.port.js';
 import type { ConsistencyProofBundle, InclusionProofBundle } from './proof-bundle.js';
+import { defaultVerifyWorkers, ParallelChainVerifier } from './verify/parallel-chain-verifier.js';
 
 export interface LedgerServiceOptions {
   /** Checkpoint origin line: the log's identity (C2SP tlog-checkpoint). Default `radledger`. */
@@ -20,24 +29,57 @@ export interface LedgerVerifyOptions {
   /** See VerifyChainOptions.checkCanonical (default true). */
   checkCanonical?: boolean;
   onProgress?: (verified: number) => void;
+  /**
+   * Worker threads that share the per-event work (ParallelChainVerifier). Default: the
+   * machine's available parallelism (at most 8) for ledgers of at least 16,384 events,
+   * none below that (starting threads would cost more). 0 verifies on the calling thread.
+   */
+  workers?: number;
 }
+
+const PARALLEL_FROM = 16_384;
 
 export interface LedgerVerifyReport extends ChainVerification {
   checkpointsStored: number;
 }
+
+/** The ledger's head with its Merkle root. */
+export interface LedgerHeadRoot {
+  size: number;
+  lastHash: string;
+  /** Lowercase hex RFC 9162 root of the tree of `size` leaves. */
+  rootHash: string;
+}
+
+/** Perfect subtrees of at least 2^8 leaves are kept (as ADR 0005's subtreeRoot default). */
+const MIN_CACHED_HEIGHT = 8;
+const LEAF_CHUNK = 4096;
 
 /**
  * The ledger's proof side over any LedgerStore: full verification (chain, Merkle root,
  * stored checkpoints), checkpoint issuing, inclusion and consistency proofs. The Merkle
  * tree is not stored: roots and proofs are computed from the stored leaf hashes, with
  * completed perfect subtrees cached in memory (they never change in an append-only log).
+ *
+ * The root at the head is kept incrementally: a compact range (the perfect-subtree roots
+ * of the tree so far, MerkleAccumulator) is extended by the leaves appended since the
+ * last call, so after the first call a head root costs O(log n) node hashes plus one read
+ * of the new leaf hashes. Each extension re-reads the last leaf it already holds and
+ * starts over from leaf 0 if the store no longer has it (a ledger replaced under the
+ * service), so a stale range is never extended. Subtrees the range completes feed the
+ * cache the proofs use.
  */
 export class LedgerService {
   readonly origin: string;
   private readonly now: () => Date;
   private readonly pageSize: number;
-  private readonly cache = new InMemorySubtreeCache();
+  private cache = new InMemorySubtreeCache();
   private readonly readLeaves: LeafReader;
+  private frontier: MerkleAccumulator;
+  /** Hex hash of the frontier's last leaf (the genesis prevHash when empty). */
+  private frontierLast = GENESIS_PREV_HASH;
+  /** Extensions of the frontier, one at a time. */
+  private frontierTurn: Promise<unknown> = Promise.resolve();
 
   constructor(
     readonly store: LedgerStore,
@@ -47,6 +89,64 @@ export class LedgerService {
     this.now = options.now ?? (() => new Date());
     this.pageSize = options.pageSize ?? 5000;
     this.readLeaves = async (start, end) => this.store.readLeafHashes(start, end);
+    this.frontier = this.newFrontier();
+  }
+
+  private newFrontier(): MerkleAccumulator {
+    const cache = this.cache;
+    return new MerkleAccumulator((height, index, hash) => cache.set(height, index, hash), MIN_CACHED_HEIGHT);
+  }
+
+  /** The head and its Merkle root: one head read, then O(log n) once the root of a recent size is known. */
+  async headRoot(): Promise<LedgerHeadRoot> {
+    const head = await this.store.head();
+    return { size: head.size, lastHash: head.lastHash, rootHash: await this.frontierRoot(head.size, head.lastHash) };
+  }
+
+  /** Extends the frontier to `size` leaves (serialised: concurrent callers wait their turn) and returns its root. */
+  private frontierRoot(size: number, lastHash?: string): Promise<string> {
+    const turn = this.frontierTurn.then(() => this.extendFrontier(size, lastHash));
+    this.frontierTurn = turn.catch(() => undefined);
+    return turn;
+  }
+
+  /** The store no longer holds what the frontier was built from: forget it and every cached subtree. */
+  private resetFrontier(): void {
+    this.cache = new InMemorySubtreeCache();
+    this.frontier = this.newFrontier();
+    this.frontierLast = GENESIS_PREV_HASH;
+  }
+
+  private async extendFrontier(size: number, lastHash?: string): Promise<string> {
+    if (lastHash !== undefined && size === this.frontier.size && lastHash !== this.frontierLast) this.resetFrontier();
+    if (size < this.frontier.size) {
+      // Another caller already extended past `size`: this root comes from the cache.
+      return (await subtreeRoot(this.readLeaves, 0, size, { cache: this.cache, minCachedHeight: MIN_CACHED_HEIGHT })).toString('hex');
+    }
+    // The read starts one leaf early: the leaf the range ends with must still be the
+    // store's, else the range is dropped and rebuilt from leaf 0.
+    let check = this.frontier.size > 0 && this.frontier.size < size;
+    for (let start = check ? this.frontier.size - 1 : this.frontier.size; start < size; ) {
+      const end = Math.min(size, start + LEAF_CHUNK);
+      const leaves = await this.store.readLeafHashes(start, end);
+      if (leaves.length !== end - start) {
+        throw new ValidationError('TREE_SIZE_INVALID', `the ledger has no leaves [${start}, ${end}) (it holds fewer than ${size} events)`);
+      }
+      let first = 0;
+      if (check) {
+        check = false;
+        if (Buffer.from(leaves[0]!).toString('hex') !== this.frontierLast) {
+          this.resetFrontier();
+          start = 0;
+          continue;
+        }
+        first = 1;
+      }
+      for (let i = first; i < leaves.length; i++) this.frontier.append(leaves[i]!);
+      if (leaves.length > first) this.frontierLast = Buffer.from(leaves[leaves.length - 1]!).toString('hex');
+      start = end;
+    }
+    return this.frontier.rootHex();
   }
 
   /**
@@ -58,12 +158,14 @@ export class LedgerService {
     // Checkpoints first, then the head: every listed checkpoint is then within the size read.
     const stored = await this.store.listCheckpoints();
     const { size } = await this.store.head();
-    const verifier = new ChainVerifier({
+    const workers = options.workers ?? (size >= PARALLEL_FROM ? defaultVerifyWorkers() : 0);
+    const chainOptions = {
       checkpoints: options.verifier ? stored.map((checkpoint) => checkpoint.note) : [],
       verifier: options.verifier,
       checkCanonical: options.checkCanonical,
       onProgress: options.onProgress,
-    });
+    };
+    const verifier = workers > 0 ? new ParallelChainVerifier({ ...chainOptions, workers }) : new ChainVerifier(chainOptions);
     // Page by the stored position column, so a deleted row shows up as a gap, not as a
     // stop; the next page is requested before this one is hashed (overlaps with async stores).
     let next = size > 0 ? this.store.readStoredRows(0, this.pageSize) : Promise.resolve([]);
@@ -78,18 +180,18 @@ export class LedgerService {
         if (row.globalPosition >= size) break;
         verifier.push(row);
       }
+      if (verifier instanceof ParallelChainVerifier) await verifier.ready();
     }
-    return { ...verifier.finish(), checkpointsStored: stored.length };
+    return { ...(await verifier.finish()), checkpointsStored: stored.length };
   }
 
   /** Signs the current tree head and records the checkpoint in the store. */
   async issueCheckpoint(signer: CheckpointSigner): Promise<{ checkpoint: Checkpoint; note: string }> {
-    const { size } = await this.store.head();
-    const root = await subtreeRoot(this.readLeaves, 0, size, { cache: this.cache });
+    const { size, rootHash } = await this.headRoot();
     const checkpoint: Checkpoint = {
       origin: this.origin,
       treeSize: size,
-      rootHash: root.toString('hex'),
+      rootHash,
       issuedAt: this.now().toISOString(),
     };
     const note = signCheckpoint(checkpoint, signer);
@@ -97,9 +199,17 @@ export class LedgerService {
     return { checkpoint, note };
   }
 
+  /**
+   * Root of the tree of `treeSize` leaves. At or beyond the last size asked for, the
+   * frontier is extended (O(new leaves + log n)); below it, the root is assembled from
+   * cached perfect subtrees and at most one short read.
+   */
   async rootAt(treeSize: number): Promise<string> {
-    await this.checkTreeSize(treeSize, 'treeSize');
-    return (await subtreeRoot(this.readLeaves, 0, treeSize, { cache: this.cache })).toString('hex');
+    // A size the frontier already covered was within the ledger then, and a ledger only grows.
+    if (!(Number.isSafeInteger(treeSize) && treeSize >= 0 && treeSize <= this.frontier.size)) {
+      await this.checkTreeSize(treeSize, 'treeSize');
+    }
+    return this.frontierRoot(treeSize);
   }
 
   /**
@@ -119,7 +229,7 @@ export class LedgerService {
     if (leafIndex >= size) {
       throw new ValidationError('TREE_SIZE_INVALID', `treeSize ${size} does not include event ${eventId} at position ${leafIndex}`);
     }
-    const proof = await inclusionProofFromReader(this.readLeaves, leafIndex, size, { cache: this.cache });
+    const proof = await inclusionProofFromReader(this.readLeaves, leafIndex, size, { cache: this.cache, minCachedHeight: MIN_CACHED_HEIGHT });
     const rootHash = await this.rootAt(size);
     const checkpoint = await this.checkpointFor(size, rootHash);
     return {
@@ -141,7 +251,7 @@ export class LedgerService {
     if (!Number.isSafeInteger(size1) || size1 < 0 || size1 > size2) {
       throw new ValidationError('TREE_SIZE_INVALID', `size1 must be an integer in [0, ${size2}], got ${size1}`);
     }
-    const proof = await consistencyProofFromReader(this.readLeaves, size1, size2, { cache: this.cache });
+    const proof = await consistencyProofFromReader(this.readLeaves, size1, size2, { cache: this.cache, minCachedHeight: MIN_CACHED_HEIGHT });
     const root1 = await this.rootAt(size1);
     const root2 = await this.rootAt(size2);
     const [checkpoint1, checkpoint2] = [await this.checkpointFor(size1, root1), await this.checkpointFor(size2, root2)];

@@ -1,5 +1,5 @@
 import { ValidationError } from '@radledger/platform';
-import { deidentifyDicom, readNifti, sniffFormat, type SniffedFormat } from '@radledger/radiomics';
+import { DEFAULT_IMAGE_SIZE_LIMITS, deidentifyDicom, isDicomSeg, readDicomSeg, readNifti, readNrrd, sniffFormat, type ImageSizeLimits, type SniffedFormat } from '@radledger/radiomics';
 import { inspectModel, type ModelSignature } from '@radledger/inference';
 
 export type ArtifactKind = 'image' | 'mask' | 'model';
@@ -13,21 +13,23 @@ export interface ArtifactIntake {
 }
 
 const KIND_FORMATS: Record<ArtifactKind, readonly SniffedFormat[]> = {
-  image: ['nifti', 'nifti-gz', 'dicom'],
-  mask: ['nifti', 'nifti-gz', 'dicom'],
+  image: ['nifti', 'nifti-gz', 'nrrd', 'dicom'],
+  mask: ['nifti', 'nifti-gz', 'nrrd', 'dicom'],
   model: ['onnx'],
 };
 
 /**
- * Checks an upload by its content before anything is stored: NIfTI is decoded in full (a
+ * Checks an upload by its content before anything is stored: NIfTI and NRRD are decoded in full (a
  * truncated .nii.gz fails here), DICOM is de-identified (PHI never reaches the store), ONNX
- * is opened with onnxruntime (unsupported operators fail here).
+ * is opened with onnxruntime (unsupported operators fail here). Images larger than `limits`
+ * (from the header, before inflating) are refused with IMAGE_TOO_LARGE, impossible header
+ * fields with IMAGE_HEADER_INVALID.
  */
-export async function takeInArtifact(bytes: Uint8Array, expectedKind?: ArtifactKind): Promise<ArtifactIntake> {
+export async function takeInArtifact(bytes: Uint8Array, expectedKind?: ArtifactKind, limits: ImageSizeLimits = DEFAULT_IMAGE_SIZE_LIMITS): Promise<ArtifactIntake> {
   if (bytes.length === 0) throw new ValidationError('ARTIFACT_EMPTY', 'body: the upload is empty (0 bytes)', { field: 'body' });
   const format = sniffFormat(bytes);
   if (format === 'unknown') {
-    throw new ValidationError('ARTIFACT_FORMAT_UNSUPPORTED', 'body: expected a NIfTI (.nii, .nii.gz), DICOM Part 10 or ONNX file', { field: 'body' });
+    throw new ValidationError('ARTIFACT_FORMAT_UNSUPPORTED', 'body: expected a NIfTI (.nii, .nii.gz), NRRD (.nrrd), DICOM Part 10 or ONNX file', { field: 'body' });
   }
   if (expectedKind && !KIND_FORMATS[expectedKind].includes(format)) {
     throw new ValidationError('ARTIFACT_FORMAT_UNSUPPORTED', `kind: a ${expectedKind} must be ${KIND_FORMATS[expectedKind].join(' or ')}, the upload is ${format}`, { field: 'kind' });
@@ -35,9 +37,15 @@ export async function takeInArtifact(bytes: Uint8Array, expectedKind?: ArtifactK
   switch (format) {
     case 'nifti':
     case 'nifti-gz':
-      readNifti(bytes, 'upload');
+      readNifti(bytes, 'upload', { limits });
+      return { bytes, format };
+    case 'nrrd':
+      // One upload is one blob: a .nhdr whose data sit in another file is refused (IMAGE_UNREADABLE).
+      readNrrd(bytes, 'upload');
       return { bytes, format };
     case 'dicom': {
+      // A DICOM-SEG mask is decoded in full (frames, segments, geometry) before it is stored.
+      if (isDicomSeg(bytes)) readDicomSeg(bytes, { name: 'upload' });
       const deidentified = deidentifyDicom(bytes);
       return { bytes: deidentified.bytes, format, dicom: { uidHashes: deidentified.uidHashes as Record<string, string>, blanked: deidentified.blanked } };
     }

@@ -1,12 +1,13 @@
 import { Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import type { Application, Caller } from '@radledger/application';
 import type { Request, Response } from 'express';
 import multer from 'multer';
 import type { ArtifactStore } from '@radledger/artifacts';
 import { assertSha256Hex } from '@radledger/artifacts';
 import { ValidationError } from '@radledger/platform';
 import type { AppConfig } from '../config/app.config.js';
-import { Roles } from '../auth/auth.decorators.js';
-import { APP_CONFIG, ARTIFACT_STORE } from '../ledger/ledger.tokens.js';
+import { CurrentCaller, DeclaredRoute } from '../auth/auth.decorators.js';
+import { APP_CONFIG, APPLICATION, ARTIFACT_STORE } from '../ledger/ledger.tokens.js';
 import { parseArtifactKind, takeInArtifact } from './artifact-intake.js';
 
 /**
@@ -19,14 +20,16 @@ export class ArtifactsController {
   constructor(
     @Inject(ARTIFACT_STORE) private readonly artifacts: ArtifactStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(APPLICATION) private readonly app: Application,
   ) {}
 
   @Post()
-  @Roles('site-operator', 'data-scientist', 'admin')
-  async upload(@Req() req: Request, @Query('kind') kindParam: unknown) {
+  @DeclaredRoute('POST /artifacts')
+  async upload(@Req() req: Request, @Query('kind') kindParam: unknown, @CurrentCaller() caller: Caller | undefined) {
+    await this.app.gateway.route('POST /artifacts', {}, caller);
     const kind = parseArtifactKind(kindParam);
     const body = req.is('multipart/form-data') ? await this.readMultipart(req) : await this.readRaw(req);
-    const intake = await takeInArtifact(body, kind);
+    const intake = await takeInArtifact(body, kind, this.config.imageLimits);
     const stored = await this.artifacts.put(intake.bytes, { maxBytes: this.config.maxUploadBytes });
     return {
       sha256: stored.sha256,
@@ -40,9 +43,11 @@ export class ArtifactsController {
 
   /** Downloads an artifact (re-hashed on read by the store). */
   @Get(':sha256')
-  @Roles('site-operator', 'data-scientist', 'qa', 'regulatory', 'monitor', 'admin')
-  async download(@Param('sha256') sha256: string, @Res() res: Response) {
+  @DeclaredRoute('GET /artifacts/:sha256')
+  async download(@Param('sha256') sha256: string, @Res() res: Response, @CurrentCaller() caller: Caller | undefined) {
     assertSha256Hex(sha256, 'sha256');
+    // Only within the trials and sites of the records that name these bytes.
+    await this.app.gateway.route('GET /artifacts/:sha256', { sha256 }, caller);
     const bytes = await this.artifacts.get(sha256);
     res.setHeader('content-type', 'application/octet-stream');
     res.setHeader('x-content-sha256', sha256);

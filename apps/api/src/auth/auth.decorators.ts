@@ -1,26 +1,22 @@
 import { SetMetadata, createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { GqlExecutionContext } from '@nestjs/graphql';
-import type { Actor, Role } from './actor.js';
+import type { Caller } from '@radledger/application';
+import type { RouteField } from '@radledger/domain';
 
-export const PUBLIC_KEY = 'radledger:public';
-export const ROLES_KEY = 'radledger:roles';
+export const ROUTE_KEY = 'radledger:route';
 
-/** Reachable without credentials (login, health). */
-export const Public = () => SetMetadata(PUBLIC_KEY, true);
+/**
+ * Names the declared route a REST handler serves (libs/domain declarations): the guard finds its
+ * access policy by this name, and a handler without one is refused (fail closed).
+ */
+export const DeclaredRoute = (field: RouteField) => SetMetadata(ROUTE_KEY, field);
 
-/** Only these roles may call the operation (scope checks by trial/site happen in the handler). */
-export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
-
-export function requestOf(context: ExecutionContext): { headers: Record<string, string | string[] | undefined>; actor?: Actor; ip?: string } {
+export function requestOf(context: ExecutionContext): { headers: Record<string, string | string[] | undefined>; caller?: Caller; ip?: string; params?: Record<string, string> } {
   if (context.getType<string>() === 'graphql') {
     return GqlExecutionContext.create(context).getContext<{ req: never }>().req;
   }
   return context.switchToHttp().getRequest();
 }
 
-/** The authenticated actor of this request. */
-export const CurrentActor = createParamDecorator((_data: unknown, context: ExecutionContext): Actor => {
-  const actor = requestOf(context).actor;
-  if (!actor) throw new Error('CurrentActor used on a public operation');
-  return actor;
-});
+/** The authenticated caller of this request (REST handlers; GraphQL resolvers pass it to the gateway). */
+export const CurrentCaller = createParamDecorator((_data: unknown, context: ExecutionContext): Caller | undefined => requestOf(context).caller);

@@ -1,46 +1,41 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { GqlExecutionContext } from '@nestjs/graphql';
-import type { Role } from './actor.js';
-import { holdsRole } from './actor.js';
-import { PUBLIC_KEY, ROLES_KEY, requestOf } from './auth.decorators.js';
-import { AuthenticationError, AuthorizationError } from './auth.errors.js';
-import { TokenService } from './token.service.js';
-import { AccessDenialRecorder } from './access-denial.recorder.js';
+import { operationsByField } from '@radledger/domain';
+import { AuthenticationError, type Application } from '@radledger/application';
+import { APPLICATION } from '../ledger/ledger.tokens.js';
+import { ROUTE_KEY, requestOf } from './auth.decorators.js';
 
 /**
- * Every query, mutation and REST call needs a valid bearer token unless marked @Public
- * (21 CFR 11.10(d): limiting system access to authorised individuals).
+ * Authentication only: every GraphQL field and REST route is a declared operation; unless its
+ * access policy is public, the bearer credential must name a caller, whose current grants the
+ * application then checks against the declaration (21 CFR 11.10(d)). An operation without a
+ * declaration is refused.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     @Inject(Reflector) private readonly reflector: Reflector,
-    @Inject(TokenService) private readonly tokens: TokenService,
-    @Inject(AccessDenialRecorder) private readonly denials: AccessDenialRecorder,
+    @Inject(APPLICATION) private readonly app: Application,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+    const field =
+      context.getType<string>() === 'graphql'
+        ? GqlExecutionContext.create(context).getInfo<{ fieldName: string }>().fieldName
+        : this.reflector.get<string | undefined>(ROUTE_KEY, context.getHandler());
+    const declaration = field ? operationsByField.get(field) : undefined;
+    if (!declaration) throw new AuthenticationError('this operation is not declared; refused');
     const request = requestOf(context);
     const header = request.headers['authorization'];
     const value = Array.isArray(header) ? header[0] : header;
     const match = value?.match(/^Bearer\s+(\S+)$/i);
-    if (!match?.[1]) throw new AuthenticationError('missing credentials: send Authorization: Bearer <token>');
-    const actor = await this.tokens.verify(match[1]);
-    request.actor = actor;
-    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
-    if (roles && !holdsRole(actor, roles)) {
-      await this.denials.record(actor, operationName(context), 'ROLE_MISSING');
-      throw new AuthorizationError(`role required: one of ${roles.join(', ')}`, { required: roles });
+    if (declaration.access.scope.kind === 'public') {
+      if (match?.[1]) request.caller = await this.app.authenticate(match[1]).catch(() => undefined);
+      return true;
     }
+    if (!match?.[1]) throw new AuthenticationError('missing credentials: send Authorization: Bearer <token>');
+    request.caller = await this.app.authenticate(match[1]);
     return true;
   }
-}
-
-/** The GraphQL field or the REST handler the caller was refused. */
-function operationName(context: ExecutionContext): string {
-  if (context.getType<string>() === 'graphql') return GqlExecutionContext.create(context).getInfo<{ fieldName: string }>().fieldName;
-  return `${context.getClass().name}.${context.getHandler().name}`;
 }

@@ -16,12 +16,23 @@ export interface AppConfig {
   demo: boolean;
   /** HS256 secret for the API's own session tokens; a dev secret is generated into the data dir when absent. */
   authSecretPath: string;
-  /** Serve Apollo Sandbox (development only). */
+  /** Serve the local GraphQL explorer and print development tokens (NODE_ENV=development, the default). */
   development: boolean;
+  /** NODE_ENV=production: introspection only for signed-in callers, /metrics only with its token or on its own port. */
+  production: boolean;
+  /** Bearer token a Prometheus scraper presents at /metrics (RADLEDGER_METRICS_TOKEN). */
+  metricsToken?: string;
+  /** Serve /metrics on this port instead (RADLEDGER_METRICS_PORT), e.g. one not exposed outside the cluster. */
+  metricsPort?: number;
   /** OIDC issuer and JWKS URL for production tokens (both or neither). */
   oidc?: { issuer: string; jwksUrl: string; audience?: string };
   /** Largest accepted upload, bytes. */
   maxUploadBytes: number;
+  /**
+   * Largest image an upload may decode to (RADLEDGER_MAX_DECOMPRESSED_BYTES, RADLEDGER_MAX_VOXELS),
+   * checked from the header before inflating: a 2 MB .nii.gz can hold 2 GiB of zeros.
+   */
+  imageLimits: { maxDecompressedBytes: number; maxVoxels: number };
   /**
    * Run the projection workers in this process. Production runs stateless API replicas with
    * this off and one projection worker with it on, all sharing the read-model database.
@@ -31,6 +42,43 @@ export interface AppConfig {
   serveHttp: boolean;
   /** Security hardening (issue 6 part 5): login rate limit, CORS allow-list (empty: CORS off), JSON body limit. */
   security: { loginRateLimit: number; loginRateWindowSeconds: number; corsOrigins: string[]; maxJsonBytes: number };
+  /** Issue 14: checkpoints cosigned by witnesses (and timestamped by a TSA), issued every N events or T seconds. */
+  witnessing: WitnessingConfig;
+}
+
+export interface WitnessingConfig {
+  /** RADLEDGER_WITNESSES=<url>=<vkey>,...: submission prefixes and cosignature/v1 vkeys. */
+  witnesses: Array<{ url: string; vkey: string }>;
+  /** RADLEDGER_CHECKPOINT_EVERY (events, default 1000). */
+  every: number;
+  /** RADLEDGER_CHECKPOINT_INTERVAL_SECONDS (default 60): a checkpoint at least this often while events arrive. */
+  intervalSeconds: number;
+  /** RADLEDGER_WITNESS_POLICY: a C2SP tlog-policy file; ledgerStatus reports the newest checkpoint meeting it. */
+  policyPath?: string;
+  /** RADLEDGER_TSA_URL: an RFC 3161 TSA; each checkpoint gets a timestamp token. */
+  tsaUrl?: string;
+}
+
+/** `<url>=<vkey>` items: the vkey holds no '=' (base64 of 33 bytes has no padding), so the last '=' splits. */
+function parseWitnesses(env: Env): Array<{ url: string; vkey: string }> {
+  const raw = env.RADLEDGER_WITNESSES;
+  if (raw === undefined || raw.trim() === '') return [];
+  return raw.split(',').map((item) => {
+    const at = item.trim().lastIndexOf('=');
+    const url = item.trim().slice(0, at);
+    const vkey = item.trim().slice(at + 1);
+    if (at <= 0 || !/^https?:\/\/[^\s,]+$/.test(url) || !/^[^\s+]+\+[0-9a-f]{8}\+[A-Za-z0-9+/]+$/.test(vkey)) {
+      throw new ConfigError('RADLEDGER_WITNESSES', 'comma-separated <http(s) submission prefix>=<witness vkey> items', raw);
+    }
+    return { url, vkey };
+  });
+}
+
+function parseUrl(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^https?:\/\/\S+$/.test(raw)) throw new ConfigError(name, 'an http(s) URL', raw);
+  return raw;
 }
 
 export class ConfigError extends Error {
@@ -78,6 +126,12 @@ function parseOrigins(env: Env): string[] {
   return origins;
 }
 
+function parseSecret(env: Env, name: string): string {
+  const raw = env[name] ?? '';
+  if (raw.length < 24 || /\s/.test(raw)) throw new ConfigError(name, 'a secret of at least 24 characters without spaces', '(hidden)');
+  return raw;
+}
+
 const STORE_URL = /^(sqlite:.+|postgres(ql)?:\/\/.+|kurrentdb:\/\/.+)$/;
 
 function parseStoreUrl(env: Env, name: string, fallback: string): string {
@@ -114,8 +168,15 @@ export function loadAppConfig(env: Env = process.env, cwd = process.cwd()): AppC
     authSecretPath: env.RADLEDGER_AUTH_SECRET_FILE || join(dataDir, 'auth-secret'),
     demo: parseBoolean(env, 'RADLEDGER_DEMO', store.startsWith('sqlite:')),
     development: nodeEnv === 'development',
+    production: nodeEnv === 'production',
+    ...(env.RADLEDGER_METRICS_TOKEN ? { metricsToken: parseSecret(env, 'RADLEDGER_METRICS_TOKEN') } : {}),
+    ...(env.RADLEDGER_METRICS_PORT ? { metricsPort: parseInteger(env, 'RADLEDGER_METRICS_PORT', 0, 1, 65535) } : {}),
     oidc: issuer && jwksUrl ? { issuer, jwksUrl, audience: env.RADLEDGER_OIDC_AUDIENCE || undefined } : undefined,
     maxUploadBytes: parseInteger(env, 'RADLEDGER_MAX_UPLOAD_BYTES', 256 * 1024 * 1024, 1, 2 * 1024 * 1024 * 1024),
+    imageLimits: {
+      maxDecompressedBytes: parseInteger(env, 'RADLEDGER_MAX_DECOMPRESSED_BYTES', 1024 * 1024 * 1024, 1024, 64 * 1024 * 1024 * 1024),
+      maxVoxels: parseInteger(env, 'RADLEDGER_MAX_VOXELS', 512 * 1024 * 1024, 1, 8 * 1024 * 1024 * 1024),
+    },
     runProjections: parseMode(env) !== 'api',
     serveHttp: parseMode(env) !== 'projector',
     security: {
@@ -123,6 +184,13 @@ export function loadAppConfig(env: Env = process.env, cwd = process.cwd()): AppC
       loginRateWindowSeconds: parseInteger(env, 'RADLEDGER_LOGIN_RATE_WINDOW_SECONDS', 60, 1, 86400),
       corsOrigins: parseOrigins(env),
       maxJsonBytes: parseInteger(env, 'RADLEDGER_MAX_JSON_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    },
+    witnessing: {
+      witnesses: parseWitnesses(env),
+      every: parseInteger(env, 'RADLEDGER_CHECKPOINT_EVERY', 1000, 1, 100_000_000),
+      intervalSeconds: parseInteger(env, 'RADLEDGER_CHECKPOINT_INTERVAL_SECONDS', 60, 1, 86_400),
+      policyPath: env.RADLEDGER_WITNESS_POLICY || undefined,
+      tsaUrl: parseUrl(env, 'RADLEDGER_TSA_URL'),
     },
   };
 }

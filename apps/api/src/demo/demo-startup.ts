@@ -1,10 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import { DEMO_USERS, demoExampleQueries, loadDemoTrial, type DemoExampleQuery, type DemoTrialResult } from '@radledger/demo';
 import type { EventStore } from '@radledger/ledger';
-import type { Runtime } from '@radledger/runtime';
+import type { Application } from '@radledger/application';
 import type { AppConfig } from '../config/app.config.js';
-import { TokenService } from '../auth/token.service.js';
-import { RUNTIME } from '../ledger/ledger.tokens.js';
+import { APPLICATION } from '../ledger/ledger.tokens.js';
 
 /** The development demo token lasts a working day, so the printed commands keep working. */
 const DEMO_TOKEN_TTL_SECONDS = 12 * 60 * 60;
@@ -21,13 +20,14 @@ export interface DemoStartup {
  * empty) and prepares the three example queries with ids taken from the ledger.
  */
 export async function loadDemoOnStartup(app: INestApplication, config: AppConfig, log: (line: string) => void): Promise<DemoStartup | undefined> {
-  const runtime = app.get<Runtime>(RUNTIME);
+  const application = app.get<Application>(APPLICATION);
+  const runtime = application.runtime;
   const result = config.demo ? await loadDemoTrial(runtime, { log }) : { skipped: true as const, reason: 'RADLEDGER_DEMO is off', ledgerSize: (await runtime.store.head()).size };
   const example = result.skipped ? await exampleFromLedger(runtime.store) : { trialId: result.trialId, example: result.example };
   if (!example) return { result, queries: [] };
   const queries = demoExampleQueries(example);
   const token = config.development
-    ? await app.get(TokenService).issueSessionToken({ userId: DEMO_USERS.qa.userId, printedName: DEMO_USERS.qa.printedName, grants: [{ role: 'qa' }] }, new Date(), DEMO_TOKEN_TTL_SECONDS)
+    ? await application.tokens.issueSessionToken({ userId: DEMO_USERS.qa.userId, printedName: DEMO_USERS.qa.printedName }, new Date(), DEMO_TOKEN_TTL_SECONDS)
     : undefined;
   return { result, queries, token };
 }

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import { loadDemoTrial, type DemoTrialSummary } from '@radledger/demo';
-import type { Runtime } from '@radledger/runtime';
+import type { Runtime } from '@radledger/application';
 import { RUNTIME } from '../ledger/ledger.tokens.js';
 import { startTestApi, type TestApi } from '../testing/api-test-harness.js';
 
@@ -126,6 +126,21 @@ describe('exportDossier over GraphQL on the demo trial (SQLite)', () => {
     walk(doc);
     assert.ok(counts.length >= 3, 'one entry per model version');
     assert.deepEqual(counts.filter((c) => c > 0), []);
+  });
+
+  test('checklists.json on the demo names every segmentation tool used (the manual editor too), every deviation, and scores RQS', () => {
+    const doc = JSON.parse(strFromU8(unzipSync(readFileSync(exported.location))['checklists.json']!)) as {
+      items: Array<{ guideline: string; item: string; value?: { tools?: string[]; deviations?: unknown[] }; score?: unknown }>;
+      rqs: { ledgerScore: number; maximum: number };
+    };
+    const tools = doc.items.find((i) => i.guideline === 'CLAIM 2024' && i.item === 'annotation-method')!.value!.tools!;
+    assert.ok(tools.includes('manual-contour-editor 2.4'), JSON.stringify(tools));
+    assert.ok(tools.length >= 2, 'the automatic tool and the manual editor');
+    const adherence = doc.items.find((i) => i.item === 'protocol-adherence')!;
+    assert.equal(adherence.value!.deviations!.length, demo.eventsByType['ProtocolDeviationDetected']);
+    assert.equal(doc.items.filter((i) => i.guideline === 'RQS').length, 16);
+    assert.ok(doc.rqs.ledgerScore > 0 && doc.rqs.maximum === 36);
+    assert.ok(doc.items.some((i) => i.guideline === 'PROBAST+AI'));
   });
 
   test('qa may export one model version; monitor and site-operator are FORBIDDEN, as is a grant scoped to another trial', async () => {

@@ -14,6 +14,7 @@ export function httpStatusOf(error: DomainError): number {
     case 'STREAM_REVISION_CONFLICT':
       return 409;
     case 'ARTIFACT_TOO_LARGE':
+    case 'IMAGE_TOO_LARGE':
     case 'PAYLOAD_TOO_LARGE':
       return 413;
     case 'RATE_LIMITED':

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, type HealthIndicatorResult } from '@nestjs/terminus';
 import type { EventStore } from '@radledger/ledger';
-import { Public } from '../auth/auth.decorators.js';
+import { DeclaredRoute } from '../auth/auth.decorators.js';
 import { EVENT_STORE } from '../ledger/ledger.tokens.js';
 
 @Controller()
@@ -13,7 +13,7 @@ export class HealthController {
 
   /** Liveness: the process answers. */
   @Get('health')
-  @Public()
+  @DeclaredRoute('GET /health')
   @HealthCheck()
   live() {
     return this.health.check([]);
@@ -21,7 +21,7 @@ export class HealthController {
 
   /** Readiness: the ledger answers. */
   @Get('ready')
-  @Public()
+  @DeclaredRoute('GET /ready')
   @HealthCheck()
   ready() {
     return this.health.check([

@@ -1,7 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TokenService } from '../auth/token.service.js';
-import { SIGNING_FRESHNESS_MS } from '../auth/signer-verification.js';
+import { SIGNING_FRESHNESS_MS } from '@radledger/application';
 import { startTestApi, type TestApi } from '../testing/api-test-harness.js';
 import { ledgerOf } from '../security/security-test-kit.js';
 
@@ -18,14 +17,16 @@ describe('e-signatures: re-entered password or a fresh session, manifestation in
   before(async () => {
     api = await startTestApi('sqlite', { RADLEDGER_LOGIN_RATE_LIMIT: '1000' });
     admin = await api.tokenFor('u-admin', [{ role: 'admin' }], 'Ada Admin');
-    const reg = await api.graphql(admin, 'mutation($i: RegisterUserInput!) { registerUser(input: $i) { streamId } }', { i: { userId: 'u-sig', printedName: 'Sigrid Signer', password: 'sign-me-please-1' } });
-    assert.equal(reg.errors, undefined);
-    assert.equal((await api.graphql(admin, 'mutation($i: RoleGrantInput!) { grantRole(input: $i) { streamId } }', { i: { userId: 'u-sig', role: 'qa', reason: 'QA lead' } })).errors, undefined);
+    const reg = await api.graphql(admin, 'mutation($i: RegisterUserInput!) { registerUser(input: $i) { streamId } }', { i: { userId: 'u-sig', printedName: 'Sigrid Signer', password: 'temporary-from-the-admin-1' } });
+    assert.equal(reg.errors, undefined, JSON.stringify(reg.errors));
+    // A password set by an administrator is temporary: the signer chooses their own before anything else.
+    const own = await api.graphql(undefined, 'mutation { changePassword(userId: "u-sig", currentPassword: "temporary-from-the-admin-1", newPassword: "sign-me-please-1") { streamId } }');
+    assert.equal(own.errors, undefined, JSON.stringify(own.errors));
+    assert.equal((await api.graphql(admin, 'mutation($i: GrantRoleInput!) { grantRole(input: $i) { streamId } }', { i: { userId: 'u-sig', role: 'qa', reason: 'QA lead' } })).errors, undefined);
     const trial = await api.graphql<{ registerTrial: { events: Array<{ eventId: string; hash: string }> } }>(admin, 'mutation { registerTrial(input: { trialId: "T-SIG", title: "Signed trial", sponsor: "ACME" }) { events { eventId hash } } }');
     target = trial.data!.registerTrial.events[0]!;
     // A session token issued longer ago than the signing window, with the same server secret.
-    const issuer = new TokenService({ secretPath: api.config.authSecretPath });
-    staleToken = await issuer.issueSessionToken({ userId: 'u-sig', printedName: 'Sigrid Signer', grants: [{ role: 'qa' }] }, new Date(Date.now() - SIGNING_FRESHNESS_MS - 60_000));
+    staleToken = await api.application.tokens.issueSessionToken({ userId: 'u-sig', printedName: 'Sigrid Signer' }, new Date(Date.now() - SIGNING_FRESHNESS_MS - 60_000));
   });
   after(async () => api.close());
 
@@ -80,7 +81,9 @@ describe('e-signatures: re-entered password or a fresh session, manifestation in
   });
 
   test('an API token never signs, even for a user who could (signing needs a person)', async () => {
-    const issued = await api.graphql<{ issueApiToken: { token: string } }>(admin, 'mutation($i: IssueApiTokenInput!) { issueApiToken(input: $i) { token } }', {
+    const login = await api.graphql<{ login: { token: string } }>(undefined, 'mutation { login(userId: "u-sig", password: "sign-me-please-1") { token } }');
+    // A person issues their own tokens (nobody else can: no path to act as another person).
+    const issued = await api.graphql<{ issueApiToken: { token: string } }>(login.data!.login.token, 'mutation($i: IssueApiTokenInput!) { issueApiToken(input: $i) { token } }', {
       i: { userId: 'u-sig', scopes: ['qa'], expiresAt: '2099-01-01T00:00:00Z' },
     });
     assert.equal(issued.errors, undefined, JSON.stringify(issued.errors));

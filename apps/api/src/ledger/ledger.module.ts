@@ -1,31 +1,48 @@
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { CommandService } from '@radledger/domain';
 import { LedgerService } from '@radledger/ledger';
-import { openRuntime, type Runtime } from '@radledger/runtime';
+import { openApplication, type Application } from '@radledger/application';
 import type { AppConfig } from '../config/app.config.js';
 import { logger } from '../logging/logger.js';
-import { ARTIFACT_STORE, EVENT_STORE, RUNTIME } from './ledger.tokens.js';
+import { MetricsService } from '../metrics/metrics.service.js';
+import { CLIENT_NAME } from '../operations/client-name.js';
+import { APPLICATION, ARTIFACT_STORE, EVENT_STORE, PROJECTIONS_HOLDER, RUNTIME, type ProjectionsHolder } from './ledger.tokens.js';
 
 /**
- * Provides the ports from configuration (libs/runtime is the composition root): the event
- * store, the artifact store, the ledger's proof service and the domain command service.
+ * Opens the application from configuration (libs/application is the composition root) and
+ * provides its parts: the event store, the artifact store, the ledger's proof service, the
+ * domain command service, and the operation gateway every resolver and controller goes through.
  */
 @Module({})
 export class LedgerModule implements OnApplicationShutdown {
-  constructor(@Inject(RUNTIME) private readonly runtime: Runtime) {}
+  constructor(@Inject(APPLICATION) private readonly app: Application) {}
 
   static forConfig(config: AppConfig): DynamicModule {
     return {
       module: LedgerModule,
       global: true,
       providers: [
+        MetricsService,
+        { provide: PROJECTIONS_HOLDER, useValue: {} satisfies ProjectionsHolder },
         {
-          provide: RUNTIME,
-          useFactory: async () => {
-            const runtime = await openRuntime({ store: config.store, dataDir: config.dataDir, signingKeyPath: config.signingKeyPath, keyEncryptionKeyPath: config.keyEncryptionKeyPath });
-            if (runtime.keyEncryptionKey.created) {
-              logger.warn({ path: runtime.keyEncryptionKey.path }, 'generated a key-encryption key for sealed free text; back it up with keys.db');
-            }
+          provide: APPLICATION,
+          inject: [MetricsService, PROJECTIONS_HOLDER],
+          useFactory: async (metrics: MetricsService, holder: ProjectionsHolder) => {
+            const app = await openApplication(
+              {
+                store: config.store,
+                readStore: config.readStore,
+                dataDir: config.dataDir,
+                signingKeyPath: config.signingKeyPath,
+                keyEncryptionKeyPath: config.keyEncryptionKeyPath,
+                authSecretPath: config.authSecretPath,
+                ...(config.oidc ? { oidc: config.oidc } : {}),
+                client: CLIENT_NAME,
+              },
+              { projections: () => holder.runner, witnessing: () => holder.witnessing, observer: metrics, onVerify: (seconds) => metrics.verifyDuration.observe(seconds) },
+            );
+            const { runtime } = app;
+            if (runtime.keyEncryptionKey.created) logger.warn({ path: runtime.keyEncryptionKey.path }, 'generated a key-encryption key for sealed free text; back it up with keys.db');
             if (runtime.signingKey.created) {
               logger.warn({ path: runtime.signingKey.path, publicKey: runtime.signingKey.verifierKey }, 'generated a development checkpoint signing key');
               process.stderr.write(
@@ -33,19 +50,20 @@ export class LedgerModule implements OnApplicationShutdown {
                   `         public key (pin it to verify checkpoints): ${runtime.signingKey.verifierKey}\n`,
               );
             }
-            return runtime;
+            return app;
           },
         },
-        { provide: EVENT_STORE, useFactory: (r: Runtime) => r.store, inject: [RUNTIME] },
-        { provide: ARTIFACT_STORE, useFactory: (r: Runtime) => r.artifacts, inject: [RUNTIME] },
-        { provide: LedgerService, useFactory: (r: Runtime) => r.ledger, inject: [RUNTIME] },
-        { provide: CommandService, useFactory: (r: Runtime) => r.commands, inject: [RUNTIME] },
+        { provide: RUNTIME, useFactory: (a: Application) => a.runtime, inject: [APPLICATION] },
+        { provide: EVENT_STORE, useFactory: (a: Application) => a.runtime.store, inject: [APPLICATION] },
+        { provide: ARTIFACT_STORE, useFactory: (a: Application) => a.runtime.artifacts, inject: [APPLICATION] },
+        { provide: LedgerService, useFactory: (a: Application) => a.runtime.ledger, inject: [APPLICATION] },
+        { provide: CommandService, useFactory: (a: Application) => a.runtime.commands, inject: [APPLICATION] },
       ],
-      exports: [RUNTIME, EVENT_STORE, ARTIFACT_STORE, LedgerService, CommandService],
+      exports: [APPLICATION, RUNTIME, EVENT_STORE, ARTIFACT_STORE, LedgerService, CommandService, MetricsService, PROJECTIONS_HOLDER],
     };
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.runtime.close();
+    await this.app.close();
   }
 }

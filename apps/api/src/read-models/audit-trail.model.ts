@@ -1,15 +1,4 @@
-import { Field, InputType, Int, ObjectType } from '@nestjs/graphql';
-
-@InputType()
-export class AuditTrailFilterInput {
-  @Field(() => String, { nullable: true }) trialId?: string;
-  @Field(() => String, { nullable: true }) siteId?: string;
-  @Field(() => String, { nullable: true }) subjectId?: string;
-  @Field(() => String, { nullable: true, description: 'User id of the person who recorded the event.' }) actor?: string;
-  @Field(() => [String], { nullable: true, description: 'Event types, e.g. SegmentationEdited.' }) types?: string[];
-  @Field(() => String, { nullable: true, description: 'Inclusive UTC ISO 8601 lower bound on recordedAt.' }) from?: string;
-  @Field(() => String, { nullable: true, description: 'Inclusive UTC ISO 8601 upper bound on recordedAt.' }) to?: string;
-}
+import { Field, Int, ObjectType } from '@nestjs/graphql';
 
 @ObjectType('PayloadRedaction', { description: 'Who removed sealed free text from an event, when and why (ICH E6(R3)); the text reads [redacted].' })
 export class PayloadRedactionModel {

@@ -4,6 +4,7 @@ import type { LedgerStore } from '@radledger/ledger';
 import { appendInOrder, ProjectionRunner, syntheticTrial } from '@radledger/projections';
 import { EVENT_STORE } from '../ledger/ledger.tokens.js';
 import { startTestApi, type TestApi } from '../testing/api-test-harness.js';
+import { SchemaCatalogue } from '../security/graphql-introspection.js';
 
 const TRIAL_ID = 'TRIAL-BLIND';
 const DECISION = `{ decision(id: "DEC-SUBJ-000002") { trialId decision currentDecision outputsJson threshold } }`;
@@ -67,3 +68,85 @@ describe('blinded trial: monitors never see the model decisions (SQLite)', () =>
     assert.notEqual(seen.decision.decision, '[blinded]');
   });
 });
+
+describe('blinding is a read policy on every path that can show a decision (SQLite)', () => {
+  let api: TestApi;
+  let monitor: string;
+  let qa: string;
+  let decisionEventId: string;
+  let catalogue: SchemaCatalogue;
+  const DECISION_ID = 'DEC-SUBJ-000002';
+
+  before(async () => {
+    api = await startTestApi('sqlite');
+    const store = api.app.get<LedgerStore>(EVENT_STORE);
+    await appendInOrder(store, syntheticTrial({ trialId: TRIAL_ID, sites: 1, subjectsPerSite: 3, modalities: ['T1c'], editsPerSegmentation: 0, trainingSubjects: 1 }), 50);
+    await api.app.get(ProjectionRunner).caughtUp();
+    decisionEventId = (await store.readStream(`decision-${DECISION_ID}`))[0]!.eventId;
+    monitor = await api.tokenFor('u-mon', [{ role: 'monitor', trialId: TRIAL_ID }], 'Mo Monitor');
+    qa = await api.tokenFor('u-qa', [{ role: 'qa' }], 'Quinn QA');
+    catalogue = await SchemaCatalogue.load(api, qa);
+  });
+  after(async () => api.close());
+
+  /** Arguments that point every query at the blinded trial's decision (or its trial). */
+  const argsFor = (name: string): Record<string, unknown> => {
+    const byName: Record<string, Record<string, unknown>> = {
+      lineage: { id: `decision:${DECISION_ID}`, direction: 'BOTH', maxDepth: 5 },
+      provDocument: { id: `decision:${DECISION_ID}` },
+      decision: { id: DECISION_ID },
+      inclusionProof: { eventId: decisionEventId },
+      reproduceDecision: { decisionId: DECISION_ID },
+      auditTrail: { filter: { trialId: TRIAL_ID }, first: 500 },
+      consistencyProof: { from: 1, to: 2 },
+    };
+    return byName[name] ?? { trialId: TRIAL_ID };
+  };
+
+  test('no query answers a blinded monitor with what the model decided; QA sees it', async () => {
+    const leaks: string[] = [];
+    let qaSawIt = 0;
+    for (const op of catalogue.operations.filter((o) => o.kind === 'query')) {
+      const values = Object.fromEntries(Object.entries(argsFor(op.name)).filter(([k]) => op.args.some((a) => a.name === k)));
+      const selection = (query: string) => query.replace('{ __typename }', deepSelection(catalogue, op.type));
+      const { query, variables } = catalogue.call(op, values);
+      const asMonitor = await api.graphql(monitor, selection(query), variables);
+      if (JSON.stringify(asMonitor).includes('IDH-mutant')) leaks.push(op.name);
+      const asQa = await api.graphql(qa, selection(query), variables);
+      if (JSON.stringify(asQa).includes('IDH-mutant')) qaSawIt++;
+    }
+    assert.deepEqual(leaks, []);
+    // The decision is there to leak: decision, lineage, provDocument, inclusionProof and auditTrail show it to QA.
+    assert.ok(qaSawIt >= 5, `QA saw the decision in ${qaSawIt} queries`);
+  });
+
+  test('a blinded inclusion proof keeps the proof and withholds the payload', async () => {
+    const q = `{ inclusionProof(eventId: "${decisionEventId}") { leafHash proof rootHash canonical blinded bundleJson } }`;
+    const seen = await api.graphql<{ inclusionProof: { leafHash: string; proof: string[]; canonical: string | null; blinded: boolean; bundleJson: string } }>(monitor, q);
+    const full = await api.graphql<{ inclusionProof: { leafHash: string; proof: string[]; canonical: string | null; blinded: boolean } }>(qa, q);
+    assert.equal(seen.data?.inclusionProof.canonical, null);
+    assert.equal(seen.data?.inclusionProof.blinded, true);
+    assert.equal(seen.data?.inclusionProof.leafHash, full.data?.inclusionProof.leafHash);
+    assert.deepEqual(seen.data?.inclusionProof.proof, full.data?.inclusionProof.proof);
+    assert.ok(!seen.data!.inclusionProof.bundleJson.includes('IDH-mutant'));
+    assert.ok(full.data?.inclusionProof.canonical?.includes('IDH-mutant'));
+  });
+});
+
+/** Every scalar field of an object type, two levels down (enough to surface any decision value). */
+function deepSelection(catalogue: SchemaCatalogue, type: Parameters<SchemaCatalogue['named']>[0], depth = 0): string {
+  const named = catalogue.named(type);
+  if (!named.fields || depth > 4) return '';
+  const parts = named.fields
+    .filter((f) => f.args.length === 0)
+    .map((f) => {
+      const inner = catalogue.named(f.type);
+      if (inner.kind === 'OBJECT') {
+        const sub = deepSelection(catalogue, f.type, depth + 1);
+        return sub ? `${f.name}${sub}` : '';
+      }
+      return f.name;
+    })
+    .filter(Boolean);
+  return parts.length ? ` { ${parts.join(' ')} }` : '';
+}

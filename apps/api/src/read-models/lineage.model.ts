@@ -1,29 +1,6 @@
-import { Field, Float, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-
-export enum LineageDirectionEnum {
-  UPSTREAM = 'UPSTREAM',
-  DOWNSTREAM = 'DOWNSTREAM',
-  BOTH = 'BOTH',
-}
-registerEnumType(LineageDirectionEnum, {
-  name: 'LineageDirection',
-  description: 'UPSTREAM: what it was made from (PROV edges followed); DOWNSTREAM: what was made from it; BOTH: the union of the two walks.',
-});
-
-export enum ProvFormatEnum {
-  PROV_O_JSONLD = 'PROV_O_JSONLD',
-  PROV_JSON = 'PROV_JSON',
-}
-registerEnumType(ProvFormatEnum, { name: 'ProvFormat', description: 'PROV_O_JSONLD: W3C PROV-O (Recommendation) in JSON-LD; PROV_JSON: W3C PROV-JSON (Member Submission).' });
-
-@InputType({ description: 'A ledger prefix: either a global position (inclusive) or a UTC time (the last event recorded at or before it).' })
-export class AsOfInput {
-  @Field(() => Int, { nullable: true })
-  position?: number;
-
-  @Field(() => String, { nullable: true, description: 'UTC ISO 8601, e.g. 2026-01-05T06:00:00.000Z' })
-  time?: string;
-}
+import { Field, Float, Int, ObjectType } from '@nestjs/graphql';
+import { LINEAGE_DIRECTIONS, PROV_FORMATS } from '@radledger/domain';
+import { graphqlEnum } from '../graphql/graphql-types.js';
 
 @ObjectType({ description: 'The ledger event that recorded a fact: check it with inclusionProof(eventId).' })
 export class LedgerEventRefModel {
@@ -64,7 +41,7 @@ export class LineageEdgeModel {
 @ObjectType('LineageGraph')
 export class LineageGraphModel {
   @Field(() => LineageNodeModel) root!: LineageNodeModel;
-  @Field(() => LineageDirectionEnum) direction!: LineageDirectionEnum;
+  @Field(() => graphqlEnum('LineageDirection', LINEAGE_DIRECTIONS)) direction!: string;
   @Field(() => Int) maxDepth!: number;
   @Field(() => Int, { description: 'Every node and edge was recorded at or before this position.' }) asOfPosition!: number;
   @Field(() => [LineageNodeModel]) nodes!: LineageNodeModel[];
@@ -78,7 +55,7 @@ export class LineageGraphModel {
 
 @ObjectType('ProvDocument')
 export class ProvDocumentModel {
-  @Field(() => ProvFormatEnum) format!: ProvFormatEnum;
+  @Field(() => graphqlEnum('ProvFormat', PROV_FORMATS)) format!: string;
   @Field(() => String) mediaType!: string;
   @Field(() => String, { description: 'The document as JSON text.' }) document!: string;
   @Field(() => Boolean) complete!: boolean;

@@ -1,7 +1,6 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { ProjectionRunner, type ReadModelStore } from '@radledger/projections';
+import { ProjectionRunner } from '@radledger/projections';
 import { logger } from '../logging/logger.js';
-import { READ_MODEL_STORE } from './read-models.tokens.js';
 
 /**
  * Hosts the projection runner: the live catch-up subscription starts once the application
@@ -11,7 +10,6 @@ import { READ_MODEL_STORE } from './read-models.tokens.js';
 export class ProjectionHostService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   constructor(
     @Inject(ProjectionRunner) private readonly runner: ProjectionRunner,
-    @Inject(READ_MODEL_STORE) private readonly store: ReadModelStore,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -20,7 +18,7 @@ export class ProjectionHostService implements OnApplicationBootstrap, BeforeAppl
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    // The read-model store belongs to the application, which closes it after this.
     await this.runner.stop();
-    await this.store.close();
   }
 }

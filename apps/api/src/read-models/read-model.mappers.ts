@@ -1,6 +1,6 @@
 import type { AuditEntry, DecisionView, LineageGraph, LineageNode } from '@radledger/projections';
 import type { AuditEntryModel } from './audit-trail.model.js';
-import type { DecisionModel, LineageDirectionEnum, LineageGraphModel, LineageNodeModel } from './lineage.model.js';
+import type { DecisionModel, LineageGraphModel, LineageNodeModel } from './lineage.model.js';
 
 export const jsonText = (value: unknown): string => JSON.stringify(value ?? null);
 
@@ -12,7 +12,6 @@ export function toNodeModel(node: LineageNode): LineageNodeModel {
 export function toGraphModel(graph: LineageGraph): LineageGraphModel {
   return {
     ...graph,
-    direction: graph.direction as LineageDirectionEnum,
     root: toNodeModel(graph.root),
     nodes: graph.nodes.map(toNodeModel),
   };
@@ -32,8 +31,8 @@ export function toDecisionModel(view: DecisionView): DecisionModel {
   };
 }
 
-export function toAuditEntryModel(entry: AuditEntry): AuditEntryModel {
-  const { before, after, ...rest } = entry;
-  // `redaction` is filled by RevealSealedTextInterceptor when sealed text of this entry was redacted.
-  return { ...rest, beforeJson: before === null ? null : jsonText(before), afterJson: after === null ? null : jsonText(after), redaction: null };
+export function toAuditEntryModel(entry: AuditEntry & { redaction?: AuditEntryModel['redaction'] }): AuditEntryModel {
+  const { before, after, redaction, ...rest } = entry;
+  // `redaction`: who removed sealed text of this entry, when the application opened the entry's sealed fields.
+  return { ...rest, beforeJson: before === null ? null : jsonText(before), afterJson: after === null ? null : jsonText(after), redaction: redaction ?? null };
 }

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { ROLES } from '../auth/actor.js';
+import { ROLES } from '@radledger/domain';
 import { startTestApi, type TestApi } from '../testing/api-test-harness.js';
 import { SchemaCatalogue, type TypeRef } from './graphql-introspection.js';
 import { assertHealthy, assertTypedGraphqlError, ledgerOf } from './security-test-kit.js';

@@ -14,6 +14,7 @@ export class RateLimitedError extends DomainError {
  * @nestjs/throttler on the login mutation (issue 6 part 5): limits guessing per client
  * address, in front of the account lock-out that the access decider enforces per user.
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- ThrottlerGuard's own signatures take Record<string, any>. */
 @Injectable()
 export class LoginThrottlerGuard extends ThrottlerGuard {
   protected override getRequestResponse(context: ExecutionContext): { req: Record<string, any>; res: Record<string, any> } {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { demoExampleQueries, loadDemoTrial } from '@radledger/demo';
-import { openRuntime } from '@radledger/runtime';
+import { openRuntime } from '@radledger/application';
 import { storeOption } from './ledger-cli.options.js';
 
 interface DemoOptions {

@@ -6,10 +6,12 @@ import { FileSystemArtifactStore } from '@radledger/artifacts';
 import { exportDossier, reproducibilityFromRuntime, DossierError, type DossierProgress, type ReproducibilityPorts } from '@radledger/dossier';
 import { LockedModelRunner, OnnxPredictor } from '@radledger/inference';
 import { loadOrCreateSigningKey } from '@radledger/ledger';
-import { RADLEDGER_VERSION, recomputeFeatureSet, rerunDecision } from '@radledger/runtime';
+import { RADLEDGER_VERSION, recomputeFeatureSet, rerunDecision } from '@radledger/application';
 import { CliFailure } from '../cli-failure.js';
 import { keyOption, openExistingStore, storeOption } from './ledger-cli.options.js';
 import { openCliRuntime } from './runtime-cli.options.js';
+import { openCosignatureStore } from '@radledger/witness';
+import { loadPolicy, policyOption } from './witness-cli.options.js';
 
 interface DossierOptions {
   trial: string;
@@ -21,6 +23,7 @@ interface DossierOptions {
   dataDir: string;
   reproduce: boolean;
   trainingLineage: boolean;
+  policy?: string;
 }
 
 const PHASE_LABEL: Record<DossierProgress['phase'], string> = {
@@ -74,7 +77,9 @@ export function register(program: Command): void {
     .addOption(new Option('--data-dir <dir>', 'artifacts for re-computation are read from <dir>/artifacts (RADLEDGER_DATA_DIR)').default(process.env['RADLEDGER_DATA_DIR'] ?? './data'))
     .option('--no-reproduce', 'do not re-compute feature sets and decisions (reproducibility.json then says why)')
     .option('--no-training-lineage', "do not walk the model versions' training data lineage")
+    .addOption(policyOption())
     .action(async (options: DossierOptions) => {
+      const policy = loadPolicy(options.policy);
       const key = loadOrCreateSigningKey(options.key);
       if (key.created) process.stderr.write(`warning: created a new signing key ${key.path}; pin its public key to verify dossiers:\n${key.verifierKey}\n`);
       const store = await openExistingStore(options.store);
@@ -96,10 +101,13 @@ export function register(program: Command): void {
       const keyed = existsSync(join(options.dataDir, 'key-encryption-key')) ? await openCliRuntime({ store: options.store, dataDir: options.dataDir }) : undefined;
       const revealForReport = keyed ? async <T,>(value: T): Promise<T> => (await keyed.fieldCipher.reveal(value)).value : undefined;
       const progress = progressReporter();
+      // The witnesses' cosignatures are kept beside the ledger; the newest cosigned checkpoint covering the lineage is used.
+      const cosignatures = options.store.startsWith('sqlite:') || options.store.startsWith('postgres') ? await openCosignatureStore(options.store, { readOnly: true }) : undefined;
+      const witnessing = cosignatures ? { cosignatures: () => cosignatures.listCosignatures(), policy } : undefined;
       try {
         const started = performance.now();
         const { location, manifest } = await exportDossier(
-          { store, signer: key.signer, radledgerVersion: RADLEDGER_VERSION, origin: options.origin, reproducibility, revealForReport },
+          { store, signer: key.signer, radledgerVersion: RADLEDGER_VERSION, origin: options.origin, reproducibility, revealForReport, witnessing },
           { trialId: options.trial, modelVersion: options.modelVersion, includeTrainingLineage: options.trainingLineage, out: options.out, onProgress: progress.onProgress },
         );
         progress.stop();
@@ -108,7 +116,7 @@ export function register(program: Command): void {
           `dossier written to ${location} in ${((performance.now() - started) / 1000).toFixed(1)} s\n` +
             `${c.events} events (${c.decisions} decisions, ${c.featureSets} feature sets, ${c.images} images, ${c.modelVersions} model versions, ${c.signatures} signatures)\n` +
             `checkpoint ${manifest.checkpoint.origin} size ${manifest.checkpoint.treeSize} root ${manifest.checkpoint.rootHash}${manifest.checkpoint.reused ? ' (reused)' : ' (new)'}\n` +
-            `verify with: radledger verify-dossier ${location} --public-key ${manifest.publicKey}\n`,
+            `verify with: radledger verify-dossier ${location} --public-key ${manifest.publicKey}${manifest.witnessPolicy ? ' --policy <your policy file>' : ''}\n`,
         );
       } catch (error) {
         progress.stop();
@@ -117,6 +125,7 @@ export function register(program: Command): void {
       } finally {
         await runner?.close();
         await keyed?.close();
+        await cosignatures?.close();
         await store.close();
       }
     });

@@ -99,3 +99,30 @@ test('bad inputs give a one-line error naming the problem and a nonzero exit', a
     assert.equal(run.stdout, '');
   });
 });
+
+const PYRADIOMICS = join(process.cwd(), 'libs', 'radiomics', 'testdata', 'pyradiomics');
+
+test('--compat pyradiomics on PyRadiomics NRRD test data keys features by PyRadiomics names', async () => {
+  const settings = join(process.cwd(), 'settings', 'pyradiomics-baseline.json');
+  const run = await cli('--image', join(PYRADIOMICS, 'brain2_image.nrrd'), '--mask', join(PYRADIOMICS, 'brain2_label.nrrd'), '--label', '1', '--settings', settings, '--compat', 'pyradiomics');
+  assert.equal(run.code, 0, run.stderr);
+  const out = JSON.parse(run.stdout) as { features: Record<string, number>; ibsiKeys: Record<string, string> };
+  // data/baseline/baseline_glcm.csv, brain2: original_glcm_Contrast 29.29383905070301.
+  assert.ok(Math.abs(out.features.original_glcm_Contrast! / 29.29383905070301 - 1) < 1e-6);
+  assert.equal(out.ibsiKeys.original_glcm_Contrast, 'ACUI@ITBB');
+  const csv = await cli('--image', join(PYRADIOMICS, 'brain2_image.nrrd'), '--mask', join(PYRADIOMICS, 'brain2_label.nrrd'), '--label', '1', '--compat', 'pyradiomics', '--format', 'csv');
+  assert.equal(csv.code, 0, csv.stderr);
+  assert.equal(csv.stdout.split('\n')[0], 'key,value,name,ibsi_key');
+  assert.ok(csv.stdout.includes('\noriginal_firstorder_Kurtosis,'));
+});
+
+test('the IBSI CSV gives a PyRadiomics name to the 3D-averaged row only, never to two rows', async () => {
+  const run = await cli('--image', IMAGE, '--mask', MASK, '--settings', SETTINGS, '--format', 'csv');
+  assert.equal(run.code, 0, run.stderr);
+  const rows = run.stdout.trim().split('\n').slice(1).map((l) => l.split(','));
+  const named = rows.map((r) => r.at(-1)!).filter((n) => n !== '');
+  assert.equal(new Set(named).size, named.length);
+  assert.equal(rows.find((r) => r[0] === 'ACUI@ITBB')!.at(-1), 'original_glcm_Contrast');
+  assert.equal(rows.find((r) => r[0] === 'ACUI@IAZD')!.at(-1), '');
+  assert.equal(rows.find((r) => r[0] === 'SODN@KOBO')!.at(-1), 'original_gldm_SmallDependenceEmphasis');
+});

@@ -1,24 +1,18 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { DomainError } from '@radledger/platform';
 import {
-  assertSameGrid,
   defaultRadiomicsSettings,
   extractFeatures,
-  featureDefinitionOf,
-  maskFromLabels,
   parseRadiomicsSettings,
-  readDicomSeries,
-  readNifti,
+  pyradiomicsNameOf,
+  pyradiomicsSettings,
   RadiomicsInputError,
-  sniffFormat,
   type FeatureExtraction,
-  type LoadedImage,
   type RadiomicsSettings,
 } from '@radledger/radiomics';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { CliFailure } from '../cli-failure.js';
+import { loadImage, loadMask, readBytes } from '../image-files.js';
 
 interface FeaturesOptions {
   image: string;
@@ -26,42 +20,11 @@ interface FeaturesOptions {
   settings?: string;
   label?: string;
   format: string;
+  compat: string;
 }
 
-function readBytes(path: string, what: string): Uint8Array {
-  try {
-    return new Uint8Array(readFileSync(path));
-  } catch (error) {
-    throw new CliFailure(`error [FILE_NOT_FOUND]: --${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 2);
-  }
-}
-
-/** A NIfTI file, or a directory holding one DICOM series. */
-export function loadImage(path: string, what: string): LoadedImage {
-  let isDir = false;
-  try {
-    isDir = statSync(path).isDirectory();
-  } catch {
-    throw new CliFailure(`error [FILE_NOT_FOUND]: --${what} ${path} does not exist`, 2);
-  }
-  if (isDir) {
-    const files = readdirSync(path)
-      .sort()
-      .map((name) => ({ name, bytes: readBytes(join(path, name), what) }))
-      .filter((f) => sniffFormat(f.bytes) === 'dicom');
-    if (files.length === 0) {
-      throw new RadiomicsInputError('IMAGE_UNREADABLE', `--${what} ${path}: the directory holds no DICOM file`);
-    }
-    return readDicomSeries(files);
-  }
-  const bytes = readBytes(path, what);
-  const format = sniffFormat(bytes);
-  if (format === 'dicom') return readDicomSeries([{ name: path, bytes }]);
-  return readNifti(bytes, path);
-}
-
-function loadSettings(path: string | undefined): RadiomicsSettings {
-  if (!path) return defaultRadiomicsSettings();
+function loadSettings(path: string | undefined, compat: 'ibsi' | 'pyradiomics'): RadiomicsSettings {
+  if (!path) return compat === 'pyradiomics' ? pyradiomicsSettings() : defaultRadiomicsSettings();
   const text = new TextDecoder().decode(readBytes(path, 'settings'));
   let parsed: unknown;
   try {
@@ -69,7 +32,13 @@ function loadSettings(path: string | undefined): RadiomicsSettings {
   } catch (error) {
     throw new RadiomicsInputError('SETTINGS_INVALID', `--settings ${path} is not JSON: ${(error as Error).message}`);
   }
-  return parseRadiomicsSettings(parsed);
+  const settings = parseRadiomicsSettings(parsed);
+  if (compat === 'ibsi') return settings;
+  if (settings.compatibility?.mode === 'ibsi') {
+    throw new CliFailure(`error [USAGE]: --compat pyradiomics contradicts --settings ${path}, which sets compatibility ibsi`, 2);
+  }
+  // PyRadiomics' own default voxelArrayShift is 0 (its firstorder.py).
+  return parseRadiomicsSettings({ ...settings, compatibility: settings.compatibility ?? { mode: 'pyradiomics', voxelArrayShift: 0 } });
 }
 
 const jsonNumber = (_key: string, value: unknown): unknown =>
@@ -77,11 +46,17 @@ const jsonNumber = (_key: string, value: unknown): unknown =>
 
 const csvField = (s: string): string => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
+/**
+ * One row per feature. IBSI keys: the PyRadiomics name only on the row PyRadiomics computes
+ * (its aggregation: 3D-averaged GLCM/GLRLM, 3D zone families), so no two rows share one.
+ * PyRadiomics keys (--compat pyradiomics): the IBSI key of the same quantity, if any.
+ */
 export function toCsv(result: FeatureExtraction): string {
-  const lines = ['key,value,name,pyradiomics_name'];
+  const pyradiomicsKeys = result.ibsiKeys !== undefined;
+  const lines = [pyradiomicsKeys ? 'key,value,name,ibsi_key' : 'key,value,name,pyradiomics_name'];
   for (const [key, value] of Object.entries(result.features)) {
-    const py = featureDefinitionOf(key)?.definition.pyradiomicsName ?? '';
-    lines.push([key, Number.isFinite(value) ? String(value) : '', result.names[key] ?? '', py].map(csvField).join(','));
+    const other = pyradiomicsKeys ? (result.ibsiKeys![key] ?? '') : (pyradiomicsNameOf(key) ?? '');
+    lines.push([key, Number.isFinite(value) ? String(value) : '', result.names[key] ?? '', other].map(csvField).join(','));
   }
   return `${lines.join('\n')}\n`;
 }
@@ -95,11 +70,12 @@ async function run(options: FeaturesOptions): Promise<void> {
     label = Number(options.label);
     if (!Number.isInteger(label)) throw new CliFailure(`error [USAGE]: --label must be an integer, got ${options.label}`, 2);
   }
-  const settings = loadSettings(options.settings);
-  const image = loadImage(options.image, 'image');
-  const maskImage = loadImage(options.mask, 'mask');
-  if (image.format !== 'dicom' && maskImage.format !== 'dicom') assertSameGrid(image.geometry, maskImage.geometry);
-  const mask = maskFromLabels(maskImage, label);
+  if (options.compat !== 'ibsi' && options.compat !== 'pyradiomics') {
+    throw new CliFailure(`error [USAGE]: --compat must be ibsi or pyradiomics, got ${options.compat}`, 2);
+  }
+  const settings = loadSettings(options.settings, options.compat);
+  const image = await loadImage(options.image, 'image');
+  const mask = await loadMask(options.mask, image, label);
 
   const bar = process.stderr.isTTY
     ? new cliProgress.SingleBar(
@@ -125,11 +101,12 @@ export function register(program: Command): void {
   program
     .command('features')
     .description('compute IBSI radiomics features of an image inside a mask (no ledger); prints { settings, features, names }')
-    .requiredOption('--image <path>', 'image: .nii, .nii.gz, or a directory of one DICOM series')
-    .requiredOption('--mask <path>', 'mask: .nii or .nii.gz on the image grid')
+    .requiredOption('--image <path>', 'image: .nii, .nii.gz, .nrrd, .nhdr, or a directory of one DICOM series')
+    .requiredOption('--mask <path>', 'mask: .nii, .nii.gz, .nrrd or .nhdr label image on the image grid, or a DICOM-SEG of the image series')
     .option('--settings <file>', 'IBSI settings JSON (schemas/radiomics-settings.schema.json); default: FBN 32, no resampling')
-    .option('--label <n>', 'mask label to use (default: any nonzero voxel)')
+    .option('--label <n>', 'mask label (DICOM-SEG: segment number) to use (default: any nonzero voxel / every segment)')
     .option('--format <format>', 'json or csv', 'json')
+    .option('--compat <mode>', 'ibsi (IBSI codes as keys) or pyradiomics (PyRadiomics conventions and names; without --settings: binWidth 25, voxelArrayShift 0)', 'ibsi')
     .action(async (options: FeaturesOptions) => {
       try {
         await run(options);

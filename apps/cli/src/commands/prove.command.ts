@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { LedgerService } from '@radledger/ledger';
+import { cosignedNote, openCosignatureStore } from '@radledger/witness';
 import { CliFailure } from '../cli-failure.js';
 import { openExistingStore, parseSize, storeOption } from './ledger-cli.options.js';
 
@@ -36,6 +37,17 @@ export function register(program: Command): void {
         const bundle = consistency
           ? await ledger.proveConsistency(parseSize(options.from!, '--from'), parseSize(options.to!, '--to'))
           : await ledger.proveInclusion(options.event!, treeSize);
+        // The checkpoints travel with the witnesses' cosignatures, so `verify-proof --policy` can check them offline.
+        const beside = options.store.startsWith('sqlite:') || /^postgres(ql)?:\/\//.test(options.store);
+        const cosignatures = beside ? await openCosignatureStore(options.store, { readOnly: true }) : undefined;
+        try {
+          const records = cosignatures ? await cosignatures.listCosignatures() : [];
+          if ('checkpoint' in bundle && bundle.checkpoint) bundle.checkpoint = cosignedNote(bundle.checkpoint, records);
+          if ('checkpoint1' in bundle && bundle.checkpoint1) bundle.checkpoint1 = cosignedNote(bundle.checkpoint1, records);
+          if ('checkpoint2' in bundle && bundle.checkpoint2) bundle.checkpoint2 = cosignedNote(bundle.checkpoint2, records);
+        } finally {
+          await cosignatures?.close();
+        }
         process.stdout.write(`${JSON.stringify(bundle, null, 2)}\n`);
       } finally {
         await store.close();

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openRuntime, type Runtime } from '@radledger/runtime';
+import { openRuntime, type Runtime } from '@radledger/application';
 import type { CommandMetadata, WorkflowCommand } from '@radledger/domain';
 import { writeNifti } from '@radledger/radiomics';
 import { FIXTURE_DIMS, FIXTURE_SPACING, fixtureImage, fixtureMask } from '../../../api/src/testing/imaging-fixtures.js';

@@ -1,8 +1,8 @@
 import { join, resolve } from 'node:path';
 import { Option } from 'commander';
-import { openRuntime, type Runtime } from '@radledger/runtime';
+import { openRuntime, type Runtime } from '@radledger/application';
 import type { CommandMetadata } from '@radledger/domain';
-import { RADLEDGER_VERSION } from '@radledger/runtime';
+import { RADLEDGER_VERSION } from '@radledger/application';
 import { DEFAULT_STORE } from './ledger-cli.options.js';
 
 /** Options of the commands that write through the domain (the environment is read only here). */

@@ -5,10 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openEventStore, LedgerService } from '@radledger/ledger';
-import { AesGcmFieldCipher, loadOrCreateKeyEncryptionKey, SqliteSubjectKeyStore } from '@radledger/runtime';
-import { SqliteCredentialStore } from '../../../api/src/identity/sqlite-credential-store.adapter.js';
-import { apiTokenSha256 } from '../../../api/src/identity/api-token.js';
-import { verifyPassword } from '../../../api/src/identity/password-hasher.js';
+import { AesGcmFieldCipher, apiTokenSha256, loadOrCreateKeyEncryptionKey, openCredentialStore, SqliteSubjectKeyStore, verifyPassword } from '@radledger/application';
 
 let dir: string;
 let store: string;
@@ -28,12 +25,18 @@ before(() => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-test('user add | role | token | token-revoke write ledger events attributed to the admin; secrets only as hashes', async () => {
+test('user add | role | token | token-revoke write ledger events attributed to the operator; secrets only as hashes', async () => {
   const add = cli(['add', 'u-cli', '--name', 'Cleo Cli', '--password-env', 'RL_PW', '--reason', 'New site operator'], { RL_PW: 'cli-password-123' });
   assert.equal(add.code, 0, add.stderr);
   const role = cli(['role', 'u-cli', 'site-operator', '--trial', 'T1', '--site', 'BER', '--reason', 'Berlin operator']);
   assert.equal(role.code, 0, role.stderr);
-  const token = cli(['token', 'u-cli', '--scope', 'site-operator:T1:BER', '--expires', '2099-01-01T00:00:00Z']);
+  // Tokens from the console are for service accounts: a person issues their own through the API.
+  const forPerson = cli(['token', 'u-cli', '--scope', 'site-operator:T1:BER', '--expires', '2099-01-01T00:00:00Z']);
+  assert.equal(forPerson.code, 1);
+  assert.match(forPerson.stderr, /TOKEN_FOR_ANOTHER_PERSON/);
+  assert.equal(cli(['add', 'svc-cli', '--name', 'Berlin pipeline', '--service', '--trial', 'T1', '--reason', 'Pipeline']).code, 0);
+  assert.equal(cli(['role', 'svc-cli', 'site-operator', '--trial', 'T1', '--site', 'BER', '--reason', 'Berlin pipeline']).code, 0);
+  const token = cli(['token', 'svc-cli', '--scope', 'site-operator:T1:BER', '--expires', '2099-01-01T00:00:00Z']);
   assert.equal(token.code, 0, token.stderr);
   const issued = token.stdout.trim();
   assert.match(issued, /^rlt_[A-Za-z0-9_-]{43}$/);
@@ -49,7 +52,9 @@ test('user add | role | token | token-revoke write ledger events attributed to t
   const events = await openEventStore(store);
   try {
     const stream = await events.readStream('user-u-cli');
-    assert.deepEqual(stream.map((e) => e.type), ['UserRegistered', 'RoleGranted', 'ApiTokenIssued', 'ApiTokenRevoked']);
+    assert.deepEqual(stream.map((e) => e.type), ['UserRegistered', 'PasswordSet', 'RoleGranted']);
+    const service = await events.readStream('user-svc-cli');
+    assert.deepEqual(service.map((e) => e.type), ['UserRegistered', 'RoleGranted', 'ApiTokenIssued', 'ApiTokenRevoked']);
     assert.ok(stream.every((e) => e.meta.actor === 'cli-admin' && e.meta.client.startsWith('radledger-cli/')));
     // Free text is sealed (ADR 0007); the CLI's data dir holds the keys that open it.
     const keys = new SqliteSubjectKeyStore(join(dir, 'keys.db'), loadOrCreateKeyEncryptionKey(join(dir, 'key-encryption-key')).key);
@@ -59,14 +64,14 @@ test('user add | role | token | token-revoke write ledger events attributed to t
     } finally {
       await keys.close();
     }
-    const text = stream.map((e) => e.canonical).join('\n');
+    const text = [...stream, ...service].map((e) => e.canonical).join('\n');
     assert.ok(!text.includes(issued) && !text.includes('cli-password-123'));
     assert.ok(text.includes(apiTokenSha256(issued)));
     await new LedgerService(events).verifyLedger();
   } finally {
     await events.close();
   }
-  const credentials = new SqliteCredentialStore(join(dir, 'ledger.db'));
+  const credentials = await openCredentialStore(store);
   try {
     assert.ok(await verifyPassword('cli-password-123', (await credentials.passwordHash('u-cli'))!));
     assert.ok((await credentials.apiTokenById(tokenId))?.revokedAt);

@@ -1,13 +1,9 @@
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
-import { openRuntime, type Runtime } from '@radledger/runtime';
+import { openApplication, systemCaller, RADLEDGER_VERSION, type Application, type Caller, type IssuedApiToken } from '@radledger/application';
+import { isRole, type Role } from '@radledger/domain';
 import { DomainError } from '@radledger/platform';
-import { isRole, type Role } from '../../../api/src/auth/actor.js';
-import { RADLEDGER_VERSION } from '@radledger/runtime';
-import { openCredentialStore } from '../../../api/src/identity/credential-store.factory.js';
-import type { CredentialStore } from '../../../api/src/identity/credential-store.port.js';
-import { IdentityService, type AdminContext } from '../../../api/src/identity/identity.service.js';
 import { CliFailure } from '../cli-failure.js';
 import { DEFAULT_SIGNING_KEY, DEFAULT_STORE, storeOption } from './ledger-cli.options.js';
 
@@ -31,21 +27,28 @@ function withStores(cmd: Command): Command {
     .addOption(new Option('--as <adminId>', 'the administrator recorded as the actor (RADLEDGER_ACTOR)').default(process.env['RADLEDGER_ACTOR'] ?? `cli-${userInfo().username}`));
 }
 
-async function withIdentity<T>(options: StoreOptions, work: (identity: IdentityService, by: AdminContext) => Promise<T>): Promise<T> {
-  let runtime: Runtime | undefined;
-  let credentials: CredentialStore | undefined;
+/**
+ * The console operator (the person with the server's files at hand) acts as a global admin,
+ * recorded by name, through the same operations and access policies as the API.
+ */
+async function withApplication<T>(options: StoreOptions, work: (app: Application, operator: Caller) => Promise<T>): Promise<T> {
+  let app: Application | undefined;
   try {
     const store = options.store ?? DEFAULT_STORE;
-    runtime = await openRuntime({ store, dataDir: options.dataDir, signingKeyPath: options.key ?? join(options.dataDir, 'signing-key.pem') });
-    credentials = await openCredentialStore(options.readStore || store);
-    const identity = new IdentityService({ commands: runtime.commands, store: runtime.store, credentials, client: CLIENT });
-    return await work(identity, { userId: options.as, role: 'admin', client: CLIENT });
+    app = await openApplication({
+      store,
+      readStore: options.readStore || store,
+      dataDir: options.dataDir,
+      signingKeyPath: options.key ?? join(options.dataDir, 'signing-key.pem'),
+      authSecretPath: process.env['RADLEDGER_AUTH_SECRET_FILE'] ?? join(options.dataDir, 'auth-secret'),
+      client: CLIENT,
+    });
+    return await work(app, systemCaller(options.as));
   } catch (error) {
     if (error instanceof DomainError) throw new CliFailure(`error [${error.code}]: ${error.message}`, 1);
     throw error;
   } finally {
-    await credentials?.close();
-    await runtime?.close();
+    await app?.close();
   }
 }
 
@@ -76,24 +79,38 @@ export function register(program: Command): void {
     .requiredOption('--name <printedName>', 'printed name shown on signatures (21 CFR 11.50)')
     .option('--password-stdin', 'read the initial password from stdin')
     .option('--password-env <VAR>', 'read the initial password from this environment variable')
+    .option('--service', 'a service account (a pipeline): API tokens only, never a password or a signature')
+    .option('--trial <trialId>', 'the trial the account is registered for')
     .option('--reason <text>', 'why the user is added')
-    .action(async (userId: string, options: StoreOptions & { name: string; passwordStdin?: boolean; passwordEnv?: string; reason?: string }) => {
+    .action(async (userId: string, options: StoreOptions & { name: string; passwordStdin?: boolean; passwordEnv?: string; reason?: string; service?: boolean; trial?: string }) => {
       const password = await readPassword(options);
-      await withIdentity(options, async (identity, by) => {
-        await identity.registerUser(by, { userId, printedName: options.name, password, reason: options.reason });
-        process.stdout.write(`registered ${userId}${password ? ' with a password' : ''}\n`);
+      await withApplication(options, async (app, operator) => {
+        const input = { userId, printedName: options.name, ...(options.service ? { kind: 'service' } : {}), ...(options.trial ? { trialId: options.trial } : {}), ...(password !== undefined ? { password } : {}) };
+        await app.gateway.mutate('registerUser', input, operator, { reason: options.reason ?? null });
+        process.stdout.write(`registered ${userId}${password ? ' with a temporary password (to be changed at the first login)' : ''}\n`);
       });
     });
 
   withStores(user.command('password <userId>'))
-    .description("set a user's password (stdin or --password-env)")
+    .description("set a temporary password for a person (stdin or --password-env); they choose their own at the next login (PasswordSet)")
     .option('--password-stdin', 'read the password from stdin')
     .option('--password-env <VAR>', 'read the password from this environment variable')
-    .action(async (userId: string, options: StoreOptions & { passwordStdin?: boolean; passwordEnv?: string }) => {
+    .option('--reason <text>', 'why (recorded)')
+    .action(async (userId: string, options: StoreOptions & { passwordStdin?: boolean; passwordEnv?: string; reason?: string }) => {
       const password = await readPassword(options.passwordEnv || options.passwordStdin ? options : { passwordStdin: true });
-      await withIdentity(options, async (identity) => {
-        await identity.setPassword(userId, password ?? '');
-        process.stdout.write(`password set for ${userId}\n`);
+      await withApplication(options, async (app, operator) => {
+        await app.gateway.mutate('setUserPassword', { userId, password: password ?? '' }, operator, { reason: options.reason ?? null });
+        process.stdout.write(`temporary password set for ${userId}\n`);
+      });
+    });
+
+  withStores(user.command('unlock <userId>'))
+    .description('unlock an account locked after failed logins (AccountUnlocked)')
+    .requiredOption('--reason <text>', 'why (recorded)')
+    .action(async (userId: string, options: StoreOptions & { reason: string }) => {
+      await withApplication(options, async (app, operator) => {
+        await app.gateway.mutate('unlockAccount', { userId, reason: options.reason }, operator);
+        process.stdout.write(`unlocked ${userId}\n`);
       });
     });
 
@@ -104,22 +121,22 @@ export function register(program: Command): void {
       .option('--site <siteId>', 'limit the role to this site (needs --trial)')
       .requiredOption('--reason <text>', 'why (recorded)')
       .action(async (userId: string, role: string, options: StoreOptions & { trial?: string; site?: string; reason: string }) => {
-        const grant = { userId, role: parseRole(role), trialId: options.trial, siteId: options.site, reason: options.reason };
-        await withIdentity(options, async (identity, by) => {
-          await (action === 'grant' ? identity.grantRole(by, grant) : identity.revokeRole(by, grant));
+        const grant = { userId, role: parseRole(role), ...(options.trial ? { trialId: options.trial } : {}), ...(options.site ? { siteId: options.site } : {}), reason: options.reason };
+        await withApplication(options, async (app, operator) => {
+          await app.gateway.mutate(action === 'grant' ? 'grantRole' : 'revokeRole', grant, operator);
           process.stdout.write(`${action === 'grant' ? 'granted' : 'revoked'} ${role}${options.trial ? ` for ${options.trial}${options.site ? `/${options.site}` : ''}` : ''} ${action === 'grant' ? 'to' : 'from'} ${userId}\n`);
         });
       });
   }
 
   withStores(user.command('token <userId>'))
-    .description('issue a scoped API token (ApiTokenIssued); printed once, only its hash is stored')
+    .description('issue a scoped API token for a service account (ApiTokenIssued); printed once, only its hash is stored. A person issues their own tokens through the API.')
     .requiredOption('--scope <scope...>', 'grants the token may use: role[:trialId[:siteId]]')
     .option('--expires <iso>', 'UTC expiry (default: 90 days from now)')
     .action(async (userId: string, options: StoreOptions & { scope: string[]; expires?: string }) => {
       const expiresAt = options.expires ?? new Date(Date.now() + 90 * 86400_000).toISOString();
-      await withIdentity(options, async (identity, by) => {
-        const issued = await identity.issueApiToken(by, { userId, scopes: options.scope, expiresAt });
+      await withApplication(options, async (app, operator) => {
+        const issued = (await app.gateway.mutate('issueApiToken', { userId, scopes: options.scope, expiresAt }, operator)) as IssuedApiToken;
         process.stderr.write(`token ${issued.tokenId} for ${userId}, scopes ${issued.scopes.join(' ')}, expires ${issued.expiresAt} (shown once):\n`);
         process.stdout.write(`${issued.token}\n`);
       });
@@ -129,8 +146,8 @@ export function register(program: Command): void {
     .description('revoke an API token (ApiTokenRevoked); it stops working at once')
     .requiredOption('--reason <text>', 'why (recorded)')
     .action(async (tokenId: string, options: StoreOptions & { reason: string }) => {
-      await withIdentity(options, async (identity, by) => {
-        await identity.revokeApiToken(by, { tokenId, reason: options.reason });
+      await withApplication(options, async (app, operator) => {
+        await app.gateway.mutate('revokeApiToken', { tokenId, reason: options.reason }, operator);
         process.stdout.write(`revoked ${tokenId}\n`);
       });
     });
@@ -138,8 +155,8 @@ export function register(program: Command): void {
   withStores(user.command('show <userId>'))
     .description('print a user with roles and lock state, as the ledger records them')
     .action(async (userId: string, options: StoreOptions) => {
-      await withIdentity(options, async (identity) => {
-        const view = await identity.user(userId);
+      await withApplication(options, async (app) => {
+        const view = await app.identity.user(userId);
         if (!view) throw new CliFailure(`user ${userId} is not registered`, 1);
         process.stdout.write(`${JSON.stringify(view, null, 2)}\n`);
       });

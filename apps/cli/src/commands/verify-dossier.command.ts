@@ -1,12 +1,14 @@
 import type { Command } from 'commander';
-import { parseVerifierKey } from '@radledger/ledger';
+import { encodeVerifierKey, parseVerifierKey } from '@radledger/ledger';
 import { verifyDossier, DossierError, type DossierVerification } from '@radledger/dossier';
 import { CliFailure } from '../cli-failure.js';
 import { publicKeyOption } from './ledger-cli.options.js';
+import { loadPolicy, policyOption, SINGLE_KEY_NOTE } from './witness-cli.options.js';
 
 interface VerifyDossierOptions {
   publicKey?: string;
   json?: boolean;
+  policy?: string;
 }
 
 export function formatVerification(v: DossierVerification): string {
@@ -27,7 +29,9 @@ export function register(program: Command): void {
     .argument('<bundle>', 'dossier directory or .zip file')
     .addOption(publicKeyOption())
     .option('--json', 'print the verdicts as JSON')
+    .addOption(policyOption())
     .action(async (bundle: string, options: VerifyDossierOptions) => {
+      const policy = loadPolicy(options.policy);
       if (options.publicKey !== undefined) {
         try {
           parseVerifierKey(options.publicKey);
@@ -37,12 +41,15 @@ export function register(program: Command): void {
       }
       let verdict: DossierVerification;
       try {
-        verdict = await verifyDossier(bundle, { pinnedPublicKey: options.publicKey });
+        // With a policy and no --public-key, the policy's log key is the pinned one.
+        const pinned = options.publicKey ?? (policy?.logs.length === 1 ? encodeVerifierKey(policy.logs[0]!.verifier) : undefined);
+        verdict = await verifyDossier(bundle, { pinnedPublicKey: pinned, policy });
       } catch (error) {
         if (error instanceof DossierError) throw new CliFailure(`FAIL  ${error.message}`, 1);
         throw error;
       }
       process.stdout.write(options.json ? `${JSON.stringify(verdict, null, 2)}\n` : formatVerification(verdict));
+      if (!policy) process.stderr.write(SINGLE_KEY_NOTE);
       if (!verdict.ok) process.exitCode = 1;
     });
 }

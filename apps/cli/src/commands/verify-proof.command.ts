@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { CheckpointError, ProofError, verifyProofBundle } from '@radledger/ledger';
 import { CliFailure } from '../cli-failure.js';
+import { checkCosignedCheckpoint } from '@radledger/witness';
 import { parsePublicKey, publicKeyOption } from './ledger-cli.options.js';
+import { loadPolicy, logKeyFrom, policyOption, SINGLE_KEY_NOTE } from './witness-cli.options.js';
 
 /** `verify-proof`: check a proof document offline (no store): leaf, path, root, and the checkpoint signature if a key is pinned. */
 export function register(program: Command): void {
@@ -11,8 +13,10 @@ export function register(program: Command): void {
     .description('verify an inclusion or consistency proof JSON offline (file or - for stdin)')
     .argument('<file>', 'proof JSON file, or - for stdin')
     .addOption(publicKeyOption())
-    .action(async (file: string, options: { publicKey?: string }) => {
-      const verifier = parsePublicKey(options.publicKey);
+    .addOption(policyOption())
+    .action(async (file: string, options: { publicKey?: string; policy?: string }) => {
+      const policy = loadPolicy(options.policy);
+      const verifier = logKeyFrom(parsePublicKey(options.publicKey), policy);
       let text: string;
       try {
         text = readFileSync(file === '-' ? 0 : file, 'utf8');
@@ -34,6 +38,21 @@ export function register(program: Command): void {
             ? `event ${String(doc['eventId'])} is leaf ${String(doc['leafIndex'])} of tree ${String(doc['treeSize'])}, root ${String(doc['rootHash'])}`
             : `tree ${String(doc['size1'])} is a prefix of tree ${String(doc['size2'])}, root ${String(doc['root2'])}`;
         process.stdout.write(`OK ${what}; ${signed}\n`);
+        if (!policy) {
+          process.stderr.write(SINGLE_KEY_NOTE);
+          return;
+        }
+        // With a policy, every checkpoint the proof leans on must carry a quorum of valid cosignatures.
+        const notes = ['checkpoint', 'checkpoint1', 'checkpoint2'].map((k) => doc[k]).filter((n): n is string => typeof n === 'string');
+        if (notes.length === 0 || !check.rootSigned) throw new CliFailure('FAIL: the proof carries no signed checkpoint for its root, so no witness vouches for it', 1);
+        const problems: string[] = [];
+        for (const note of notes) {
+          const cosigned = checkCosignedCheckpoint(note, policy);
+          process.stdout.write(`${cosigned.summary}\n`);
+          if (!cosigned.ok) problems.push(cosigned.summary);
+        }
+        if (problems.length > 0) throw new CliFailure(`FAIL witness policy: ${problems.join(' | ')}`, 1);
+        process.stdout.write('witness policy satisfied\n');
       } catch (error) {
         if (error instanceof ProofError || error instanceof CheckpointError) throw new CliFailure(`FAIL: ${error.message}`, 1);
         throw error;

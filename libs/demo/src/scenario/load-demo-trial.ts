@@ -4,7 +4,7 @@ import type { ArtifactStore } from '@radledger/artifacts';
 import type { CommandMetadata, CommandResult, WorkflowCommand } from '@radledger/domain';
 import type { EventStore, RecordedEvent } from '@radledger/ledger';
 import { parseRadiomicsSettings, type RadiomicsSettings } from '@radledger/radiomics';
-import type { FeatureService, ModelService } from '@radledger/runtime';
+import type { FeatureService, ModelService } from '@radledger/application';
 import { BIAS_FIELD_PARAMETERS, PREPROCESSING_TOOL, Z_SCORE_PARAMETERS } from '../synthetic/demo-preprocessing.js';
 import { SubjectFileRenderer } from '../synthetic/subject-file-renderer.js';
 import type { SubjectFiles } from '../synthetic/subject-files.js';

@@ -8,7 +8,7 @@ import pg from 'pg';
 import { DomainError, FixedClock, NotFoundError, uuidV7IdGenerator } from '@radledger/platform';
 import { PostgresEventStore, SqliteEventStore, verifyChain, type EventStore, type RecordedEvent } from '@radledger/ledger';
 import { CommandService, type CommandMetadata } from './command.service.js';
-import type { WorkflowCommand } from './workflow-command.js';
+import type { WorkflowCommand } from '../registry.js';
 import type { Mask, MaskSource } from '../segmentation/mask-source.port.js';
 import { createEventValidator } from '../schemas/schema-registry.adapter.js';
 import { streamIds } from '../shared/stream-ids.js';

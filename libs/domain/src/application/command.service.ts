@@ -1,18 +1,17 @@
 import { v5 as uuidv5 } from 'uuid';
 import { ConcurrencyError, IllegalStateError, ValidationError, type Clock, type IdGenerator } from '@radledger/platform';
-import type { EventMeta, EventStore, EventValidator, ExpectedRevision, NewEvent, RecordedEvent } from '@radledger/ledger';
+import type { AppendResult, EventMeta, EventStore, EventValidator, ExpectedRevision, NewEvent, RecordedEvent, StreamWrite } from '@radledger/ledger';
 import type { MaskSource } from '../segmentation/mask-source.port.js';
 import type { DomainEvent } from '../shared/decider.js';
 import { rejectPhiInFreeText } from '../shared/guards.js';
 import { sealedKeyIds, type FieldCipher, type RedactionRecord } from '../encryption/field-cipher.port.js';
 import { keyScopeOf, sealFreeText } from '../encryption/free-text-fields.js';
 import type { PayloadRedacted } from '../redaction/redaction.events.js';
-import { currentSchemaVersion } from '../schemas/event-versions.js';
 import { upcast } from '../schemas/upcasters.js';
-import { commandRoutes, type FactSources } from './command-routes.js';
-import { validateCommandInput } from './command-inputs.js';
+import { commandsByType, currentSchemaVersion, type WorkflowCommand } from '../registry.js';
+import type { CommandDeclaration, FactReader, LoadedStream } from '../shared/operation.js';
+import { validateInput } from './input-validation.js';
 import { loadAggregate } from './load-aggregate.js';
-import type { WorkflowCommand } from './workflow-command.js';
 
 export interface CommandMetadata {
   actor: string;
@@ -68,7 +67,9 @@ export class CommandService {
   constructor(private readonly deps: CommandServiceDeps) {}
 
   async execute(command: WorkflowCommand, metadata: CommandMetadata): Promise<CommandResult> {
-    validateCommandInput(command);
+    const declaration = commandsByType.get(command.type);
+    if (!declaration) throw new ValidationError('UNKNOWN_COMMAND', `type: no command ${JSON.stringify(String(command.type)).slice(0, 80)}`, { field: 'type' });
+    validateInput(declaration.input, command.data);
     for (const key of ['actor', 'role', 'correlationId', 'client'] as const) {
       const v = metadata[key];
       if (typeof v !== 'string' || v.trim().length === 0 || v.length > 200) {
@@ -76,13 +77,12 @@ export class CommandService {
       }
     }
     if (metadata.reason !== undefined) rejectPhiInFreeText('reason', metadata.reason);
-    const route = commandRoutes[command.type] as (typeof commandRoutes)['RegisterTrial'];
     const derive = (name: string) => (metadata.commandId ? uuidv5(`${metadata.commandId}/${name}`, RADLEDGER_COMMAND_NAMESPACE) : this.deps.ids.newId());
     // Ids are chosen once per command, so a re-decision after a lost race reuses them.
-    const data = (route.prepare ? route.prepare(command.data as never, (p) => derive(`id/${p}`)) : command.data) as never;
+    const data = (declaration.prepare ? declaration.prepare(command.data as never, (p) => derive(`id/${p}`)) : command.data) as never;
     const eventIds: string[] = [];
     const eventIdAt = (i: number) => (eventIds[i] ??= derive(`event/${i}`));
-    const streamId = route.streamId(data);
+    const streamId = declaration.stream(data);
     // Commands on one stream queue up inside this process (no self-inflicted conflicts); a
     // race with another process is re-decided on the new state (decide is pure, nothing
     // was written). A client-pinned revision is never retried.
@@ -90,7 +90,7 @@ export class CommandService {
     return this.withStreamLock(streamId, async () => {
       for (let attempt = 1; ; attempt++) {
         try {
-          const result = await this.attempt(command.type, route, data, streamId, eventIdAt, metadata);
+          const result = await this.attempt(command.type, declaration, data, streamId, eventIdAt, metadata);
           await this.shredRedactedPayloads(result.events);
           return result;
         } catch (e) {
@@ -143,21 +143,22 @@ export class CommandService {
 
   private async attempt(
     type: WorkflowCommand['type'],
-    route: (typeof commandRoutes)['RegisterTrial'],
+    declaration: CommandDeclaration,
     data: never,
     streamId: string,
     eventIdAt: (i: number) => string,
     metadata: CommandMetadata,
   ): Promise<CommandResult> {
-    const own = await loadAggregate(this.deps.store, streamId, route.decider);
+    const own = await loadAggregate(this.deps.store, streamId, declaration.decider);
 
     if (metadata.commandId) {
-      // Idempotent retry: the command's first event is already in its stream → answer with the original result.
-      const first = eventIdAt(0);
-      const at = own.events.findIndex((e) => e.eventId === first);
-      if (at >= 0) {
+      // Idempotent retry: the command's events are already in its stream → answer with the original result.
+      // (A decision may record a first fact in another stream, so the own stream's first event may be the second.)
+      for (let first = 0; first < 4; first++) {
+        const at = own.events.findIndex((e) => e.eventId === eventIdAt(first));
+        if (at < 0) continue;
         const events: RecordedEvent[] = [];
-        for (let i = 0; at + i < own.events.length && own.events[at + i]!.eventId === eventIdAt(i); i++) events.push(own.events[at + i]!);
+        for (let i = 0; at + i < own.events.length && own.events[at + i]!.eventId === eventIdAt(first + i); i++) events.push(own.events[at + i]!);
         return { streamId, events, nextExpectedRevision: Number(events.at(-1)!.streamRevision), replayed: true };
       }
     }
@@ -170,9 +171,9 @@ export class CommandService {
       });
     }
 
-    const facts = route.facts ? await route.facts(data, own, this.sources()) : {};
+    const facts = declaration.facts ? await declaration.facts(data, own as LoadedStream, this.reader()) : {};
     const now = this.deps.clock.now();
-    const decided = route.decider.decide({ type, data }, own.state, {
+    const decided = declaration.decider.decide({ type, data }, own.state, {
       actor: metadata.actor,
       role: metadata.role,
       reason: metadata.reason,
@@ -204,17 +205,23 @@ export class CommandService {
     const cipher = this.deps.cipher;
     if (cipher) newEvents = await Promise.all(newEvents.map((e) => sealFreeText(e, keyScopeOf(e, own.events[0]), cipher)));
     if (this.deps.validator) for (const e of newEvents) this.deps.validator(e);
-    const result = await this.deps.store.append(streamId, own.expectedRevision as ExpectedRevision, newEvents);
-    return { streamId, events: result.events, nextExpectedRevision: result.nextExpectedRevision, replayed: false };
+    const writes = streamWrites(streamId, own.expectedRevision as ExpectedRevision, decided, newEvents);
+    if (writes.length === 1) {
+      const result = await this.deps.store.append(streamId, own.expectedRevision as ExpectedRevision, newEvents);
+      return { streamId, events: result.events, nextExpectedRevision: result.nextExpectedRevision, replayed: false };
+    }
+    // One decision, several aggregates (a lock and its approval): appended in one transaction.
+    const results = this.deps.store.appendMany ? await this.deps.store.appendMany(writes) : await appendInTurn(this.deps.store, writes);
+    const ownResult = results[writes.findIndex((w) => w.streamId === streamId)]!;
+    return { streamId, events: results.flatMap((r) => r.events).sort((a, b) => Number(a.globalPosition) - Number(b.globalPosition)), nextExpectedRevision: ownResult.nextExpectedRevision, replayed: false };
   }
 
-  private sources(): FactSources {
+  private reader(): FactReader {
     const store = this.deps.store;
     return {
-      store,
-      masks: this.deps.masks,
-      load: (streamId, decider) => loadAggregate(store, streamId, decider as never),
+      load: (streamId, decider) => loadAggregate(store, streamId, decider as never) as never,
       findEvent: (eventId, streamId) => findRecordedEvent(store, eventId, streamId),
+      loadMask: (sha256) => this.deps.masks.loadMask(sha256),
     };
   }
 }
@@ -237,4 +244,27 @@ export async function findRecordedEvent(store: EventStore, eventId: string, stre
     if (e) return upcast(e);
     if (page.length < PAGE) return undefined;
   }
+}
+
+/** The decided events grouped by the stream each goes to, in decision order of first appearance. */
+function streamWrites(ownStream: string, ownRevision: ExpectedRevision, decided: readonly DomainEvent[], events: readonly NewEvent[]): StreamWrite[] {
+  const writes: StreamWrite[] = [];
+  decided.forEach((d, i) => {
+    const target = d.stream ? { streamId: d.stream.id, expectedRevision: d.stream.expectedRevision as ExpectedRevision } : { streamId: ownStream, expectedRevision: ownRevision };
+    let write = writes.find((w) => w.streamId === target.streamId);
+    if (!write) writes.push((write = { ...target, events: [] }));
+    (write.events as NewEvent[]).push(events[i]!);
+  });
+  return writes;
+}
+
+/**
+ * For a store without `appendMany`: every write in turn, each with its expected revision. Every
+ * gate has passed by now; a failure part-way leaves the earlier writes (which the retry of the
+ * same command then finds and replays).
+ */
+async function appendInTurn(store: EventStore, writes: readonly StreamWrite[]): Promise<AppendResult[]> {
+  const results: AppendResult[] = [];
+  for (const w of writes) results.push(await store.append(w.streamId, w.expectedRevision, w.events));
+  return results;
 }

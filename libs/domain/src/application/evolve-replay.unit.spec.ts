@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { commandRoutes } from './command-routes.js';
+import { commandDeclarations } from '../registry.js';
 import { eventExamples } from '../schemas/event-examples.fixture.js';
 
 // evolve must replay anything ever recorded: any order, other contexts' events, unknown types.
 test('every decider folds any sequence of recorded-shape events without throwing (property)', () => {
-  const deciders = [...new Set(Object.values(commandRoutes).map((r) => r.decider))];
+  const deciders = [...new Set(commandDeclarations.map((c) => c.decider))];
   const events = [...Object.entries(eventExamples).map(([type, data]) => ({ type, data })), { type: 'SomethingFromTheFuture', data: { x: 1 } }];
   for (const decider of deciders) {
     fc.assert(

@@ -1,23 +1,31 @@
-import type { DomainEvent } from '../shared/decider.js';
+import { defineEvent, type EventOf } from '../shared/event.js';
+import { S } from '../shared/schema.js';
 
-export type ModelDecisionMade = DomainEvent<
+export const ModelDecisionMadeEvent = defineEvent(
   'ModelDecisionMade',
-  {
-    decisionId: string;
-    trialId: string;
-    siteId: string;
-    subjectId: string;
-    modelId: string;
-    modelVersion: string;
+  S.obj({
+    decisionId: S.id(),
+    trialId: S.id(),
+    siteId: S.id(),
+    subjectId: S.id(),
+    modelId: S.id(),
+    modelVersion: S.id(),
     /** Equal to the locked hash: checked by the decider. */
-    modelSha256: string;
-    featureSetId: string;
-    featureSetResultSha256: string;
-    outputs: Record<string, number>;
-    threshold: number;
-    decision: string;
-  }
->;
-export type DecisionOverridden = DomainEvent<'DecisionOverridden', { decisionId: string; previousDecision: string; decision: string; reason: string }>;
+    modelSha256: S.sha256(),
+    featureSetId: S.id(),
+    featureSetResultSha256: S.sha256(),
+    outputs: S.numberMap({ minProperties: 1 }),
+    threshold: S.num(),
+    decision: S.text(200),
+  }),
+);
+export const DecisionOverriddenEvent = defineEvent(
+  'DecisionOverridden',
+  S.obj({ decisionId: S.id(), previousDecision: S.text(200), decision: S.text(200), reason: S.sealedText() }),
+);
 
+export type ModelDecisionMade = EventOf<typeof ModelDecisionMadeEvent>;
+export type DecisionOverridden = EventOf<typeof DecisionOverriddenEvent>;
+
+export const decisionsEvents = [ModelDecisionMadeEvent, DecisionOverriddenEvent] as const;
 export type DecisionsEvent = ModelDecisionMade | DecisionOverridden;

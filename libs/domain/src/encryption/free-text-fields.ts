@@ -1,22 +1,6 @@
 import type { EventMeta, NewEvent } from '@radledger/ledger';
 import type { FieldCipher, KeyScope } from './field-cipher.port.js';
-
-/**
- * Data fields where people type prose (reasons, comments): the place PHI slips in. Sealed with
- * the subject's key before append. Model documentation (intendedUse, change-control plan,
- * validation summary) describes a model, reaches no subject and must read in clear in the
- * dossier; it stays PHI-scanned but unsealed (ADR 0007).
- */
-export const FREE_TEXT_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  SegmentationEdited: ['reason'],
-  SegmentationReviewed: ['comment'],
-  FeatureSetPartitionAssigned: ['reason'],
-  DecisionOverridden: ['reason'],
-  ModelRetired: ['reason'],
-  RoleGranted: ['reason'],
-  RoleRevoked: ['reason'],
-  ApiTokenRevoked: ['reason'],
-};
+import { FREE_TEXT_FIELDS } from '../registry.js';
 
 /**
  * The redaction record itself stays readable: its justification must survive the key it
@@ -45,6 +29,7 @@ export async function sealFreeText(event: NewEvent, scope: KeyScope, cipher: Fie
   if (UNSEALED_EVENT_TYPES.has(event.type)) return event;
   const data = { ...event.data };
   for (const field of FREE_TEXT_FIELDS[event.type] ?? []) {
+    // Sealed fields are top-level data properties today (the declarations say where); nested ones would need a deep copy.
     const value = data[field];
     if (typeof value === 'string') data[field] = await cipher.seal(value, scope, sealLabel(event.type, field));
   }

@@ -1,29 +1,36 @@
 import type { Command } from '../shared/decider.js';
-import type { ImagingModality } from './imaging-modality.js';
+import { S, type Static } from '../shared/schema.js';
+import { IMAGING_MODALITIES } from './imaging-modality.js';
 
-export interface AcquireImageData {
-  /** Filled by the CommandService when absent. */
-  imageId?: string;
-  trialId: string;
-  siteId: string;
-  subjectId: string;
-  modality: ImagingModality;
-  scanner: { vendor: string; model: string };
-  fieldStrengthT: number;
-  trMs: number;
-  teMs: number;
-  sliceThicknessMm: number;
-  contrast?: { agent: string; injectionRateMlPerS: number; delayS: number };
-  /** sha256 of the uploaded image artifact (NIfTI/DICOM). */
-  artifactSha256: string;
-  /** De-identified DICOM UIDs: sha256 of the UID, never the UID itself. */
-  studyUidHash?: string;
-  seriesUidHash?: string;
-}
+export const AcquireImageInput = S.obj({
+  imageId: S.optional(S.id('Default: generated (deterministic when options.commandId is given).')),
+  trialId: S.id(),
+  siteId: S.id(),
+  subjectId: S.pseudonym(),
+  modality: S.oneOf(IMAGING_MODALITIES),
+  scanner: S.obj({ vendor: S.text(100), model: S.text(100) }),
+  fieldStrengthT: S.num(),
+  trMs: S.num(),
+  teMs: S.num(),
+  sliceThicknessMm: S.num(),
+  contrast: S.optional(S.obj({ agent: S.text(100), injectionRateMlPerS: S.num(), delayS: S.num() })),
+  artifactSha256: S.sha256('sha256 of the uploaded image answered by POST /artifacts (NIfTI/DICOM).'),
+  studyUidHash: S.optional(S.sha256('De-identified DICOM Study UID: its sha256, never the UID.')),
+  seriesUidHash: S.optional(S.sha256('De-identified DICOM Series UID: its sha256, never the UID.')),
+});
+export type AcquireImageData = Static<typeof AcquireImageInput>;
+
+export const ApplyPreprocessingInput = S.obj({
+  imageId: S.id(),
+  stepId: S.optional(S.id()),
+  tool: S.freeText(100),
+  toolVersion: S.freeText(50),
+  parameters: S.json('Tool parameters as JSON; scanned for PHI keys and values.'),
+  inputSha256: S.sha256(),
+  outputSha256: S.sha256(),
+});
+
 export type AcquireImage = Command<'AcquireImage', AcquireImageData>;
-export type ApplyPreprocessing = Command<
-  'ApplyPreprocessing',
-  { imageId: string; stepId?: string; tool: string; toolVersion: string; parameters: Record<string, unknown>; inputSha256: string; outputSha256: string }
->;
+export type ApplyPreprocessing = Command<'ApplyPreprocessing', Static<typeof ApplyPreprocessingInput>>;
 
 export type ImagingCommand = AcquireImage | ApplyPreprocessing;

@@ -1,66 +1,94 @@
-import type { ImagingModality } from '../imaging/imaging-modality.js';
 import type { Command } from '../shared/decider.js';
-import type { Partition } from '../features/features.commands.js';
+import { S, Type, type Static } from '../shared/schema.js';
+import { IMAGING_MODALITIES } from '../imaging/imaging-modality.js';
+import { PARTITIONS } from '../features/features.commands.js';
 
-export interface TensorSignature {
-  name: string;
+export const TensorSignatureSchema = S.obj({
+  name: S.text(200),
   /** ONNX element type, e.g. `float32`, `int64`. */
-  type: string;
+  type: S.text(50),
   /** Dimensions; symbolic dims as strings (e.g. `batch`). */
-  shape: Array<number | string>;
-}
-
-export interface ReportedPerformance {
-  /** e.g. `AUC`, `C-index`, `sensitivity`. */
-  metric: string;
-  value: number;
-  ciLower?: number;
-  ciUpper?: number;
-  /** Which partition / cohort it was measured on. */
-  dataset: string;
-}
+  shape: S.list(Type.Unsafe<number | string>({ type: ['number', 'string'] })),
+});
+export type TensorSignature = Static<typeof TensorSignatureSchema>;
 
 /**
  * How the locked version turns its output into a decision; part of what is locked, so a
  * threshold cannot drift between decisions (FDA: the locked algorithm includes its cut-off).
  */
-export interface DecisionRule {
+export const DecisionRuleSchema = S.obj({
   /** `probability >= threshold` gives the positive label. */
-  threshold: number;
-  positiveLabel: string;
-  negativeLabel: string;
+  threshold: S.num({ minimum: 0, maximum: 1 }),
+  positiveLabel: S.text(100),
+  negativeLabel: S.text(100),
   /** Which output column is the positive-class probability; absent: the runner's default rule. */
-  probabilityOutput?: { name: string; column: number };
-}
+  probabilityOutput: S.optional(S.obj({ name: S.text(100), column: S.int({ minimum: 0 }) })),
+});
+export type DecisionRule = Static<typeof DecisionRuleSchema>;
 
-export type RegisterModel = Command<
-  'RegisterModel',
-  {
-    modelId: string;
-    version: string;
-    artifactSha256: string;
-    inputs: TensorSignature[];
-    outputs: TensorSignature[];
-    intendedUse: string;
-    /** IBSI codes the model reads, in input order. */
-    featureCodes: string[];
-    decisionRule: DecisionRule;
-    /** The imaging modality the features must come from (e.g. T1c); decisions on another modality are refused. */
-    inputModality?: ImagingModality;
-    trainingLineage: { featureSetIds: string[]; trialIds: string[]; partitions: Partition[] };
-    performance: ReportedPerformance[];
-  }
->;
+export const PerformanceSchema = S.obj({
+  /** e.g. `AUC`, `C-index`, `sensitivity`. */
+  metric: S.text(50),
+  value: S.num(),
+  ciLower: S.optional(S.num()),
+  ciUpper: S.optional(S.num()),
+  /** Which partition / cohort it was measured on. */
+  dataset: S.text(200),
+});
+export type ReportedPerformance = Static<typeof PerformanceSchema>;
+
+export const TrainingLineageSchema = S.obj({ featureSetIds: S.list(S.id()), trialIds: S.list(S.id()), partitions: S.list(S.oneOf(PARTITIONS)) });
+
+/** What a data scientist sends to register an uploaded ONNX version (its tensor signature is read by onnxruntime). */
+export const RegisterModelRequest = S.obj({
+  modelId: S.id(),
+  version: S.id(),
+  artifactSha256: S.sha256('sha256 of the ONNX file answered by POST /artifacts.'),
+  intendedUse: S.freeText(1000),
+  featureCodes: S.list(S.text(64), { minItems: 1, description: 'IBSI feature codes in model input order.' }),
+  decisionRule: DecisionRuleSchema,
+  inputModality: S.optional(S.oneOf(IMAGING_MODALITIES, 'Imaging modality the features must come from (e.g. T1c).')),
+  trainingLineage: TrainingLineageSchema,
+  performance: S.list(PerformanceSchema),
+});
+
+export const RegisterModelInput = S.obj({
+  ...RegisterModelRequest.properties,
+  inputs: S.list(TensorSignatureSchema, { minItems: 1 }),
+  outputs: S.list(TensorSignatureSchema, { minItems: 1 }),
+});
+export const RecordChangeControlPlanInput = S.obj({
+  modelId: S.id(),
+  planId: S.optional(S.id()),
+  whatMayChange: S.freeText(4000),
+  validationProtocol: S.freeText(4000),
+  acceptanceCriteria: S.freeText(4000),
+});
+export const RecordModelValidationInput = S.obj({
+  modelId: S.id(),
+  version: S.id(),
+  planId: S.id(),
+  validationId: S.optional(S.id()),
+  results: S.numberMap(),
+  passed: S.bool(),
+  summary: S.freeText(4000),
+});
+export const LockModelRequest = S.obj({ modelId: S.id(), version: S.id(), trialId: S.id() });
+/**
+ * The lock and the approval it rests on are one decision (21 CFR 11.50, 11.70): `approval` is the
+ * e-signature of the verified signer, recorded only when every gate of the lock passes.
+ */
+export const LockModelInput = S.obj({
+  ...LockModelRequest.properties,
+  approval: S.optional(S.obj({ signatureId: S.optional(S.id()), printedName: S.text(200) })),
+});
+export const RetireModelInput = S.obj({ modelId: S.id(), version: S.id(), reason: S.optional(S.reason()) });
+
+export type RegisterModel = Command<'RegisterModel', Static<typeof RegisterModelInput>>;
 /** Predetermined change control plan (FDA PCCP guidance). */
-export type RecordChangeControlPlan = Command<
-  'RecordChangeControlPlan',
-  { modelId: string; planId?: string; whatMayChange: string; validationProtocol: string; acceptanceCriteria: string }
->;
-export type RecordModelValidation = Command<
-  'RecordModelValidation',
-  { modelId: string; version: string; planId: string; validationId?: string; results: Record<string, number>; passed: boolean; summary: string }
->;
-export type LockModel = Command<'LockModel', { modelId: string; version: string; trialId: string }>;
-export type RetireModel = Command<'RetireModel', { modelId: string; version: string; reason?: string }>;
+export type RecordChangeControlPlan = Command<'RecordChangeControlPlan', Static<typeof RecordChangeControlPlanInput>>;
+export type RecordModelValidation = Command<'RecordModelValidation', Static<typeof RecordModelValidationInput>>;
+export type LockModel = Command<'LockModel', Static<typeof LockModelInput>>;
+export type RetireModel = Command<'RetireModel', Static<typeof RetireModelInput>>;
 
 export type ModelsCommand = RegisterModel | RecordChangeControlPlan | RecordModelValidation | LockModel | RetireModel;

@@ -8,6 +8,8 @@ import { IMAGING_MODALITIES, type ImagingModality } from '../imaging/imaging-mod
 import type { TrialState } from '../trial/trial.decider.js';
 import type { DecisionRule, ModelsCommand, TensorSignature } from './models.commands.js';
 import type { ModelsEvent } from './models.events.js';
+import type { RecordSigned } from '../signatures/signatures.events.js';
+import { streamIds } from '../shared/stream-ids.js';
 
 export interface ModelVersionState {
   version: string;
@@ -42,6 +44,8 @@ export interface ModelsFacts {
   /** LockModel: signatures on the version's ModelRegistered event, and the trial. */
   signatures?: ApprovalFact[];
   trial?: TrialState;
+  /** LockModel: the version's registration record, which an approval signature binds (its hash), and its signatures stream's revision. */
+  registration?: { eventId: string; streamId: string; hash: string; signaturesRevision: number | 'no-stream' } | null;
 }
 
 export function initialState(): ModelState {
@@ -163,9 +167,12 @@ export function decide(command: ModelsCommand, state: ModelState, ctx: CommandCo
       if (v.status === 'retired') throw new IllegalStateError('MODEL_RETIRED', `version: ${modelId} ${v.version} is retired and cannot be locked`, { field: 'version' });
       const current = state.lockedByTrial[trialId];
       if (current === v.version) throw new IllegalStateError('MODEL_ALREADY_LOCKED', `version: ${modelId} ${v.version} is already the locked version for trial ${trialId}`, { field: 'version' });
-      // 21 CFR 11.50/11.70: the lock rests on an "approved" e-signature bound to this version's registration record.
+      // 21 CFR 11.50/11.70: the lock rests on an "approved" e-signature bound to this version's registration record:
+      // one already recorded, or the signer's own approval recorded with the lock (never before every gate passed).
       const approvals = (ctx.facts.signatures ?? []).filter((s) => s.meaning === 'approved');
-      if (approvals.length === 0) {
+      const registration = ctx.facts.registration;
+      const signs = d.approval !== undefined && registration && !approvals.some((a) => a.signerId === ctx.actor);
+      if (approvals.length === 0 && !signs) {
         throw new IllegalStateError('APPROVAL_SIGNATURE_REQUIRED', `version: ${modelId} ${v.version} needs an "approved" signature on its ModelRegistered record before it can be locked`, { field: 'version' });
       }
       let validationId: string | null = null;
@@ -177,12 +184,30 @@ export function decide(command: ModelsCommand, state: ModelState, ctx: CommandCo
         }
         validationId = valid.validationId;
       }
+      const approval: RecordSigned[] = [];
+      if (signs) {
+        const signatureId = requireId('approval.signatureId', d.approval!.signatureId);
+        approval.push({
+          type: 'RecordSigned',
+          data: {
+            signatureId,
+            eventId: registration.eventId,
+            streamId: registration.streamId,
+            eventType: 'ModelRegistered',
+            eventHash: registration.hash,
+            signerId: ctx.actor,
+            printedName: requireText('approval.printedName', d.approval!.printedName, 200),
+            meaning: 'approved',
+            signedAt: ctx.now.toISOString(),
+          },
+          stream: { id: streamIds.signatures(registration.eventId), expectedRevision: registration.signaturesRevision },
+        });
+      }
+      const approvalSignatureIds = [...approvals.map((a) => a.signatureId), ...approval.map((a) => a.data.signatureId)];
       return [
-        {
-          type: 'ModelLocked',
-          data: { modelId, version: v.version, trialId, artifactSha256: v.artifactSha256, approvalSignatureIds: approvals.map((a) => a.signatureId), validationId, supersedesVersion: current ?? null },
-        },
-      ];
+        ...approval,
+        { type: 'ModelLocked', data: { modelId, version: v.version, trialId, artifactSha256: v.artifactSha256, approvalSignatureIds, validationId, supersedesVersion: current ?? null } },
+      ] as never;
     }
     case 'RetireModel': {
       const d = command.data;

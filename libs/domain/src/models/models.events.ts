@@ -1,51 +1,53 @@
-import type { ImagingModality } from '../imaging/imaging-modality.js';
-import type { DomainEvent } from '../shared/decider.js';
-import type { Partition } from '../features/features.commands.js';
-import type { DecisionRule, TensorSignature } from './models.commands.js';
+import { defineEvent, type EventOf } from '../shared/event.js';
+import { S } from '../shared/schema.js';
+import { IMAGING_MODALITIES } from '../imaging/imaging-modality.js';
+import { DecisionRuleSchema, TensorSignatureSchema, TrainingLineageSchema } from './models.commands.js';
 
-export interface PerformanceRecord {
-  metric: string;
-  value: number;
-  ciLower: number | null;
-  ciUpper: number | null;
-  dataset: string;
-}
-
-export type ModelRegistered = DomainEvent<
+export const ModelRegisteredEvent = defineEvent(
   'ModelRegistered',
-  {
-    modelId: string;
-    version: string;
-    artifactSha256: string;
-    inputs: TensorSignature[];
-    outputs: TensorSignature[];
-    intendedUse: string;
-    featureCodes: string[];
-    decisionRule: DecisionRule;
-    inputModality?: ImagingModality | null;
-    trainingLineage: { featureSetIds: string[]; trialIds: string[]; partitions: Partition[] };
-    performance: PerformanceRecord[];
-  }
->;
-export type ChangeControlPlanRecorded = DomainEvent<'ChangeControlPlanRecorded', { modelId: string; planId: string; whatMayChange: string; validationProtocol: string; acceptanceCriteria: string }>;
-export type ModelValidationRecorded = DomainEvent<
+  S.obj({
+    modelId: S.id(),
+    version: S.id(),
+    artifactSha256: S.sha256(),
+    inputs: S.list(TensorSignatureSchema, { minItems: 1 }),
+    outputs: S.list(TensorSignatureSchema, { minItems: 1 }),
+    intendedUse: S.text(1000),
+    featureCodes: S.list(S.str({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,63}$' }), { minItems: 1 }),
+    inputModality: S.optional(S.nullable(S.oneOf(IMAGING_MODALITIES))),
+    decisionRule: DecisionRuleSchema,
+    trainingLineage: TrainingLineageSchema,
+    performance: S.list(S.obj({ metric: S.text(50), value: S.num(), ciLower: S.nullable(S.num()), ciUpper: S.nullable(S.num()), dataset: S.text(200) })),
+  }),
+);
+export const ChangeControlPlanRecordedEvent = defineEvent(
+  'ChangeControlPlanRecorded',
+  S.obj({ modelId: S.id(), planId: S.id(), whatMayChange: S.text(4000), validationProtocol: S.text(4000), acceptanceCriteria: S.text(4000) }),
+);
+export const ModelValidationRecordedEvent = defineEvent(
   'ModelValidationRecorded',
-  { modelId: string; version: string; planId: string; validationId: string; validatedSha256: string; results: Record<string, number>; passed: boolean; summary: string }
->;
-export type ModelLocked = DomainEvent<
+  S.obj({ modelId: S.id(), version: S.id(), planId: S.id(), validationId: S.id(), validatedSha256: S.sha256(), results: S.numberMap(), passed: S.bool(), summary: S.text(4000) }),
+);
+export const ModelLockedEvent = defineEvent(
   'ModelLocked',
-  {
-    modelId: string;
-    version: string;
-    trialId: string;
-    artifactSha256: string;
+  S.obj({
+    modelId: S.id(),
+    version: S.id(),
+    trialId: S.id(),
+    artifactSha256: S.sha256(),
     /** The `approved` signatures on the version's ModelRegistered record that authorised the lock (21 CFR 11.70). */
-    approvalSignatureIds: string[];
-    validationId: string | null;
+    approvalSignatureIds: S.list(S.id(), { minItems: 1 }),
+    validationId: S.nullable(S.id()),
     /** The version this lock replaces for the trial, if any. */
-    supersedesVersion: string | null;
-  }
->;
-export type ModelRetired = DomainEvent<'ModelRetired', { modelId: string; version: string; reason: string; unlockedTrialIds: string[] }>;
+    supersedesVersion: S.nullable(S.id()),
+  }),
+);
+export const ModelRetiredEvent = defineEvent('ModelRetired', S.obj({ modelId: S.id(), version: S.id(), reason: S.sealedText(), unlockedTrialIds: S.list(S.id()) }));
 
+export type ModelRegistered = EventOf<typeof ModelRegisteredEvent>;
+export type ChangeControlPlanRecorded = EventOf<typeof ChangeControlPlanRecordedEvent>;
+export type ModelValidationRecorded = EventOf<typeof ModelValidationRecordedEvent>;
+export type ModelLocked = EventOf<typeof ModelLockedEvent>;
+export type ModelRetired = EventOf<typeof ModelRetiredEvent>;
+
+export const modelsEvents = [ModelRegisteredEvent, ChangeControlPlanRecordedEvent, ModelValidationRecordedEvent, ModelLockedEvent, ModelRetiredEvent] as const;
 export type ModelsEvent = ModelRegistered | ChangeControlPlanRecorded | ModelValidationRecorded | ModelLocked | ModelRetired;

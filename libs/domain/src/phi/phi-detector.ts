@@ -1,10 +1,18 @@
 import { SEALED_VALUE_RE } from '../encryption/field-cipher.port.js';
+import { findDate } from './date.rules.js';
+import { findNameInFreeText, findNameInIdentifier } from './person-name.rules.js';
 
 /**
  * Heuristic detector for identifiers that must never reach the ledger in clear
  * (HIPAA Safe Harbor §164.514(b)(2) categories that show up in imaging: names, dates of
  * birth, record numbers, phone, e-mail, SSN). It errs on refusing: a refused pseudonym
  * costs the site a retype, a leaked name costs an immutable ledger.
+ *
+ * Three layers: the fixed patterns below; full dates in any shape sites type them
+ * (date.rules.ts: 02JAN60, 02-Jan-1960, 1960-01-02, 2.1.1960, 01/02/60, 19600102); and person
+ * names (person-name.rules.ts: a given-name lexicon plus shape rules, so `Mueller-Hans` and
+ * `SMITH-JOHN` are refused while `GRA-BER-001` and `GLIO-BRAIN-007` pass). The false-positive
+ * check over realistic pseudonyms is phi-detector.unit.spec.ts with testdata/.
  */
 export type PhiKind = 'person-name' | 'date' | 'medical-record-number' | 'contact' | 'national-id';
 
@@ -25,7 +33,8 @@ const FREE_TEXT_RULES: Rule[] = [
   { kind: 'person-name', rule: 'DICOM PatientName (family^given)', re: /[\p{L}'-]{2,}\^[\p{L}'-]*/u },
   { kind: 'date', rule: 'date of birth keyword', re: /\b(d\.?o\.?b\.?|date of birth|born( on)?|geb(\.|oren))\b/i },
   { kind: 'medical-record-number', rule: 'MRN keyword', re: /\b(mrn|medical record( number| no\.?)?|patient id|patientid|hospital number)\b\s*[:#]?\s*\w*/i },
-  { kind: 'national-id', rule: 'US SSN', re: /\b\d{3}-\d{2}-\d{4}\b/ },
+  // SSA never issues area 000, 666 or 900-999, group 00 or serial 0000: REMBRANDT-900-00-5299 is a pseudonym.
+  { kind: 'national-id', rule: 'US SSN', re: /\b(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}\b/ },
   { kind: 'contact', rule: 'e-mail address', re: /[\w.+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b/ },
   { kind: 'contact', rule: 'phone number', re: /(\+\d{1,3}[\s-]?)?\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b/ },
   // A bare calendar date in prose (acquisition timestamps live in typed fields, not in reasons).
@@ -44,16 +53,76 @@ const IDENTIFIER_RULES: Rule[] = [
   { kind: 'medical-record-number', rule: 'all-digit hospital number (6+ digits)', re: /^\d{6,}$/ },
 ];
 
-export function findPhiInFreeText(text: string): PhiFinding | null {
+export interface FreeTextScanOptions {
+  /**
+   * Look for person names (default true). Off only for fields that hold a staff member's or an
+   * organisation's name by design (see NAME_FIELDS): a signer's printed name (21 CFR 11.50) or
+   * a site's name is not a patient's, and would otherwise be refused.
+   */
+  names?: boolean;
+}
+
+/**
+ * Short values already found clean (enums, tool names, ids repeat across events): every string
+ * of every appended event passes through here. Only clean values are kept, so no refused text
+ * lingers in memory; the set is dropped when it grows past its bound.
+ */
+const CLEAN_VALUES = new Set<string>();
+const CLEAN_VALUES_MAX = 10_000;
+const CLEAN_VALUE_MAX_LENGTH = 200;
+
+/** Free text (reasons, comments, tool names, every string inside parameters): patterns, dates, names. */
+export function findPhiInFreeText(text: string, options: FreeTextScanOptions = {}): PhiFinding | null {
+  const names = options.names !== false;
+  const key = names ? `n:${text}` : `-:${text}`;
+  if (CLEAN_VALUES.has(key)) return null;
+  const finding = scanFreeText(text, names);
+  if (!finding && text.length <= CLEAN_VALUE_MAX_LENGTH) {
+    if (CLEAN_VALUES.size >= CLEAN_VALUES_MAX) CLEAN_VALUES.clear();
+    CLEAN_VALUES.add(key);
+  }
+  return finding;
+}
+
+function scanFreeText(text: string, names: boolean): PhiFinding | null {
   for (const r of FREE_TEXT_RULES) if (r.re.test(text)) return { kind: r.kind, rule: r.rule };
+  const date = findDate(text);
+  if (date) return { kind: 'date', rule: date.rule };
+  if (names) {
+    const name = findNameInFreeText(text);
+    if (name) return { kind: 'person-name', rule: name.rule };
+  }
   return null;
 }
 
 /** For values that must be pseudonyms: free-text rules plus name, date and MRN shapes. */
 export function findPhiInIdentifier(value: string): PhiFinding | null {
   for (const r of IDENTIFIER_RULES) if (r.re.test(value)) return { kind: r.kind, rule: r.rule };
-  return findPhiInFreeText(value);
+  const name = findNameInIdentifier(value);
+  if (name) return { kind: 'person-name', rule: name.rule };
+  // The identifier name rules above are the stricter reading of the same shapes.
+  return findPhiInFreeText(value, { names: false });
 }
+
+/**
+ * Event data fields that name a member of staff or an organisation by design, where a person
+ * name is expected and is not patient data: printed names of signers and users (21 CFR 11.50),
+ * site names, trial titles and sponsors, scanner vendor/model, contrast agent, extractor and
+ * model tensor names. Dates, contact details and the other patterns are still refused there.
+ * Paths are relative to the event's data; anything inside `parameters` is never exempt.
+ */
+export const NAME_FIELDS: readonly string[] = [
+  '/printedName',
+  '/name',
+  '/title',
+  '/sponsor',
+  '/scanner/vendor',
+  '/scanner/model',
+  '/contrast/agent',
+  '/extractor/name',
+  '/decisionRule/probabilityOutput/name',
+];
+const NAME_FIELD_RE = new RegExp(`^(?:/data)?(?:${NAME_FIELDS.map((p) => p.replace(/\//g, '\\/')).join('|')}|\\/(?:inputs|outputs)\\/\\d+\\/name)$`);
 
 /** Keys that name personal data fields (DICOM attribute keywords and their usual spellings). */
 const PHI_KEY_RE =
@@ -73,14 +142,16 @@ export interface PhiLocation extends PhiFinding {
 
 /**
  * Walk any event data: refuses a key named like a personal-data field, and a string value
- * matching a free-text PHI pattern. Used by the event validator for every append.
+ * matching a free-text PHI pattern, a date or a person name (names not in NAME_FIELDS), at
+ * any depth (every string inside `parameters` and `extractorSettings`). Used by the event
+ * validator for every append.
  */
 export function scanForPhi(value: unknown, path = ''): PhiLocation | null {
   if (typeof value === 'string') {
     if (MACHINE_VALUE_RE.test(value)) return null;
     // Sealed free text (ADR 0007) was scanned as plaintext before sealing; random ciphertext could mimic a pattern.
     if (SEALED_VALUE_RE.test(value)) return null;
-    const f = findPhiInFreeText(value);
+    const f = findPhiInFreeText(value, { names: !NAME_FIELD_RE.test(path) });
     return f ? { ...f, path: path || '/' } : null;
   }
   if (Array.isArray(value)) {

@@ -7,9 +7,10 @@ import type { RedactionCommand } from './redaction.commands.js';
 import type { RedactionEvent } from './redaction.events.js';
 
 export const REDACTION_ROLES = ['regulatory', 'admin'] as const;
+type RedactionRole = (typeof REDACTION_ROLES)[number];
 
 export interface RedactionState {
-  request: { requestedBy: string; requestedRole: string; justification: string } | null;
+  request: { requestedBy: string; requestedRole: RedactionRole; justification: string } | null;
   redacted: boolean;
 }
 
@@ -33,17 +34,18 @@ export function decide(command: RedactionCommand, state: RedactionState, ctx: Co
       if (!(REDACTION_ROLES as readonly string[]).includes(ctx.role)) {
         throw new IllegalStateError('REDACTION_ROLE_REQUIRED', `role: redaction needs one regulatory and one admin; ${ctx.role} may not take part`, { field: 'role' });
       }
+      const role = ctx.role as RedactionRole;
       const justification = requireReason('justification', d.justification);
       const base = { eventId, streamId: target.streamId, eventType: target.type, eventHash: target.hash };
       if (state.request === null) {
-        return [{ type: 'RedactionRequested', data: { ...base, justification, requestedBy: ctx.actor, requestedRole: ctx.role } }];
+        return [{ type: 'RedactionRequested', data: { ...base, justification, requestedBy: ctx.actor, requestedRole: role } }];
       }
       if (state.request.requestedBy === ctx.actor) throw new IllegalStateError('REDACTION_SAME_PERSON', `actor: ${ctx.actor} requested this redaction; a second person must approve it`, { field: 'actor' });
       if (state.request.requestedRole === ctx.role) throw new IllegalStateError('REDACTION_ROLE_DUPLICATE', `role: the request came from ${ctx.role}; the approval must come from the other role`, { field: 'role' });
       return [
         {
           type: 'PayloadRedacted',
-          data: { ...base, justification, requestedBy: state.request.requestedBy, requestedRole: state.request.requestedRole, approvedBy: ctx.actor, approvedRole: ctx.role },
+          data: { ...base, justification, requestedBy: state.request.requestedBy, requestedRole: state.request.requestedRole, approvedBy: ctx.actor, approvedRole: role },
         },
       ];
     }

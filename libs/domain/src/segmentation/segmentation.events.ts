@@ -1,54 +1,59 @@
-import type { DomainEvent } from '../shared/decider.js';
-import type { REVIEW_VERDICTS, SEGMENTATION_METHODS, TUMOUR_REGIONS } from './segmentation.commands.js';
+import { defineEvent, type EventOf } from '../shared/event.js';
+import { S, type Static } from '../shared/schema.js';
+import { REVIEW_VERDICTS, SEGMENTATION_METHODS, TUMOUR_REGIONS } from './segmentation.commands.js';
 
-export interface MaskGrid {
-  dims: [number, number, number];
-  spacing: [number, number, number];
-}
+const MaskGridSchema = S.obj({ dims: S.triple<number>({ type: 'integer', minimum: 1 }), spacing: S.triple<number>({ type: 'number', exclusiveMinimum: 0 }) });
+export type MaskGrid = Static<typeof MaskGridSchema>;
+const grid = MaskGridSchema;
 
-export type SegmentationCreated = DomainEvent<
+export const SegmentationCreatedEvent = defineEvent(
   'SegmentationCreated',
-  {
-    segmentationId: string;
-    versionId: string;
-    imageId: string;
-    imageSha256: string;
-    trialId: string;
-    subjectId: string;
-    method: (typeof SEGMENTATION_METHODS)[number];
-    tool: string;
-    toolVersion: string;
-    region: (typeof TUMOUR_REGIONS)[number];
-    maskSha256: string;
-    grid: MaskGrid;
+  S.obj({
+    segmentationId: S.id(),
+    versionId: S.id(),
+    imageId: S.id(),
+    imageSha256: S.sha256(),
+    trialId: S.id(),
+    subjectId: S.id(),
+    method: S.oneOf(SEGMENTATION_METHODS),
+    tool: S.text(100),
+    toolVersion: S.text(50),
+    region: S.oneOf(TUMOUR_REGIONS),
+    maskSha256: S.sha256(),
+    grid,
     /** Foreground voxels; decimal string (64-bit counter). */
-    voxelCount: string;
-    volumeMm3: number;
-  }
->;
-export type SegmentationEdited = DomainEvent<
+    voxelCount: S.counter(),
+    volumeMm3: S.num({ minimum: 0 }),
+  }),
+);
+export const SegmentationEditedEvent = defineEvent(
   'SegmentationEdited',
-  {
-    segmentationId: string;
-    versionId: string;
-    parentVersionId: string;
-    parentMaskSha256: string;
-    maskSha256: string;
-    reason: string;
-    tool: string | null;
-    toolVersion: string | null;
-    grid: MaskGrid;
-    voxelCount: string;
-    volumeMm3: number;
+  S.obj({
+    segmentationId: S.id(),
+    versionId: S.id(),
+    parentVersionId: S.id(),
+    parentMaskSha256: S.sha256(),
+    maskSha256: S.sha256(),
+    reason: S.sealedText(),
+    tool: S.nullable(S.text(100)),
+    toolVersion: S.nullable(S.text(50)),
+    grid,
+    voxelCount: S.counter(),
+    volumeMm3: S.num({ minimum: 0 }),
     /** Computed by RadLedger from both masks, never taken from the client. */
-    diceVsParent: number;
-    volumeChangeMm3: number;
-    volumeChangeRelative: number | null;
-  }
->;
-export type SegmentationReviewed = DomainEvent<
+    diceVsParent: S.num({ minimum: 0, maximum: 1 }),
+    volumeChangeMm3: S.num(),
+    volumeChangeRelative: S.nullable(S.num()),
+  }),
+);
+export const SegmentationReviewedEvent = defineEvent(
   'SegmentationReviewed',
-  { segmentationId: string; versionId: string; verdict: (typeof REVIEW_VERDICTS)[number]; comment: string | null }
->;
+  S.obj({ segmentationId: S.id(), versionId: S.id(), verdict: S.oneOf(REVIEW_VERDICTS), comment: S.nullable(S.sealedText()) }),
+);
 
+export type SegmentationCreated = EventOf<typeof SegmentationCreatedEvent>;
+export type SegmentationEdited = EventOf<typeof SegmentationEditedEvent>;
+export type SegmentationReviewed = EventOf<typeof SegmentationReviewedEvent>;
+
+export const segmentationEvents = [SegmentationCreatedEvent, SegmentationEditedEvent, SegmentationReviewedEvent] as const;
 export type SegmentationEvent = SegmentationCreated | SegmentationEdited | SegmentationReviewed;

@@ -2,6 +2,12 @@
 export interface DomainEvent<T extends string = string, D = unknown> {
   readonly type: T;
   readonly data: D;
+  /**
+   * Another aggregate's stream this fact belongs to, when one decision records facts in two
+   * aggregates that must be appended together (the approval signature of a model lock). The
+   * write path appends every stream of one decision atomically.
+   */
+  readonly stream?: { id: string; expectedRevision: number | 'no-stream' };
 }
 
 /** An intent, in the users' words; `data` is the input of one GraphQL mutation / CLI call. */

@@ -12,6 +12,8 @@ export const streamIds = {
   /** All signatures on one recorded event, keyed by that event's id. */
   signatures: (eventId: string) => `signatures-${eventId}`,
   user: (userId: string) => `user-${userId}`,
+  /** Failed logins for ids that name no account, one stream per UTC day (counted per window, never per guess). */
+  unknownLogins: (day: string) => `unknown-logins-${day}`,
   redaction: (eventId: string) => `redaction-${eventId}`,
   /** One completed review of a saved audit query. */
   auditReview: (reviewId: string) => `audit-review-${reviewId}`,

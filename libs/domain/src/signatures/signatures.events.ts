@@ -1,21 +1,24 @@
-import type { DomainEvent } from '../shared/decider.js';
-import type { SignatureMeaning } from './signatures.commands.js';
+import { defineEvent, type EventOf } from '../shared/event.js';
+import { S } from '../shared/schema.js';
+import { SIGNATURE_MEANINGS } from './signatures.commands.js';
 
-export type RecordSigned = DomainEvent<
+export const RecordSignedEvent = defineEvent(
   'RecordSigned',
-  {
-    signatureId: string;
-    eventId: string;
-    streamId: string;
-    eventType: string;
+  S.obj({
+    signatureId: S.id(),
+    eventId: S.id(),
+    streamId: S.text(300),
+    eventType: S.text(100),
     /** 11.70: the signature is bound to this hash; copied to another record it no longer matches. */
-    eventHash: string;
-    signerId: string;
-    printedName: string;
-    meaning: SignatureMeaning;
+    eventHash: S.sha256(),
+    signerId: S.id(),
+    printedName: S.text(200),
+    meaning: S.oneOf(SIGNATURE_MEANINGS),
     /** UTC, ISO 8601 with ms. */
-    signedAt: string;
-  }
->;
+    signedAt: S.utc(),
+  }),
+);
+export type RecordSigned = EventOf<typeof RecordSignedEvent>;
 
+export const signaturesEvents = [RecordSignedEvent] as const;
 export type SignaturesEvent = RecordSigned;

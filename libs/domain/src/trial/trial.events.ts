@@ -1,21 +1,32 @@
-import type { DomainEvent } from '../shared/decider.js';
-import type { NumericRange } from '../shared/guards.js';
-import type { ImagingModality } from '../imaging/imaging-modality.js';
+import { defineEvent, type EventOf } from '../shared/event.js';
+import { S, type Static } from '../shared/schema.js';
+import { IMAGING_MODALITIES } from '../imaging/imaging-modality.js';
 
-export type TrialRegistered = DomainEvent<'TrialRegistered', { trialId: string; title: string; sponsor: string; phase: string | null; blinded: boolean }>;
-export type SiteEnrolled = DomainEvent<'SiteEnrolled', { trialId: string; siteId: string; name: string }>;
-export type SubjectEnrolled = DomainEvent<'SubjectEnrolled', { trialId: string; siteId: string; subjectId: string }>;
+export const TrialRegisteredEvent = defineEvent(
+  'TrialRegistered',
+  S.obj({ trialId: S.id(), title: S.text(300), sponsor: S.text(300), phase: S.nullable(S.label(50)), blinded: S.bool() }),
+);
+export const SiteEnrolledEvent = defineEvent('SiteEnrolled', S.obj({ trialId: S.id(), siteId: S.id(), name: S.text(300) }));
+export const SubjectEnrolledEvent = defineEvent('SubjectEnrolled', S.obj({ trialId: S.id(), siteId: S.id(), subjectId: S.id() }));
 
-export interface ImagingProtocol {
-  protocolId: string;
-  modality: ImagingModality;
+const imagingProtocol = {
+  protocolId: S.id(),
+  modality: S.oneOf(IMAGING_MODALITIES),
   /** Tesla; an acquisition must match within ±0.05 T. */
-  fieldStrengthT: number | null;
-  trMs: NumericRange | null;
-  teMs: NumericRange | null;
-  contrast: { agent: string | null; injectionRateMlPerS: NumericRange; delayS: NumericRange } | null;
-}
+  fieldStrengthT: S.nullable(S.num()),
+  trMs: S.nullable(S.range()),
+  teMs: S.nullable(S.range()),
+  contrast: S.nullable(S.obj({ agent: S.nullable(S.text(100)), injectionRateMlPerS: S.range(), delayS: S.range() })),
+};
+const ImagingProtocolSchema = S.obj(imagingProtocol);
+export type ImagingProtocol = Static<typeof ImagingProtocolSchema>;
 /** Re-defining a protocol for a modality supersedes the earlier one from that point on. */
-export type ImagingProtocolDefined = DomainEvent<'ImagingProtocolDefined', { trialId: string } & ImagingProtocol>;
+export const ImagingProtocolDefinedEvent = defineEvent('ImagingProtocolDefined', S.obj({ trialId: S.id(), ...imagingProtocol }));
 
+export type TrialRegistered = EventOf<typeof TrialRegisteredEvent>;
+export type SiteEnrolled = EventOf<typeof SiteEnrolledEvent>;
+export type SubjectEnrolled = EventOf<typeof SubjectEnrolledEvent>;
+export type ImagingProtocolDefined = EventOf<typeof ImagingProtocolDefinedEvent>;
+
+export const trialEvents = [TrialRegisteredEvent, SiteEnrolledEvent, SubjectEnrolledEvent, ImagingProtocolDefinedEvent] as const;
 export type TrialEvent = TrialRegistered | SiteEnrolled | SubjectEnrolled | ImagingProtocolDefined;

@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -65,15 +65,25 @@ test('report.html renders offline in headless Chromium: lineage picture, tables,
     }
 
   const rows = async (id: string) => page.locator(`#table-${id} tbody tr`).count();
-  assert.equal(await rows('acquisitions'), 2);
-  assert.equal(await rows('protocol-deviations'), 1);
+  assert.equal(await rows('acquisitions'), 3);
+  assert.equal(await rows('protocol-deviations'), 2);
   assert.equal(await rows('segmentation-edits'), 4);
   assert.equal(await rows('feature-settings'), 2);
-  assert.equal(await rows('model-versions'), 2);
+  assert.equal(await rows('model-versions'), 3);
   assert.equal(await rows('decisions'), 3);
   const signatures = await page.locator('#table-signatures').innerText();
   for (const text of ['Dr. A. Neuro', 'R. Reviewer', 'approved', 'responsible']) assert.ok(signatures.includes(text), `signature table shows ${text}`);
   assert.match(await page.locator('#table-decisions').innerText(), /IDH-wildtype \(Molecular pathology result available\)/);
+  // Every checklist item is listed with its evidence or why it is left for people (issue 15).
+  const checklists = JSON.parse(readFileSync(join(work, 'bundle', DOSSIER_FILES.checklists), 'utf8')) as { items: Array<{ guideline: string; item: string; status: string; why?: string }> };
+  const listed = await page.$$eval('table[id^="table-checklist-"] tbody tr', (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => (td as unknown as { innerText: string }).innerText)));
+  assert.equal(listed.length, checklists.items.length);
+  checklists.items.forEach((item, k) => {
+    assert.equal(listed[k]![0], item.item);
+    if (item.status === 'for-people') assert.equal(listed[k]![5], item.why);
+    else assert.ok(listed[k]![3]!.length > 0, `${item.guideline} ${item.item} shows its evidence`);
+  });
+  assert.match(await page.locator('#checklist-rqs + p').innerText(), /RQS from the ledger: 9 of 36/);
   // Site names are event data: escaped, never markup.
   assert.equal(await page.locator('#table-acquisitions script, #table-acquisitions uni').count(), 0);
 

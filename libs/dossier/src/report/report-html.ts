@@ -2,6 +2,7 @@ import { escapeHtml } from './html-escape.js';
 import type { CappedTable, ReportCollector } from './report.collector.js';
 import { lineageSvg } from './lineage-svg.js';
 import type { GraphEdge, GraphNode } from './lineage-graph.collector.js';
+import type { ChecklistItem, RqsSummary } from '../checklists.collector.js';
 
 export interface ReportSummary {
   title: string;
@@ -13,7 +14,35 @@ export interface ReportSummary {
   eventCount: number;
   reproducibility: Record<string, number>;
   modelFindings: string[];
-  checklist: { filled: number; forPeople: number };
+  checklist: { filled: number; forPeople: number; items: ChecklistItem[]; rqs: RqsSummary };
+}
+
+/** Evidence text of one item: the value as compact JSON, cut to a readable length (checklists.json holds all of it). */
+const MAX_EVIDENCE_CHARS = 600;
+function evidence(item: ChecklistItem): string {
+  if (item.status === 'for-people') return '';
+  const text = JSON.stringify(item.value ?? null);
+  return text.length > MAX_EVIDENCE_CHARS ? `${text.slice(0, MAX_EVIDENCE_CHARS)}…` : text;
+}
+
+function checklistTables(items: ChecklistItem[], rqs: RqsSummary): string {
+  const guidelines = [...new Set(items.map((i) => i.guideline))];
+  const row = (i: ChecklistItem) => {
+    const score = i.score ? (i.score.points === null ? `for people (${i.score.min} to ${i.score.max})` : `${i.score.points} of ${i.score.max}${i.score.remainderForPeople ? `; for people: ${i.score.remainderForPeople}` : ''}`) : '';
+    const sources = i.status === 'filled-from-ledger' ? `${i.sourceEventCount ?? 0} event(s)${i.sourceEventIds && i.sourceEventIds.length > 0 ? `: ${i.sourceEventIds.slice(0, 5).join(', ')}${i.sourceEventIds.length > 5 ? ', …' : ''}` : ''}` : '';
+    return `<tr class="${i.status}"><td>${escapeHtml(i.item)}</td><td>${escapeHtml(i.topic)}</td><td>${i.status === 'filled-from-ledger' ? 'from the ledger' : '<strong>for people</strong>'}</td><td><code>${escapeHtml(evidence(i))}</code></td><td class="mono">${escapeHtml(sources)}</td><td>${escapeHtml(i.why ?? '')}</td>${i.guideline === 'RQS' ? `<td>${escapeHtml(score)}</td>` : ''}</tr>`;
+  };
+  return guidelines
+    .map((g) => {
+      const list = items.filter((i) => i.guideline === g);
+      const id = `checklist-${g.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
+      const rqsLine = g === 'RQS' ? `<p>RQS from the ledger: <strong>${rqs.ledgerScore}</strong> of ${rqs.maximum} (${rqs.ledgerPercent}%); once people score their items the total lies between ${rqs.possibleRange[0]} and ${rqs.possibleRange[1]}.</p>` : '';
+      return `<h3 id="${id}">${escapeHtml(g)} <span class="note">(${list.filter((i) => i.status === 'filled-from-ledger').length} from the ledger, ${list.filter((i) => i.status === 'for-people').length} for people)</span></h3>${rqsLine}
+<table class="checklist" id="table-${id}"><thead><tr><th>item</th><th>topic</th><th>answered</th><th>evidence</th><th>source events</th><th>why left for people</th>${g === 'RQS' ? '<th>points</th>' : ''}</tr></thead><tbody>
+${list.map(row).join('\n')}
+</tbody></table>`;
+    })
+    .join('\n');
 }
 
 const CSS = `
@@ -25,6 +54,7 @@ th{background:#eef1f6}tr:nth-child(even) td{background:#fafbfc}
 code,.mono{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:11px}
 .figure{overflow:auto;border:1px solid #d4d7de;padding:6px;background:#fff}
 .note{color:#555;font-size:12px}.warn{color:#8a3b00}
+tr.for-people td{background:#fff8e6}table.checklist td:nth-child(1){min-width:170px}table.checklist td:nth-child(3){white-space:nowrap}table.checklist td:nth-child(5){max-width:220px}h3{font-size:15px;margin-top:18px}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px;font-size:13px}dt{font-weight:600}
 `;
 
@@ -68,7 +98,8 @@ ${dl([
   ['Checkpoint public key', `<span class="mono">${escapeHtml(summary.publicKey)}</span>`],
   ['Reproducibility', escapeHtml(Object.entries(summary.reproducibility).map(([k, v]) => `${k}: ${v}`).join(', ') || 'nothing to re-compute')],
   ['Model findings', summary.modelFindings.length === 0 ? 'none' : `<span class="warn">${summary.modelFindings.map(escapeHtml).join('<br>')}</span>`],
-  ['Checklists', `${summary.checklist.filled} items filled from the ledger, ${summary.checklist.forPeople} left for people (checklists.json)`],
+  ['Checklists', `${summary.checklist.filled} items filled from the ledger, ${summary.checklist.forPeople} left for people (<a href="#checklists">every item below</a>, checklists.json)`],
+  ['RQS', `${summary.checklist.rqs.ledgerScore} of ${summary.checklist.rqs.maximum} from the ledger; ${summary.checklist.rqs.possibleRange[0]} to ${summary.checklist.rqs.possibleRange[1]} once people score their items`],
   ['Created', `${escapeHtml(summary.createdAt)} by RadLedger ${escapeHtml(summary.radledgerVersion)}`],
 ])}
 <p class="note">Verify this bundle offline: <code>radledger verify-dossier &lt;bundle&gt; --public-key &lt;key&gt;</code>. This page is derived from events.ndjson; the events and their proofs are the evidence.</p>
@@ -86,6 +117,9 @@ ${table('feature-settings', 'Feature extraction settings (IBSI)', tables.feature
 ${table('model-versions', 'Model versions', tables.modelVersions, 'No model versions.')}
 ${table('decisions', 'Decisions', tables.decisions, 'No decisions.')}
 ${table('signatures', 'Electronic signatures (21 CFR 11.50: printed name, time, meaning)', tables.signatures, 'No signatures on the included records.')}
+<h2 id="checklists">Reporting checklists <span class="note">(${summary.checklist.items.length} items)</span></h2>
+<p class="note">Every item of TRIPOD+AI, CLAIM 2024, METRICS, CLEAR, RQS and PROBAST+AI that this dossier addresses: the evidence the ledger holds, with its source events, or why it is left for people to write.</p>
+${checklistTables(summary.checklist.items, summary.checklist.rqs)}
 </body></html>
 `;
 }

@@ -7,7 +7,7 @@ import { generateCheckpointSigner, SqliteEventStore, type CheckpointSigner, type
 import { inspectModel, LockedModelRunner, OnnxPredictor } from '@radledger/inference';
 import { FixedClock, uuidV7IdGenerator } from '@radledger/platform';
 import { extractFeatures, writeNifti, type Volume } from '@radledger/radiomics';
-import { FeatureService, ModelService, artifactMaskSource, radiomicsSettingsFromSummary } from '@radledger/runtime';
+import { FeatureService, ModelService, artifactMaskSource, radiomicsSettingsFromSummary } from '@radledger/application';
 import type { ReproducibilityPorts } from '../reproducibility.js';
 import { reproducibilityFromRuntime } from '../reproducibility.adapters.js';
 
@@ -100,9 +100,9 @@ export async function buildDossierFixture(): Promise<DossierFixture> {
 
   const raw1 = await put(writeNifti(volume(1)));
   const n4 = await put(writeNifti(volume(1.5)));
-  const acquire = (imageId: string, subjectId: string, siteId: string, sha: string, injectionRateMlPerS: number): WorkflowCommand => ({
+  const acquire = (imageId: string, subjectId: string, siteId: string, sha: string, injectionRateMlPerS: number, delayS = 90): WorkflowCommand => ({
     type: 'AcquireImage',
-    data: { imageId, trialId, siteId, subjectId, modality: 'T1c', scanner: { vendor: 'Siemens', model: 'Prisma' }, fieldStrengthT: 3, trMs: 600, teMs: 10, sliceThicknessMm: 2, contrast: { agent: 'gadobutrol', injectionRateMlPerS, delayS: 90 }, artifactSha256: sha },
+    data: { imageId, trialId, siteId, subjectId, modality: 'T1c', scanner: { vendor: 'Siemens', model: 'Prisma' }, fieldStrengthT: 3, trMs: 600, teMs: 10, sliceThicknessMm: 2, contrast: { agent: 'gadobutrol', injectionRateMlPerS, delayS }, artifactSha256: sha },
   });
   await run(acquire('IMG-1', 'GLIO01-A-0001', 'SITE-A', raw1, 3));
   // Never stored: its features cannot be re-computed.
@@ -114,7 +114,7 @@ export async function buildDossierFixture(): Promise<DossierFixture> {
   const m2 = await put(writeNifti(maskVolume(1), { datatype: 'uint8' }));
   await run({ type: 'CreateSegmentation', data: { segmentationId: 'SEG-1', versionId: 'SEG-1-v1', imageId: 'IMG-1', imageSha256: n4, method: 'semi-automatic', tool: 'ITK-SNAP', toolVersion: '4.0', region: 'enhancing-tumour', maskSha256: m1 } });
   await run({ type: 'ReviewSegmentation', data: { segmentationId: 'SEG-1', versionId: 'SEG-1-v1', verdict: 'accepted' } }, qa);
-  await run({ type: 'EditSegmentation', data: { segmentationId: 'SEG-1', parentVersionId: 'SEG-1-v1', versionId: 'SEG-1-v2', maskSha256: m2, reason: 'Excluded vessel at the anterior margin' } });
+  await run({ type: 'EditSegmentation', data: { segmentationId: 'SEG-1', parentVersionId: 'SEG-1-v1', versionId: 'SEG-1-v2', maskSha256: m2, reason: 'Excluded vessel at the anterior margin', tool: 'manual-contour-editor', toolVersion: '2.4' } });
   await run({ type: 'CreateSegmentation', data: { segmentationId: 'SEG-2', versionId: 'SEG-2-v1', imageId: 'IMG-2', imageSha256: raw2, method: 'automatic', tool: 'nnU-Net', toolVersion: '2.3', region: 'whole-tumour', maskSha256: m1 } });
 
   // FS-1: computed by RadLedger's own FeatureService (the production path), which records the
@@ -187,6 +187,32 @@ export async function buildDossierFixture(): Promise<DossierFixture> {
   await run({ type: 'LockModel', data: { modelId: 'idh-logreg', version: '2', trialId } }, qa);
   await decide('DEC-3', '2', v2);
   await run({ type: 'OverrideDecision', data: { decisionId: 'DEC-1', decision: 'IDH-wildtype', reason: 'Molecular pathology result available' } }, qa);
+
+  // A subject whose only image deviates from the protocol (contrast delay 150 s) and has no decision:
+  // protocol adherence covers it all the same.
+  await run({ type: 'EnrollSubject', data: { trialId, siteId: 'SITE-A', subjectId: 'GLIO01-A-0004' } });
+  await run(acquire('IMG-4', 'GLIO01-A-0004', 'SITE-A', 'cd'.repeat(32), 3, 150));
+  // A second model locked for the trial that has made no decision yet: still part of the trial's dossier.
+  const mgmtBytes = readFileSync(join(process.cwd(), 'models', 'mgmt-trees-v1.onnx'));
+  const mgmtSha = await put(mgmtBytes);
+  const mgmtSignature = await inspectModel(mgmtBytes);
+  const mgmt = await run({
+    type: 'RegisterModel',
+    data: {
+      modelId: 'mgmt-trees',
+      version: '1',
+      artifactSha256: mgmtSha,
+      inputs: mgmtSignature.inputs.map((t) => ({ name: t.name, type: t.type, shape: t.shape })),
+      outputs: mgmtSignature.outputs.map((t) => ({ name: t.name, type: t.type, shape: t.shape })),
+      intendedUse: 'MGMT promoter methylation from T1c radiomics, adult glioma (test)',
+      featureCodes: ['Q4LE', 'ECT3', 'KE2A', 'ACUI.IAZD', 'TU9B.IAZD', 'QCFX', 'RNU0'],
+      decisionRule: { threshold: 0.51, positiveLabel: 'MGMT-methylated', negativeLabel: 'MGMT-unmethylated', probabilityOutput: { name: 'probabilities', column: 1 } },
+      trainingLineage: { featureSetIds: ['FS-1'], trialIds: [trialId], partitions: ['train'] },
+      performance: [{ metric: 'AUC', value: 0.75, ciLower: 0.68, ciUpper: 0.81, dataset: 'GLIO-01 test' }],
+    },
+  });
+  await run({ type: 'SignRecord', data: { eventId: mgmt.events[0]!.eventId, meaning: 'approved', printedName: 'R. Reviewer' } }, regulatory);
+  await run({ type: 'LockModel', data: { modelId: 'mgmt-trees', version: '1', trialId } }, qa);
 
   const signer = generateCheckpointSigner('radledger-test');
   const reproducibility: ReproducibilityPorts = reproducibilityFromRuntime({ artifacts, features, models: new ModelService({ store, commands: svc, runner }) });

@@ -1,6 +1,6 @@
 import { ConcurrencyError, IllegalStateError, ValidationError } from '@radledger/platform';
-import { canonicalJson } from '../core/canonical-json.js';
-import { recordedFromCanonical, sealEnvelope, type NewEvent, type RecordedEvent } from '../core/envelope.js';
+import { canonicalJson, NotJsonError } from '../core/canonical-json.js';
+import { encodeEvent, placeEncoded, recordedFromCanonical, type EncodedEvent, type NewEvent, type RecordedEvent } from '../core/envelope.js';
 import type { AppendResult, EventValidator, ExpectedRevision, LedgerHead } from '../event-store.port.js';
 
 /**
@@ -27,11 +27,15 @@ export interface AppendRequest {
   expectedRevision: ExpectedRevision;
   events: NewEvent[];
   /**
-   * Per event, from checkAppendRequest: true when data and meta survive a JSON round trip
-   * unchanged (no undefined members, no -0), so the result can reuse them instead of
-   * re-parsing the stored bytes.
+   * Per event, from checkAppendRequest: its canonical text but for the members the ledger
+   * assigns (encoded once; planning only concatenates). Encoded by planBatch if absent.
    */
-  roundTrips?: boolean[];
+  encoded?: EncodedEvent[];
+  /**
+   * Requests with the same group (consecutive in a batch, from one `appendMany`) are written
+   * all or none: if any part fails, every part fails with that error and none is placed.
+   */
+  group?: number;
 }
 
 export type AppendOutcome = { ok: AppendResult } | { error: Error };
@@ -47,10 +51,11 @@ export interface BatchState {
 
 /**
  * Throws a ValidationError (or whatever the validator throws) if the call cannot be
- * appended; runs before anything is queued. Returns, per event, whether its data and meta
- * survive a JSON round trip unchanged (see AppendRequest.roundTrips).
+ * appended; runs before anything is queued. Returns each event encoded (see
+ * AppendRequest.encoded): checking that a payload is plain JSON and writing its RFC 8785
+ * text are one walk.
  */
-export function checkAppendRequest(request: AppendRequest, validator?: EventValidator): boolean[] {
+export function checkAppendRequest(request: AppendRequest, validator?: EventValidator): EncodedEvent[] {
   const { streamId, expectedRevision, events } = request;
   if (typeof streamId !== 'string' || streamId.length === 0) {
     throw new ValidationError('EVENT_INVALID', 'streamId must be a non-empty string');
@@ -69,7 +74,7 @@ export function checkAppendRequest(request: AppendRequest, validator?: EventVali
     throw new ValidationError('EVENTS_EMPTY', `append to stream ${streamId} needs at least one event`);
   }
   const seen = new Set<string>();
-  const roundTrips = events.map((event, index) => {
+  const encoded = events.map((event, index) => {
     const where = `events[${index}]`;
     if (typeof event !== 'object' || event === null) throw new ValidationError('EVENT_INVALID', `${where} must be an object`);
     if (typeof event.eventId !== 'string' || event.eventId.length === 0) {
@@ -85,51 +90,24 @@ export function checkAppendRequest(request: AppendRequest, validator?: EventVali
     if (!Number.isSafeInteger(event.schemaVersion) || event.schemaVersion < 1) {
       throw new ValidationError('EVENT_INVALID', `${where}.schemaVersion must be an integer >= 1`);
     }
-    const exact = { value: true };
-    assertJsonValue(event.data, `${where}.data`, exact, true);
-    assertJsonValue(event.meta, `${where}.meta`, exact, true);
-    return exact.value;
+    for (const member of ['data', 'meta'] as const) {
+      const value: unknown = event[member];
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        throw new ValidationError('EVENT_NOT_JSON', `${where}.${member} must be a JSON object; event payloads must be plain JSON`);
+      }
+    }
+    try {
+      return encodeEvent(event, streamId);
+    } catch (error) {
+      if (error instanceof NotJsonError) {
+        throw new ValidationError('EVENT_NOT_JSON', `${where}.${error.path} ${error.reason}; event payloads must be plain JSON`);
+      }
+      if (error instanceof TypeError) throw new ValidationError('EVENT_INVALID', `${where}: ${error.message}`);
+      throw error;
+    }
   });
   if (validator) for (const event of events) validator(event);
-  return roundTrips;
-}
-
-function notJson(path: string, what: string): never {
-  throw new ValidationError('EVENT_NOT_JSON', `${path} ${what}; event payloads must be plain JSON`);
-}
-
-/** Only values JSON carries exactly may enter the hashed bytes (RFC 8785 §3.2.2 rejects NaN/Infinity). */
-function assertJsonValue(value: unknown, path: string, exact: { value: boolean }, mustBeObject = false): void {
-  if (mustBeObject && (typeof value !== 'object' || value === null || Array.isArray(value))) {
-    notJson(path, 'must be a JSON object');
-  }
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return;
-    case 'number':
-      if (!Number.isFinite(value)) notJson(path, `is ${String(value)}`);
-      if (Object.is(value, -0)) exact.value = false;
-      return;
-    case 'object': {
-      if (value === null) return;
-      if (Array.isArray(value)) {
-        for (let i = 0; i < value.length; i += 1) assertJsonValue(value[i], `${path}[${i}]`, exact);
-        return;
-      }
-      const proto = Object.getPrototypeOf(value);
-      if (proto !== Object.prototype && proto !== null) notJson(path, `is a ${proto?.constructor?.name ?? 'non-plain'} object`);
-      for (const key in value) {
-        const item = (value as Record<string, unknown>)[key];
-        if (item === undefined) exact.value = false;
-        else if (typeof item === 'string' || typeof item === 'boolean') continue;
-        else assertJsonValue(item, `${path}.${key}`, exact);
-      }
-      return;
-    }
-    default:
-      notJson(path, `is of type ${typeof value}`);
-  }
+  return encoded;
 }
 
 /** The fields that make two appends of one eventId "the same event" (positions and chain excluded). */
@@ -141,17 +119,28 @@ function revisionText(revision: number | undefined): string {
   return revision === undefined ? 'no stream' : `revision ${revision}`;
 }
 
+export interface BatchPlan {
+  /** Rows to insert, in global order. */
+  rows: EventRow[];
+  /** outcomes[i] belongs to requests[i]. */
+  outcomes: AppendOutcome[];
+  /** The head once the rows are written. */
+  head: LedgerHead;
+  /** Last revision of every stream of the batch once the rows are written. */
+  streamRevisions: Map<string, number>;
+}
+
 /**
  * Plans one batch. Mutates nothing it is given except through the returned rows; the
  * caller inserts `rows` in the same transaction, then settles each request's outcome.
  */
-export function planBatch(requests: AppendRequest[], state: BatchState): { rows: EventRow[]; outcomes: AppendOutcome[] } {
+export function planBatch(requests: AppendRequest[], state: BatchState): BatchPlan {
   const rows: EventRow[] = [];
   const existing = new Map(state.existingById);
   const revisions = new Map(state.streamRevisions);
   let size = state.head.size;
   let lastHash = state.head.lastHash;
-  const outcomes = requests.map((request): AppendOutcome => {
+  const planOne = (request: AppendRequest): AppendOutcome => {
     try {
       const replay = replayIfRetry(request, existing);
       if (replay) return { ok: replay };
@@ -167,37 +156,46 @@ export function planBatch(requests: AppendRequest[], state: BatchState): { rows:
         );
       }
       const events: RecordedEvent[] = [];
+      const encoded = request.encoded ?? request.events.map((event) => encodeEvent(event, request.streamId));
       let revision = actual ?? -1;
-      for (const [index, event] of request.events.entries()) {
+      for (let index = 0; index < request.events.length; index++) {
+        const event = request.events[index]!;
+        const form = encoded[index]!;
         revision += 1;
-        const sealed = sealEnvelope({
-          eventId: event.eventId,
-          streamId: request.streamId,
-          streamRevision: String(revision),
-          globalPosition: String(size),
-          type: event.type,
-          schemaVersion: event.schemaVersion,
-          data: event.data,
-          meta: event.meta,
-          prevHash: lastHash,
-        });
+        const { canonical, hash } = placeEncoded(form, size, lastHash, revision);
         const row: EventRow = {
           globalPosition: size,
           eventId: event.eventId,
           streamId: request.streamId,
           streamRevision: revision,
           type: event.type,
-          canonical: sealed.canonical,
-          hash: sealed.hash,
+          canonical,
+          hash,
           prevHash: lastHash,
         };
         rows.push(row);
         existing.set(event.eventId, row);
         // Hand back what a reader will see: the caller's objects when JSON carries them
-        // unchanged, else the stored bytes re-parsed.
-        events.push(request.roundTrips?.[index] ? sealed : recordedFromCanonical(sealed.canonical, sealed.hash));
+        // unchanged (no re-parse), else the stored bytes parsed.
+        events.push(
+          form.exact
+            ? {
+                eventId: event.eventId,
+                streamId: request.streamId,
+                streamRevision: String(revision),
+                globalPosition: String(size),
+                type: event.type,
+                schemaVersion: event.schemaVersion,
+                data: event.data,
+                meta: event.meta,
+                prevHash: lastHash,
+                hash,
+                canonical,
+              }
+            : recordedFromCanonical(canonical, hash),
+        );
         size += 1;
-        lastHash = sealed.hash;
+        lastHash = hash;
       }
       revisions.set(request.streamId, revision);
       return {
@@ -212,8 +210,49 @@ export function planBatch(requests: AppendRequest[], state: BatchState): { rows:
     } catch (error) {
       return { error: error as Error };
     }
+  };
+  const outcomes: AppendOutcome[] = [];
+  for (let i = 0; i < requests.length; ) {
+    const group = requests[i]!.group;
+    let end = i + 1;
+    while (group !== undefined && end < requests.length && requests[end]!.group === group) end++;
+    if (end - i === 1) {
+      outcomes.push(planOne(requests[i]!));
+      i = end;
+      continue;
+    }
+    // One atomic multi-stream append: plan every part; on a failure restore the state before the group.
+    const before = { rows: rows.length, size, lastHash, revisions: new Map(revisions), existing: new Map(existing) };
+    const parts = requests.slice(i, end).map(planOne);
+    const failed = parts.find((o): o is { error: Error } => 'error' in o);
+    if (failed) {
+      rows.length = before.rows;
+      size = before.size;
+      lastHash = before.lastHash;
+      revisions.clear();
+      for (const [k, v] of before.revisions) revisions.set(k, v);
+      existing.clear();
+      for (const [k, v] of before.existing) existing.set(k, v);
+      for (let k = i; k < end; k++) outcomes.push({ error: failed.error });
+    } else outcomes.push(...parts);
+    i = end;
+  }
+  return { rows, outcomes, head: { size, lastHash }, streamRevisions: revisions };
+}
+
+/**
+ * EventIds the plan assumed unstored without writing them: those of calls that failed
+ * (a conflict). Had one of them been stored, the call would have been an idempotent replay
+ * instead, so an adapter that planned without reading every eventId must check these (the
+ * ones it writes are checked by the UNIQUE constraint on event_id).
+ */
+export function unwrittenEventIds(requests: readonly AppendRequest[], outcomes: readonly AppendOutcome[], known: ReadonlyMap<string, EventRow>): string[] {
+  const ids: string[] = [];
+  requests.forEach((request, index) => {
+    if ('ok' in outcomes[index]!) return;
+    for (const event of request.events) if (!known.has(event.eventId)) ids.push(event.eventId);
   });
-  return { rows, outcomes };
+  return ids;
 }
 
 /** Idempotent retry: every eventId already stored with the same content returns the original result. */

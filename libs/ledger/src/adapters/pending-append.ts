@@ -1,5 +1,5 @@
-import type { AppendResult } from '../event-store.port.js';
-import type { AppendOutcome, AppendRequest } from './append-plan.js';
+import type { AppendResult, EventValidator, StreamWrite } from '../event-store.port.js';
+import { checkAppendRequest, type AppendOutcome, type AppendRequest } from './append-plan.js';
 
 /**
  * The queue side of a group commit, shared by the SQL adapters: each append call waits as a
@@ -31,4 +31,21 @@ export function settleBatch(batch: readonly PendingAppend[], outcomes: readonly 
 /** The transaction failed as a whole: every append of the batch fails with the same error. */
 export function rejectBatch(batch: readonly PendingAppend[], error: Error): void {
   for (const request of batch) request.reject(error);
+}
+
+let nextGroup = 1;
+
+/**
+ * `appendMany` for the group-commit adapters: every part checked, then queued together with
+ * one group number (so one batch plans them as one, all or none), answered in write order.
+ */
+export function queueGroup(queue: PendingAppend[], writes: readonly StreamWrite[], validator: EventValidator | undefined): Promise<AppendResult[]> {
+  if (writes.length === 0) return Promise.resolve([]);
+  const group = nextGroup++;
+  const requests = writes.map((w): AppendRequest => {
+    const request: AppendRequest = { streamId: w.streamId, expectedRevision: w.expectedRevision, events: w.events, group };
+    request.encoded = checkAppendRequest(request, validator);
+    return request;
+  });
+  return Promise.all(requests.map((request) => new Promise<AppendResult>((resolve, reject) => queue.push({ ...request, resolve, reject }))));
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { ConcurrencyError, ValidationError } from '@radledger/platform';
 import { recordedFromCanonical, type NewEvent, type RecordedEvent } from '../core/envelope.js';
@@ -10,13 +11,24 @@ import type {
   StoredCheckpoint,
   StoredEventRow,
   Subscription,
+  StreamWrite,
 } from '../event-store.port.js';
-import { checkAppendRequest, planBatch, type AppendOutcome, type AppendRequest, type EventRow } from './append-plan.js';
+import {
+  checkAppendRequest,
+  planBatch,
+  unwrittenEventIds,
+  type AppendOutcome,
+  type AppendRequest,
+  type BatchPlan,
+  type BatchState,
+  type EventRow,
+} from './append-plan.js';
 import { AppendSignal, StoreSubscriptions } from './catch-up-subscription.js';
+import { appendFunctionSql, FORCE_STATE, isEventIdConflict, LedgerGuess, type AppendArguments, type AppendFunctionState } from './postgres-append.js';
 import { migratePostgresSchema } from './postgres-schema.js';
 import { EventStoreUnavailableError, redactUrl } from './event-store.exception.js';
-import { batchLookupKeys, rejectBatch, settleBatch, type PendingAppend } from './pending-append.js';
-import { fromSqlCheckpoint, fromSqlRow, headAfterRow, type SqlCheckpointRow, type SqlEventRow } from './sql-rows.js';
+import { batchLookupKeys, queueGroup, rejectBatch, settleBatch, type PendingAppend } from './pending-append.js';
+import { fromSqlCheckpoint, headAfterRow, type SqlCheckpointRow } from './sql-rows.js';
 
 export interface PostgresEventStoreOptions {
   /** `postgres://user@host:port/db`; ignored when `pool` is given. */
@@ -31,6 +43,12 @@ export interface PostgresEventStoreOptions {
   /** How often a live subscription looks for appends made by other connections (default 250 ms). */
   pollMs?: number;
   connectTimeoutMs?: number;
+  /**
+   * Append calls planned on what this process last saw of the ledger before a batch is
+   * planned inside a transaction that holds the append lock (default 2). 0: always plan
+   * under the lock (four round trips per batch instead of one).
+   */
+  optimisticAttempts?: number;
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -38,17 +56,20 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', '28P01', '28000', '3D000', '57P03']);
 
 /**
- * PostgreSQL ledger. Appends take a transaction-scoped advisory lock (one per schema) and
- * read the head inside it, so every connection and process appends in one order: global
- * position order equals chain order, with no gaps. Appends made while a commit is in
- * flight are group-committed in the next transaction. The canonical bytes are TEXT, never
- * JSONB (JSONB reorders keys and would break the hashes).
+ * PostgreSQL ledger. Appends go through one plpgsql function (postgres-append.ts) that
+ * takes a transaction-scoped advisory lock (one per schema) and checks the head inside it,
+ * so every connection and process appends in one order: global position order equals
+ * chain order, with no gaps. Appends made while a commit is in flight are group-committed
+ * in the next call. The canonical bytes are TEXT, never JSONB (JSONB reorders keys and
+ * would break the hashes).
  */
 export class PostgresEventStore implements LedgerStore {
   readonly schema: string;
   private readonly table: string;
   private readonly checkpointsTable: string;
-  private readonly lockKey: string;
+  /** Name of the prepared append call (per connection; the schema's hash keeps pools shared by schemas apart). */
+  private readonly appendStatement: string;
+  private readonly guess = new LedgerGuess();
   private readonly signal = new AppendSignal();
   private readonly subscriptions: StoreSubscriptions;
   private queue: PendingAppend[] = [];
@@ -62,11 +83,12 @@ export class PostgresEventStore implements LedgerStore {
     private readonly validator: EventValidator | undefined,
     pollMs: number,
     private readonly label: string,
+    private readonly optimisticAttempts: number,
   ) {
     this.schema = schema;
     this.table = `"${schema}".events`;
     this.checkpointsTable = `"${schema}".checkpoints`;
-    this.lockKey = `radledger.append.${schema}`;
+    this.appendStatement = `radledger_append_${createHash('sha256').update(schema).digest('hex').slice(0, 16)}`;
     this.subscriptions = new StoreSubscriptions(
       { readAll: (from, limit) => this.readAll(from, limit), headSize: async () => (await this.head()).size },
       this.signal,
@@ -93,7 +115,7 @@ export class PostgresEventStore implements LedgerStore {
       });
     // An idle client losing its server must not crash the process; the next query reports it.
     if (!options.pool) pool.on('error', () => undefined);
-    const store = new PostgresEventStore(pool, !options.pool, schema, options.validator, options.pollMs ?? 250, label);
+    const store = new PostgresEventStore(pool, !options.pool, schema, options.validator, options.pollMs ?? 250, label, options.optimisticAttempts ?? 2);
     try {
       await store.migrate();
     } catch (error) {
@@ -134,17 +156,26 @@ export class PostgresEventStore implements LedgerStore {
       await client.query(`
         CREATE OR REPLACE TRIGGER events_no_truncate BEFORE TRUNCATE ON ${this.table}
         FOR EACH STATEMENT EXECUTE FUNCTION "${this.schema}".events_append_only()`);
+      await client.query(appendFunctionSql(this.schema));
     });
   }
 
   async append(streamId: string, expectedRevision: ExpectedRevision, events: NewEvent[]): Promise<AppendResult> {
     this.assertOpen();
     const request: AppendRequest = { streamId, expectedRevision, events };
-    request.roundTrips = checkAppendRequest(request, this.validator);
+    request.encoded = checkAppendRequest(request, this.validator);
     return new Promise<AppendResult>((resolve, reject) => {
       this.queue.push({ ...request, resolve, reject });
       if (!this.flushing) this.flushing = this.flushLoop();
     });
+  }
+
+  /** Several streams in one transaction: all parts written, or none (a lock and its approval signature). */
+  async appendMany(writes: StreamWrite[]): Promise<AppendResult[]> {
+    this.assertOpen();
+    const results = queueGroup(this.queue, writes, this.validator);
+    if (!this.flushing) this.flushing = this.flushLoop();
+    return results;
   }
 
   async readStream(streamId: string): Promise<RecordedEvent[]> {
@@ -152,7 +183,9 @@ export class PostgresEventStore implements LedgerStore {
       `SELECT canonical, hash FROM ${this.table} WHERE stream_id = $1 ORDER BY stream_revision`,
       [streamId],
     );
-    return rows.map((row) => recordedFromCanonical(row.canonical, row.hash));
+    const events = rows.map((row) => recordedFromCanonical(row.canonical, row.hash));
+    if (events.length > 0) this.guess.sawStream(streamId, Number(events[events.length - 1]!.streamRevision));
+    return events;
   }
 
   async readAll(fromPosition: number, limit = 1000): Promise<RecordedEvent[]> {
@@ -194,7 +227,9 @@ export class PostgresEventStore implements LedgerStore {
     const { rows } = await this.query<{ global_position: string; hash: string }>(
       `SELECT global_position, hash FROM ${this.table} ORDER BY global_position DESC LIMIT 1`,
     );
-    return headAfterRow(rows[0]);
+    const head = headAfterRow(rows[0]);
+    this.guess.sawHead(head);
+    return head;
   }
 
   async addCheckpoint(checkpoint: StoredCheckpoint): Promise<void> {
@@ -228,15 +263,18 @@ export class PostgresEventStore implements LedgerStore {
     if (this.ownsPool) await this.pool.end();
   }
 
-  /** One batch per transaction; appends arriving meanwhile wait for the next batch. */
+  /** One batch per statement; appends arriving meanwhile wait for the next batch. */
   private async flushLoop(): Promise<void> {
     while (this.queue.length > 0) {
       const batch = this.queue;
       this.queue = [];
       let outcomes: AppendOutcome[];
       try {
-        outcomes = await this.transaction((client) => this.writeBatch(client, batch));
+        outcomes = await this.writeBatch(batch);
       } catch (error) {
+        // The commit may or may not have happened (e.g. the connection died after it):
+        // guess nothing from here on.
+        this.guess.forget();
         rejectBatch(batch, this.mapError(error));
         continue;
       }
@@ -246,47 +284,93 @@ export class PostgresEventStore implements LedgerStore {
     this.flushing = undefined;
   }
 
-  private async writeBatch(client: pg.PoolClient, batch: PendingAppend[]): Promise<AppendOutcome[]> {
-    // Serialises appends across connections and processes; released at COMMIT/ROLLBACK.
-    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [this.lockKey]);
-    const headRows = await client.query<{ global_position: string; hash: string }>(
-      `SELECT global_position, hash FROM ${this.table} ORDER BY global_position DESC LIMIT 1`,
-    );
-    const head = headAfterRow(headRows.rows[0]);
-    const { eventIds, streamIds } = batchLookupKeys(batch);
-    const [existing, revisions] = [
-      await client.query<SqlEventRow>(
-        `SELECT global_position, event_id, stream_id, stream_revision, type, canonical, hash, prev_hash
-           FROM ${this.table} WHERE event_id = ANY($1::text[])`,
-        [eventIds],
-      ),
-      await client.query<{ stream_id: string; rev: string }>(
-        `SELECT stream_id, MAX(stream_revision) AS rev FROM ${this.table} WHERE stream_id = ANY($1::text[]) GROUP BY stream_id`,
-        [streamIds],
-      ),
-    ];
-    const existingById = new Map(existing.rows.map((row) => [row.event_id, fromSqlRow(row)] as const));
-    const streamRevisions = new Map(revisions.rows.map((row) => [row.stream_id, Number(row.rev)] as const));
-    const { rows, outcomes } = planBatch(batch, { head, existingById, streamRevisions });
-    if (rows.length > 0) await this.insertRows(client, rows);
-    return outcomes;
+  /**
+   * One round trip in the usual case: the batch is planned against what this process last
+   * saw of the ledger (head, stream revisions; eventIds assumed new), and one call of the
+   * append function checks that guess under the append lock and inserts, or returns the
+   * actual state without writing. A wrong guess (another writer got in between, a stream
+   * not seen yet) costs one more call planned on the returned state; if that loses a race
+   * too, the batch is planned inside a transaction that holds the lock throughout.
+   */
+  private async writeBatch(batch: PendingAppend[]): Promise<AppendOutcome[]> {
+    const streamIds = [...new Set(batch.map((request) => request.streamId))];
+    let state = this.guess.head ? this.guess.stateFor(streamIds) : undefined;
+    for (let attempt = 0; attempt < this.optimisticAttempts; attempt++) {
+      if (!state) {
+        state = this.stateFrom(await this.callAppend(this.pool, { head: FORCE_STATE, streamIds, streamRevisions: new Map(), probeIds: batchLookupKeys(batch).eventIds, rows: [] }));
+        continue;
+      }
+      const plan = planBatch(batch, state);
+      let actual: AppendFunctionState | null;
+      try {
+        actual = await this.callAppend(this.pool, this.appendArguments(state, plan, batch, streamIds));
+      } catch (error) {
+        // A stored eventId planned as new: plan again with every eventId read.
+        if (isEventIdConflict(error)) break;
+        throw error;
+      }
+      if (actual === null) {
+        this.guess.committed(plan);
+        return plan.outcomes;
+      }
+      state = this.stateFrom(actual, state);
+    }
+    return this.transaction(async (client) => {
+      const locked = this.stateFrom(
+        await this.callAppend(client, { head: FORCE_STATE, streamIds, streamRevisions: new Map(), probeIds: batchLookupKeys(batch).eventIds, rows: [] }),
+      );
+      const plan = planBatch(batch, locked);
+      const changed = await this.callAppend(client, this.appendArguments(locked, plan, batch, streamIds));
+      // Impossible while the lock is held; refuse rather than trust a plan made on other state.
+      if (changed !== null) throw new Error(`PostgreSQL store ${this.label}: the ledger changed while its append lock was held`);
+      this.guess.committed(plan);
+      return plan.outcomes;
+    });
   }
 
-  private async insertRows(client: pg.PoolClient, rows: EventRow[]): Promise<void> {
-    await client.query(
-      `INSERT INTO ${this.table} (global_position, event_id, stream_id, stream_revision, type, canonical, hash, prev_hash)
-       SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[])`,
-      [
-        rows.map((row) => row.globalPosition),
-        rows.map((row) => row.eventId),
-        rows.map((row) => row.streamId),
-        rows.map((row) => row.streamRevision),
-        rows.map((row) => row.type),
-        rows.map((row) => row.canonical),
-        rows.map((row) => row.hash),
-        rows.map((row) => row.prevHash),
+  private appendArguments(state: BatchState, plan: BatchPlan, batch: readonly AppendRequest[], streamIds: string[]): AppendArguments {
+    return {
+      head: state.head,
+      streamIds,
+      streamRevisions: state.streamRevisions,
+      probeIds: unwrittenEventIds(batch, plan.outcomes, state.existingById),
+      rows: plan.rows,
+    };
+  }
+
+  private async callAppend(runner: pg.Pool | pg.PoolClient, args: AppendArguments): Promise<AppendFunctionState | null> {
+    const { rows } = await runner.query<{ state: AppendFunctionState | null }>({
+      name: this.appendStatement,
+      text: `SELECT "${this.schema}".append_events($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) AS state`,
+      values: [
+        args.head.size,
+        args.head.lastHash,
+        args.streamIds,
+        args.streamIds.map((id) => args.streamRevisions.get(id) ?? null),
+        args.probeIds,
+        args.rows.map((row) => row.eventId),
+        args.rows.map((row) => row.streamId),
+        args.rows.map((row) => row.streamRevision),
+        args.rows.map((row) => row.type),
+        args.rows.map((row) => row.canonical),
+        args.rows.map((row) => row.hash),
       ],
-    );
+    });
+    return rows[0]!.state;
+  }
+
+  /** The state the append function read under the lock, as a BatchState (rows already known are kept). */
+  private stateFrom(actual: AppendFunctionState | null, known?: BatchState): BatchState {
+    if (actual === null) throw new Error(`PostgreSQL store ${this.label}: the append function wrote without being asked to`);
+    const head: LedgerHead = { size: Number(actual.size), lastHash: actual.lastHash };
+    const streamRevisions = new Map<string, number>();
+    for (const [id, revision] of actual.streams) if (revision !== null) streamRevisions.set(id, Number(revision));
+    const existingById = new Map(known?.existingById ?? []);
+    for (const [position, eventId, streamId, revision, type, canonical, hash, prevHash] of actual.existing) {
+      existingById.set(eventId, { globalPosition: Number(position), eventId, streamId, streamRevision: Number(revision), type, canonical, hash, prevHash });
+    }
+    this.guess.locked(head, streamRevisions, actual.streams.map(([id]) => id));
+    return { head, streamRevisions, existingById };
   }
 
   private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {

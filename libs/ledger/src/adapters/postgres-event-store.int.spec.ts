@@ -14,3 +14,17 @@ runEventStoreContract('PostgresEventStore', async ({ validator }) => {
     },
   };
 });
+
+// The same contract with every batch planned inside a transaction holding the append lock
+// (the path a writer falls back to after losing two races).
+runEventStoreContract('PostgresEventStore, planning under the lock', async ({ validator }) => {
+  const schema = freshSchemaName();
+  const store = await PostgresEventStore.open({ connectionString: TEST_POSTGRES_URL, schema, validator, pollMs: 50, optimisticAttempts: 0 });
+  return {
+    store,
+    dispose: async () => {
+      await store.close();
+      await dropSchema(schema);
+    },
+  };
+});

@@ -12,11 +12,12 @@ import type {
   StoredCheckpoint,
   StoredEventRow,
   Subscription,
+  StreamWrite,
 } from '../event-store.port.js';
-import { checkAppendRequest, planBatch, type AppendOutcome, type AppendRequest, type EventRow } from './append-plan.js';
+import { checkAppendRequest, planBatch, unwrittenEventIds, type AppendOutcome, type AppendRequest, type EventRow } from './append-plan.js';
 import { AppendSignal, StoreSubscriptions } from './catch-up-subscription.js';
 import { EventStoreUnavailableError } from './event-store.exception.js';
-import { batchLookupKeys, rejectBatch, settleBatch, type PendingAppend } from './pending-append.js';
+import { batchLookupKeys, queueGroup, rejectBatch, settleBatch, type PendingAppend } from './pending-append.js';
 import { fromSqlCheckpoint, fromSqlRow, headAfterRow, type SqlCheckpointRow, type SqlEventRow } from './sql-rows.js';
 
 export interface SqliteEventStoreOptions {
@@ -57,6 +58,14 @@ CREATE TABLE IF NOT EXISTS checkpoints (
 );
 `;
 
+/** The fast path met a stored eventId: plan the batch again with every eventId read. */
+class ReadEventIds extends Error {}
+
+/** SQLite refused a second row with a stored eventId (the UNIQUE column event_id). */
+function isEventIdConflict(error: unknown): boolean {
+  return (error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE' && /events\.event_id/.test((error as Error).message);
+}
+
 /**
  * The embedded ledger: one SQLite file in WAL mode with synchronous=FULL, so an
  * acknowledged append survives power loss. Appends made in the same tick are group-
@@ -75,7 +84,7 @@ export class SqliteEventStore implements LedgerStore {
   private flushScheduled = false;
   private closed = false;
   private readonly stmt: ReturnType<SqliteEventStore['prepareStatements']>;
-  private readonly writeBatch: Database.Transaction<(batch: PendingAppend[]) => AppendOutcome[]>;
+  private readonly writeBatch: Database.Transaction<(batch: PendingAppend[], readEventIds: boolean) => AppendOutcome[]>;
 
   constructor(options: SqliteEventStoreOptions) {
     this.path = options.path;
@@ -109,30 +118,31 @@ export class SqliteEventStore implements LedgerStore {
       this.db.close();
       throw this.mapError(error);
     }
-    this.writeBatch = this.db.transaction((batch: PendingAppend[]) => {
+    this.writeBatch = this.db.transaction((batch: PendingAppend[], readEventIds: boolean) => {
       const head = this.readHeadSync();
-      const { eventIds, streamIds } = batchLookupKeys(batch);
-      const existingById = new Map<string, EventRow>();
-      for (const row of this.stmt.byIds.all(JSON.stringify(eventIds)) as SqlEventRow[]) {
-        existingById.set(row.event_id, fromSqlRow(row));
-      }
       const streamRevisions = new Map<string, number>();
-      for (const row of this.stmt.streamRevisions.all(JSON.stringify(streamIds)) as Array<{ stream_id: string; rev: number }>) {
-        streamRevisions.set(row.stream_id, row.rev);
+      for (const request of batch) {
+        if (streamRevisions.has(request.streamId)) continue;
+        const revision = this.stmt.streamRevision.get(request.streamId) as number | null;
+        if (revision !== null) streamRevisions.set(request.streamId, revision);
+      }
+      // Fast path: an eventId is rarely stored already, so the batch is planned without
+      // reading them; the UNIQUE constraint refuses the insert of a stored one, and the
+      // few eventIds of calls that failed are probed (see unwrittenEventIds). Either way
+      // the batch is rolled back and planned again with every eventId read.
+      const existingById = new Map<string, EventRow>();
+      if (readEventIds) {
+        const { eventIds } = batchLookupKeys(batch);
+        for (const row of this.stmt.byIds.all(JSON.stringify(eventIds)) as SqlEventRow[]) {
+          existingById.set(row.event_id, fromSqlRow(row));
+        }
       }
       const { rows, outcomes } = planBatch(batch, { head, existingById, streamRevisions });
-      for (const row of rows) {
-        this.stmt.insert.run(
-          row.globalPosition,
-          row.eventId,
-          row.streamId,
-          row.streamRevision,
-          row.type,
-          row.canonical,
-          row.hash,
-          row.prevHash,
-        );
+      if (!readEventIds) {
+        const probe = unwrittenEventIds(batch, outcomes, existingById);
+        if (probe.length > 0 && this.stmt.anyId.get(JSON.stringify(probe)) !== undefined) throw new ReadEventIds();
       }
+      this.insertRows(rows);
       return outcomes;
     });
   }
@@ -140,7 +150,7 @@ export class SqliteEventStore implements LedgerStore {
   async append(streamId: string, expectedRevision: ExpectedRevision, events: NewEvent[]): Promise<AppendResult> {
     this.assertOpen();
     const request: AppendRequest = { streamId, expectedRevision, events };
-    request.roundTrips = checkAppendRequest(request, this.validator);
+    request.encoded = checkAppendRequest(request, this.validator);
     return new Promise<AppendResult>((resolve, reject) => {
       this.queue.push({ ...request, resolve, reject });
       if (!this.flushScheduled) {
@@ -149,6 +159,17 @@ export class SqliteEventStore implements LedgerStore {
         setImmediate(() => this.flush());
       }
     });
+  }
+
+  /** Several streams in one transaction: all parts written, or none (a lock and its approval signature). */
+  async appendMany(writes: StreamWrite[]): Promise<AppendResult[]> {
+    this.assertOpen();
+    const results = queueGroup(this.queue, writes, this.validator);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+    return results;
   }
 
   async readStream(streamId: string): Promise<RecordedEvent[]> {
@@ -223,13 +244,24 @@ export class SqliteEventStore implements LedgerStore {
     this.queue = [];
     let outcomes: AppendOutcome[];
     try {
-      outcomes = this.writeBatch.immediate(batch);
+      try {
+        outcomes = this.writeBatch.immediate(batch, false);
+      } catch (error) {
+        if (!(error instanceof ReadEventIds) && !isEventIdConflict(error)) throw error;
+        outcomes = this.writeBatch.immediate(batch, true);
+      }
     } catch (error) {
       rejectBatch(batch, this.mapError(error));
       return;
     }
     settleBatch(batch, outcomes);
     this.signal.notify();
+  }
+
+  private insertRows(rows: readonly EventRow[]): void {
+    for (const row of rows) {
+      this.stmt.insert.run(row.globalPosition, row.eventId, row.streamId, row.streamRevision, row.type, row.canonical, row.hash, row.prevHash);
+    }
   }
 
   private readHeadSync(): LedgerHead {
@@ -244,11 +276,9 @@ export class SqliteEventStore implements LedgerStore {
         `SELECT global_position, event_id, stream_id, stream_revision, type, canonical, hash, prev_hash
            FROM events WHERE event_id IN (SELECT value FROM json_each(?))`,
       ),
+      anyId: db.prepare('SELECT 1 FROM events WHERE event_id IN (SELECT value FROM json_each(?)) LIMIT 1'),
       byId: db.prepare('SELECT canonical, hash FROM events WHERE event_id = ?'),
-      streamRevisions: db.prepare(
-        `SELECT stream_id, MAX(stream_revision) AS rev FROM events
-          WHERE stream_id IN (SELECT value FROM json_each(?)) GROUP BY stream_id`,
-      ),
+      streamRevision: db.prepare('SELECT MAX(stream_revision) FROM events WHERE stream_id = ?').pluck(),
       insert: db.prepare(
         `INSERT INTO events (global_position, event_id, stream_id, stream_revision, type, canonical, hash, prev_hash)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,

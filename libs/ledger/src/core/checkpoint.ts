@@ -123,6 +123,35 @@ export function formatCheckpointBody(cp: Checkpoint): string {
   return `${cp.origin}\n${cp.treeSize}\n${root}\n${ISSUED_AT}${cp.issuedAt}\n`;
 }
 
+/** Any C2SP tlog-checkpoint text: origin, size, root and extension lines (RadLedger's `issued-at` is not required here). */
+export interface TlogCheckpoint {
+  origin: string;
+  treeSize: number;
+  /** Lowercase hex. */
+  rootHash: string;
+  extensions: string[];
+}
+
+/**
+ * Parses the text of any tlog-checkpoint (c2sp.org/tlog-checkpoint §Note text): at least
+ * three non-empty lines; the size in decimal without leading zeros; the root as base64 of
+ * 32 bytes; extension lines non-empty. Witnesses use this: they cosign what any log signs.
+ */
+export function parseTlogCheckpoint(text: string): TlogCheckpoint {
+  if (!text.endsWith('\n')) malformed('checkpoint text must end with a newline');
+  const lines = text.slice(0, -1).split('\n');
+  if (lines.length < 3) malformed(`checkpoint text needs origin, size and root lines, got ${lines.length} lines`);
+  const [origin, sizeLine, rootLine, ...extensions] = lines as [string, string, string, ...string[]];
+  if (origin.length === 0) malformed('checkpoint origin line must not be empty');
+  if (!/^(0|[1-9][0-9]*)$/.test(sizeLine)) malformed(`tree size line must be a decimal number without leading zeros, got ${JSON.stringify(sizeLine)}`);
+  const treeSize = Number(sizeLine);
+  if (!Number.isSafeInteger(treeSize)) malformed(`tree size ${sizeLine} is too large`);
+  const root = decodeBase64(rootLine, 'root hash line');
+  if (root.length !== HASH_SIZE) malformed(`root hash must be ${HASH_SIZE} bytes, got ${root.length}`);
+  if (extensions.some((l) => l.length === 0)) malformed('checkpoint extension lines must not be empty');
+  return { origin, treeSize, rootHash: root.toString('hex'), extensions };
+}
+
 /** Parse a checkpoint body (without signatures). */
 export function parseCheckpointBody(body: string): Checkpoint {
   if (!body.endsWith('\n')) malformed('checkpoint body must end with a newline');

@@ -1,5 +1,5 @@
-import { canonicalJson } from './canonical-json.js';
-import { leafHash } from './hashing.js';
+import { canonicalJson, canonicalPlainJson, canonicalString } from './canonical-json.js';
+import { leafHash, leafHashHex } from './hashing.js';
 
 /** Who did what, when and why: attached to every event (ALCOA+: attributable, contemporaneous). */
 export interface EventMeta {
@@ -53,6 +53,56 @@ export interface NewEvent<D = Record<string, unknown>> {
 export function sealEnvelope<D>(envelope: EventEnvelope<D>): RecordedEvent<D> {
   const canonical = canonicalJson(envelope);
   return { ...envelope, canonical, hash: leafHash(canonical).toString('hex') };
+}
+
+/**
+ * An event's RFC 8785 text before it has a place in the ledger: everything but the three
+ * members the ledger assigns (globalPosition, prevHash, streamRevision: decimal and hex
+ * strings, which need no escaping). The envelope's member names are fixed, so their
+ * sorted order (RFC 8785 §3.2.3) is known:
+ * data < eventId < globalPosition < meta < prevHash < schemaVersion < streamId <
+ * streamRevision < type. Data and meta are canonicalised once, when the append is
+ * checked; placing the event (again, after a lost race) only concatenates.
+ */
+export interface EncodedEvent {
+  /** `{"data":…,"eventId":"…","globalPosition":"` */
+  readonly head: string;
+  /** `","meta":…,"prevHash":"` */
+  readonly middle: string;
+  /** `","schemaVersion":…,"streamId":"…","streamRevision":"` */
+  readonly tail: string;
+  /** `","type":"…"}` */
+  readonly end: string;
+  /** False when JSON.parse of the text would not give back data and meta as given (an undefined member, -0). */
+  readonly exact: boolean;
+}
+
+/**
+ * Encodes `event` for `streamId` (throws NotJsonError for payloads that are not plain
+ * JSON, TypeError for ids with lone surrogates). Callers check the field types first.
+ */
+export function encodeEvent(event: NewEvent<unknown>, streamId: string): EncodedEvent {
+  const data = canonicalPlainJson(event.data, 'data');
+  const meta = canonicalPlainJson(event.meta, 'meta');
+  const eventId = canonicalString(event.eventId);
+  const stream = canonicalString(streamId);
+  const type = canonicalString(event.type);
+  if (eventId === undefined || stream === undefined || type === undefined) {
+    throw new TypeError('eventId, streamId and type must not contain lone surrogates (RFC 8785 §3.1)');
+  }
+  return {
+    head: `{"data":${data.text},"eventId":${eventId},"globalPosition":"`,
+    middle: `","meta":${meta.text},"prevHash":"`,
+    tail: `","schemaVersion":${String(event.schemaVersion)},"streamId":${stream},"streamRevision":"`,
+    end: `","type":${type}}`,
+    exact: !data.lossy && !meta.lossy,
+  };
+}
+
+/** The canonical text and leaf hash of an encoded event at its place in the ledger. */
+export function placeEncoded(encoded: EncodedEvent, globalPosition: number, prevHash: string, streamRevision: number): { canonical: string; hash: string } {
+  const canonical = encoded.head + String(globalPosition) + encoded.middle + prevHash + encoded.tail + String(streamRevision) + encoded.end;
+  return { canonical, hash: leafHashHex(canonical) };
 }
 
 /** Re-parse stored canonical text into a recorded event (the stored bytes are the source of truth). */

@@ -18,6 +18,39 @@ const SHORT_ESCAPES: Record<number, true> = { 0x08: true, 0x09: true, 0x0a: true
 const RAW_CONTROL = /[\u0000-\u001f]/;
 
 class NotCanonical extends Error {}
+
+const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
+
+/**
+ * A sufficient (not necessary) test that t[start, end) is the ECMAScript Number-to-String
+ * form of its value (RFC 8785 §3.2.2.3), without building the number: `-?(0|[1-9]d*)(.d*[1-9])?`
+ * with at most 15 significant digits, and, below 1, at most 5 zeros after the point.
+ * Why that suffices: distinct decimals of at most 15 significant digits are distinct
+ * doubles (DBL_DIG = 15), so the shortest round-trip digits of the value are exactly these;
+ * and ECMAScript writes values in [1e-6, 1e21) without an exponent. Anything else
+ * (exponents, 16+ digits, "-0") goes to the exact check.
+ */
+function canonicalDecimal(t: string, start: number, end: number): boolean {
+  let i = start;
+  const negative = t.charCodeAt(i) === 0x2d;
+  if (negative) i++;
+  const intStart = i;
+  while (i < end && isDigit(t.charCodeAt(i))) i++;
+  const intLen = i - intStart;
+  if (intLen === 0) return false;
+  const zeroInt = t.charCodeAt(intStart) === 0x30;
+  if (zeroInt && intLen > 1) return false;
+  if (i === end) return intLen <= 15 && !(negative && zeroInt);
+  if (t.charCodeAt(i) !== 0x2e) return false;
+  const fracStart = ++i;
+  while (i < end && isDigit(t.charCodeAt(i))) i++;
+  const fracLen = i - fracStart;
+  if (i !== end || fracLen === 0 || t.charCodeAt(end - 1) === 0x30) return false;
+  if (!zeroInt) return intLen + fracLen <= 15;
+  let zeros = 0;
+  while (t.charCodeAt(fracStart + zeros) === 0x30) zeros++;
+  return zeros <= 5 && fracLen - zeros <= 15;
+}
 const fail = (): never => {
   throw new NotCanonical();
 };
@@ -83,21 +116,13 @@ class Scanner {
     const t = this.text;
     const start = this.pos;
     let end = start;
-    let plainInteger = true;
     for (;;) {
       const d = t.charCodeAt(end);
-      if (d >= 0x30 && d <= 0x39) end++;
-      else if (d === 0x2b || d === 0x2d || d === 0x2e || d === 0x65 || d === 0x45) {
-        if (!(d === 0x2d && end === start)) plainInteger = false;
-        end++;
-      } else break;
+      if ((d >= 0x30 && d <= 0x39) || d === 0x2b || d === 0x2d || d === 0x2e || d === 0x65 || d === 0x45) end++;
+      else break;
     }
-    const digits = end - start - (t.charCodeAt(start) === 0x2d ? 1 : 0);
-    const lead = t.charCodeAt(end - digits);
-    // Up to 15 digits every integer is exact and prints as itself (no leading zero, no "-0").
-    const fastOk = plainInteger && digits >= 1 && digits <= 15 && (lead !== 0x30 || (digits === 1 && end - start === 1));
-    // Otherwise the ECMAScript number form decides; this also refuses "1.0", "1E2", "-0" and overflow.
-    if (!fastOk) {
+    if (!canonicalDecimal(t, start, end)) {
+      // The ECMAScript number form decides; this also refuses "1.0", "1E2", "-0" and overflow.
       const token = t.slice(start, end);
       if (token.length === 0 || JSON.stringify(Number(token)) !== token) fail();
     }
@@ -253,8 +278,10 @@ export function canonicalTopLevel(text: string): Record<string, string | null> |
  * of an object, an array whose i-th entry is the top-level member named `wanted[i]` (names distinct)
  * (string decoded, other value null, absent undefined); otherwise undefined.
  */
-export function canonicalTopLevelValues(text: string, wanted: readonly string[]): (string | null | undefined)[] | undefined {
-  if (text.charCodeAt(0) !== 0x7b || !precheck(text)) return undefined;
+export function canonicalTopLevelValues(text: string, wanted: readonly string[], prechecked = false): (string | null | undefined)[] | undefined {
+  // `prechecked`: the caller already knows the text is well-formed and has no raw control
+  // characters (e.g. it decoded UTF-8 bytes it scanned for them).
+  if (text.charCodeAt(0) !== 0x7b || !(prechecked || precheck(text))) return undefined;
   const found = new Array<string | null | undefined>(wanted.length).fill(undefined);
   const s = new Scanner(text);
   try {

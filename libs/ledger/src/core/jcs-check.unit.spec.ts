@@ -1,12 +1,13 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import canonicalize from 'canonicalize';
 import { canonicalJson, canonicalTopLevel, canonicalTopLevelValues, isCanonicalJson } from '@radledger/ledger';
 
-/** The definition the scanner must agree with: the text is canonicalize() of its own parse. */
+/** The definition the scanner must agree with: the text is canonicalize() of its own parse (the package, as an independent reference). */
 function reference(text: string): boolean {
   try {
-    return canonicalJson(JSON.parse(text)) === text;
+    return canonicalize(JSON.parse(text)) === text;
   } catch {
     return false;
   }
@@ -93,6 +94,37 @@ describe('isCanonicalJson', () => {
     // Nothing can write this (canonicalize itself runs out of stack), so it is not canonical.
     assert.equal(isCanonicalJson(deep(200000)), false);
     assert.equal(isCanonicalJson(deep(200000).slice(1)), false);
+  });
+});
+
+describe('isCanonicalJson on number texts', () => {
+  const digits = (max: number) => fc.string({ unit: fc.constantFrom('0', '1', '5', '9'), maxLength: max });
+  const numberText = fc
+    .tuple(fc.constantFrom('', '-'), digits(22), fc.option(digits(22)), fc.option(fc.tuple(fc.constantFrom('e', 'E'), fc.constantFrom('', '+', '-'), digits(4))))
+    .map(([sign, int, frac, exp]) => `${sign}${int}${frac === null ? '' : `.${frac}`}${exp === null ? '' : exp.join('')}`);
+  test('agrees with the reference for arbitrary decimal and exponent texts (the 15-digit fast path included)', () => {
+    fc.assert(
+      fc.property(numberText, (text) => {
+        assert.equal(isCanonicalJson(text), reference(text), text);
+        assert.equal(isCanonicalJson(`[${text}]`), reference(`[${text}]`), text);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  test('accepts the ECMAScript form of any double and refuses near misses', () => {
+    fc.assert(
+      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (value) => {
+        assert.equal(isCanonicalJson(String(value)), true, String(value));
+      }),
+      { numRuns: 3000 },
+    );
+    for (const text of ['0.000001', '0.5', '-0.25', '123456789012345', '12345678901234.5', '0.000001234567890123', '1e-7', '1e+21']) {
+      assert.equal(isCanonicalJson(text), true, text);
+    }
+    for (const text of ['0.0000001', '1.50', '-0', '00.5', '.5', '5.', '1234567890123456789012', '0.10', '1e21', '1E+21']) {
+      assert.equal(isCanonicalJson(text), false, text);
+    }
   });
 });
 

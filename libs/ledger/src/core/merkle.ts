@@ -1,8 +1,6 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { DomainError, ValidationError } from '@radledger/platform';
-import { HASH_SIZE, nodeHash, nodeHashHex } from './hashing.js';
-
-const hexCheck = Buffer.alloc(HASH_SIZE);
+import { HASH_SIZE, NODE_PREFIX, nodeHash } from './hashing.js';
 
 /**
  * RFC 9162 §2.1 Merkle tree hashing over leaf hashes (already `SHA-256(0x00 || entry)`).
@@ -47,25 +45,62 @@ function isPowerOfTwo(n: number): boolean {
   return n > 0 && 2 ** Math.round(Math.log2(n)) === n;
 }
 
+// Node hashing: a reused input buffer (0x01 || left || right) filled by plain loops, and
+// the digest taken as a 32-character latin1 ("binary") string. With OpenSSL 3 the cost of a 65-byte
+// SHA-256 is nearly all per-call overhead, and a Buffer result (an allocation from C++)
+// costs about as much again as the hash; a one-byte string result does not.
+const nodeInput = Buffer.alloc(1 + 2 * HASH_SIZE);
+nodeInput[0] = NODE_PREFIX;
+const digestBinary: (data: Uint8Array) => string =
+  typeof hash === 'function' ? (data) => hash('sha256', data, 'binary') : (data) => createHash('sha256').update(data).digest('binary');
+
+const HEX_VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < 10; i++) HEX_VALUE[0x30 + i] = i;
+for (let i = 0; i < 6; i++) {
+  HEX_VALUE[0x61 + i] = 10 + i;
+  HEX_VALUE[0x41 + i] = 10 + i;
+}
+
+/** Decodes 64 hex digits into `out` at `at`; false (and `out` partly written) if they are not. */
+function decodeHex(hexText: string, out: Uint8Array, at: number): boolean {
+  if (hexText.length !== 2 * HASH_SIZE) return false;
+  for (let i = 0; i < HASH_SIZE; i++) {
+    const hi = hexText.charCodeAt(2 * i);
+    const lo = hexText.charCodeAt(2 * i + 1);
+    const h = hi < 128 ? HEX_VALUE[hi]! : -1;
+    const l = lo < 128 ? HEX_VALUE[lo]! : -1;
+    if ((h | l) < 0) return false;
+    out[at + i] = (h << 4) | l;
+  }
+  return true;
+}
+
 /**
  * Appends leaf hashes one at a time and yields the root of the tree so far, keeping only
  * the roots of the perfect subtrees that make up the current size (one per set bit:
  * O(log n) memory). Equivalent to MTH over all appended leaves (RFC 9162 §2.1.1): the
  * tree's left subtrees are always perfect, so the root folds those roots right to left.
- * Hashes are kept as hex internally: with Node's one-shot hash, hex in and out is
- * cheaper than allocating a Buffer per node.
+ * The roots live in one flat byte array (no object per hash); the root at the current
+ * size is remembered until the next append.
  */
 export class MerkleAccumulator {
-  private readonly stack: string[] = [];
+  /** stack[32 * i, 32 * (i + 1)) is the root of the i-th perfect subtree, largest first (at most 53: sizes are safe integers). */
+  private readonly stack = new Uint8Array(64 * HASH_SIZE);
+  private depth = 0;
   private count = 0;
+  private rootCache: string | undefined;
 
   /**
    * @param onPerfectSubtree called for every perfect subtree completed by an append, with
    * its height (>= 1) and index at that height (it covers leaves
    * [index * 2^height, (index + 1) * 2^height)). Such subtrees never change in an
    * append-only log, so an adapter may persist them as a {@link SubtreeCache}.
+   * @param minReportedHeight smaller subtrees are not reported (each report copies the hash).
    */
-  constructor(private readonly onPerfectSubtree?: (height: number, index: number, hash: Buffer) => void) {}
+  constructor(
+    private readonly onPerfectSubtree?: (height: number, index: number, hash: Buffer) => void,
+    private readonly minReportedHeight = 1,
+  ) {}
 
   /** Resume from a saved state (see {@link state}); `hashes` are the perfect-subtree roots, left to right. */
   static restore(size: number, hashes: readonly Uint8Array[], onPerfectSubtree?: (height: number, index: number, hash: Buffer) => void): MerkleAccumulator {
@@ -76,7 +111,7 @@ export class MerkleAccumulator {
       throw new ValidationError('MERKLE_ARGUMENT_INVALID', `a compact range of size ${size} needs ${bits} hashes, got ${hashes.length}`);
     }
     const acc = new MerkleAccumulator(onPerfectSubtree);
-    for (const h of hashes) acc.stack.push(toHash('hashes[]', h).toString('hex'));
+    for (const h of hashes) acc.stack.set(toHash('hashes[]', h), HASH_SIZE * acc.depth++);
     acc.count = size;
     return acc;
   }
@@ -86,49 +121,90 @@ export class MerkleAccumulator {
   }
 
   append(leafHash: Uint8Array): void {
-    this.push(toHash('leafHash', leafHash).toString('hex'));
+    this.stack.set(toHash('leafHash', leafHash), HASH_SIZE * this.depth);
+    this.merge(0);
   }
 
-  /** Same as {@link append} with the leaf hash as 64 hex digits. */
+  /** Same as {@link append} with the leaf hash as 64 hex digits (either case). */
   appendHex(leafHash: string): void {
-    // A native hex decode into a scratch buffer: cheaper than a regular expression per leaf.
-    if (leafHash.length !== 2 * HASH_SIZE || hexCheck.write(leafHash, 'hex') !== HASH_SIZE) {
+    if (!decodeHex(leafHash, this.stack, HASH_SIZE * this.depth)) {
       throw new ValidationError('MERKLE_ARGUMENT_INVALID', `leafHash must be ${HASH_SIZE * 2} hex digits`);
     }
-    this.push(leafHash.toLowerCase());
+    this.merge(0);
   }
 
-  private push(leaf: string): void {
-    let node = leaf;
-    let s = this.count;
-    let height = 0;
-    // Each trailing 1-bit of the old size is a perfect subtree of the same height to merge with.
+  /**
+   * Appends the root of a whole perfect subtree of 2^height leaves. The size must be a
+   * multiple of 2^height (the subtree is aligned), e.g. the root of a chunk of leaves
+   * hashed elsewhere. Subtrees inside it are not reported to onPerfectSubtree.
+   */
+  appendSubtree(height: number, root: Uint8Array): void {
+    const width = 2 ** height;
+    if (!Number.isSafeInteger(height) || height < 0 || height > 52 || this.count % width !== 0) {
+      throw new ValidationError('MERKLE_ARGUMENT_INVALID', `a subtree of height ${height} cannot follow ${this.count} leaves`);
+    }
+    this.stack.set(toHash('root', root), HASH_SIZE * this.depth);
+    this.merge(height);
+  }
+
+  /** The new entry (height `height`) is at the top of the stack: merge it with equal-height neighbours. */
+  private merge(height: number): void {
+    const stack = this.stack;
+    const width = 2 ** height;
+    let top = HASH_SIZE * this.depth;
+    // Each 1-bit of the old size at `height` and above (in a row) is a perfect subtree of the same height to merge with.
+    let s = this.count / width;
     while (isOdd(s)) {
-      node = nodeHashHex(this.stack.pop()!, node);
+      const left = top - HASH_SIZE;
+      for (let i = 0; i < HASH_SIZE; i++) {
+        nodeInput[1 + i] = stack[left + i]!;
+        nodeInput[1 + HASH_SIZE + i] = stack[top + i]!;
+      }
+      const node = digestBinary(nodeInput);
+      for (let i = 0; i < HASH_SIZE; i++) stack[left + i] = node.charCodeAt(i);
+      top = left;
+      this.depth--;
       s = (s - 1) / 2;
       height++;
-      this.onPerfectSubtree?.(height, s, Buffer.from(node, 'hex'));
+      if (this.onPerfectSubtree && height >= this.minReportedHeight) this.onPerfectSubtree(height, s, Buffer.from(stack.subarray(left, left + HASH_SIZE)));
     }
-    this.stack.push(node);
-    this.count++;
+    this.depth++;
+    this.count += width;
+    this.rootCache = undefined;
+  }
+
+  /** MTH of everything appended so far, as a latin1 string of 32 characters. */
+  private rootBinary(): string {
+    if (this.rootCache !== undefined) return this.rootCache;
+    if (this.depth === 0) return (this.rootCache = EMPTY_ROOT.toString('latin1'));
+    const stack = this.stack;
+    let top = HASH_SIZE * (this.depth - 1);
+    if (this.depth === 1) return (this.rootCache = Buffer.from(stack.buffer, stack.byteOffset + top, HASH_SIZE).toString('latin1'));
+    for (let i = 0; i < HASH_SIZE; i++) nodeInput[1 + HASH_SIZE + i] = stack[top + i]!;
+    let node = '';
+    for (top -= HASH_SIZE; top >= 0; top -= HASH_SIZE) {
+      for (let i = 0; i < HASH_SIZE; i++) nodeInput[1 + i] = stack[top + i]!;
+      node = digestBinary(nodeInput);
+      for (let i = 0; i < HASH_SIZE; i++) nodeInput[1 + HASH_SIZE + i] = node.charCodeAt(i);
+    }
+    return (this.rootCache = node);
   }
 
   /** MTH of everything appended so far as hex; the empty tree's root when nothing was. */
   rootHex(): string {
-    if (this.stack.length === 0) return EMPTY_ROOT.toString('hex');
-    let r = this.stack[this.stack.length - 1]!;
-    for (let i = this.stack.length - 2; i >= 0; i--) r = nodeHashHex(this.stack[i]!, r);
-    return r;
+    return Buffer.from(this.rootBinary(), 'latin1').toString('hex');
   }
 
   /** MTH of everything appended so far; EMPTY_ROOT when nothing was. */
   root(): Buffer {
-    return Buffer.from(this.rootHex(), 'hex');
+    return Buffer.from(this.rootBinary(), 'latin1');
   }
 
   /** The size and perfect-subtree roots (largest first), enough to {@link restore} later. */
   state(): { size: number; hashes: Buffer[] } {
-    return { size: this.count, hashes: this.stack.map((h) => Buffer.from(h, 'hex')) };
+    const hashes: Buffer[] = [];
+    for (let i = 0; i < this.depth; i++) hashes.push(Buffer.from(this.stack.subarray(HASH_SIZE * i, HASH_SIZE * (i + 1))));
+    return { size: this.count, hashes };
   }
 }
 

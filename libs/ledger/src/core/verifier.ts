@@ -3,6 +3,7 @@ import { CheckpointError, parseSignedCheckpoint, verifySignedCheckpoint, type Ch
 import type { RecordedEvent } from './envelope.js';
 import { GENESIS_PREV_HASH, leafHashHex } from './hashing.js';
 import { canonicalTopLevelValues } from './jcs-check.js';
+import type { ChainChunkResult, ChunkFailure } from './chain-chunk.js';
 import { MerkleAccumulator } from './merkle.js';
 
 /** Top-level members the verifier reads: position and link, and the two that must be absent. */
@@ -128,37 +129,10 @@ export class ChainVerifier {
 
   push(event: StoredEvent): void {
     const position = this.acc.size;
-    const text = event.canonical;
-    const computedHash = leafHashHex(text);
-    if (computedHash !== event.hash) {
-      throw new LedgerVerificationError('hash-mismatch', position, `event at position ${position}: stored hash does not match its stored bytes`, event.hash, computedHash);
-    }
-    let fields: { globalPosition?: unknown; prevHash?: unknown } | undefined;
-    if (this.checkCanonical) {
-      const found = canonicalTopLevelValues(text, ENVELOPE_KEYS);
-      // The hashed envelope excludes its own hash (and the stored text itself).
-      fields = found && found[2] === undefined && found[3] === undefined ? { globalPosition: found[0], prevHash: found[1] } : undefined;
-      if (!fields) {
-        throw new LedgerVerificationError('bad-canonical', position, `event at position ${position}: stored text is not RFC 8785 canonical JSON of an envelope`);
-      }
-    } else {
-      fields = topLevelStrings(text) ?? parseObject(text);
-      if (!fields) {
-        throw new LedgerVerificationError('bad-canonical', position, `event at position ${position}: stored text is not a JSON object`);
-      }
-    }
-    const expectedPosition = String(position);
-    if (fields.globalPosition !== expectedPosition) {
-      throw new LedgerVerificationError('gap', position, `event at position ${position} carries globalPosition ${String(fields.globalPosition)}: an event is missing or out of order`, expectedPosition, String(fields.globalPosition));
-    }
-    // A row that also carries its position outside the hashed text (a column, a parsed
-    // field) must agree with it: a renumbered row is tampering too.
-    const outside = event.globalPosition;
-    if (outside !== undefined && String(outside) !== expectedPosition) {
-      throw new LedgerVerificationError('gap', position, `event at position ${position} is stored under position ${String(outside)}`, expectedPosition, String(outside));
-    }
-    if (fields.prevHash !== this.prevHash) {
-      throw new LedgerVerificationError('broken-link', position, `event at position ${position}: prevHash is not the previous event's hash`, this.prevHash, String(fields.prevHash));
+    const computedHash = leafHashHex(event.canonical);
+    const prevHash = checkStoredEvent(event, computedHash, position, this.checkCanonical);
+    if (prevHash !== this.prevHash) {
+      throw new LedgerVerificationError('broken-link', position, `event at position ${position}: prevHash is not the previous event's hash`, this.prevHash, prevHash);
     }
     this.prevHash = computedHash;
     this.acc.appendHex(computedHash);
@@ -166,11 +140,48 @@ export class ChainVerifier {
     if (this.options.onProgress && this.acc.size % this.progressEvery === 0) this.options.onProgress(this.acc.size);
   }
 
-  private settleCheckpoints(size: number): void {
+  /** Sizes in (from, to) that a stored checkpoint covers: a run verified elsewhere must report its compact range there. */
+  checkpointSizes(from: number, to: number): number[] {
+    return [...this.pending.keys()].filter((size) => size > from && size < to).sort((a, b) => a - b);
+  }
+
+  /**
+   * Takes in a run of events checked elsewhere (verifyChainChunk, e.g. on a worker
+   * thread) that starts at the current size: checks the link into it and the checkpoints
+   * inside it, then extends the tree by its compact range. Throws the run's own failure
+   * where a sequential run would have: after the checkpoints that precede it.
+   * `lastHash` is the stored hash of the run's last event.
+   */
+  acceptChunk(start: number, result: ChainChunkResult, lastHash: string): void {
+    if (start !== this.acc.size) throw new RangeError(`acceptChunk: run starts at ${start}, the ledger so far has ${this.acc.size} events`);
+    const failure = result.failure;
+    const fail = (f: ChunkFailure): never => {
+      throw new LedgerVerificationError(f.kind, f.position, f.message, f.expected, f.computed);
+    };
+    if (failure && failure.position === start) fail(failure);
+    if (result.verified > 0 && result.firstPrevHash !== this.prevHash) {
+      throw new LedgerVerificationError('broken-link', start, `event at position ${start}: prevHash is not the previous event's hash`, this.prevHash, String(result.firstPrevHash));
+    }
+    for (const { size, range } of result.ranges) {
+      if (!this.pending.has(size)) continue;
+      const at = MerkleAccumulator.restore(this.acc.size, this.acc.state().hashes);
+      appendRange(at, size - start, range);
+      this.settleCheckpoints(size, at.rootHex());
+    }
+    if (failure) fail(failure);
+    appendRange(this.acc, result.verified, result.range);
+    if (result.verified > 0) this.prevHash = lastHash;
+    if (this.pending.size > 0) this.settleCheckpoints(this.acc.size);
+    if (this.options.onProgress) {
+      for (let k = Math.ceil((start + 1) / this.progressEvery) * this.progressEvery; k <= this.acc.size; k += this.progressEvery) this.options.onProgress(k);
+    }
+  }
+
+  private settleCheckpoints(size: number, rootHex?: string): void {
     const list = this.pending.get(size);
     if (!list) return;
     this.pending.delete(size);
-    const root = this.acc.rootHex();
+    const root = rootHex ?? this.acc.rootHex();
     for (const entry of list) {
       if (entry.failure) {
         throw new LedgerVerificationError('bad-signature', size - 1, `checkpoint for size ${size}: ${entry.failure.message}`, String(entry.failure.details.expected ?? 'a valid signature'), String(entry.failure.details.computed ?? entry.failure.code));
@@ -195,6 +206,62 @@ export class ChainVerifier {
     }
     return { size, rootHash: this.acc.rootHex(), lastHash: this.prevHash, checkpointsVerified: this.checkpointsVerified };
   }
+}
+
+/** Appends the compact range of `count` leaves (roots largest first) at an aligned position. */
+function appendRange(acc: MerkleAccumulator, count: number, range: readonly Uint8Array[]): void {
+  let piece = 0;
+  for (let height = 52; height >= 0; height--) {
+    if (Math.floor(count / 2 ** height) % 2 === 1) acc.appendSubtree(height, range[piece++]!);
+  }
+  if (piece !== range.length) throw new RangeError(`a compact range of ${count} leaves has ${piece} roots, got ${range.length}`);
+}
+
+/**
+ * The checks of one stored event that need only the event, its leaf hash (computed by the
+ * caller from the stored bytes) and its expected position, in the verifier's order: the
+ * computed hash equals the stored one; the text is canonical (or, without that check, a
+ * JSON object); the position it carries, and the row's own if it has one, is `position`.
+ * Returns the prevHash it carries (as a string; anything else cannot match a hash), for
+ * the caller's link check. `text.wellFormed: false` says the text had lone surrogates
+ * before it was encoded for hashing (never canonical); `text.prechecked` that it is known
+ * to be well-formed and free of raw control characters (no need to scan for them again).
+ */
+export function checkStoredEvent(
+  event: StoredEvent,
+  computedHash: string,
+  position: number,
+  checkCanonical: boolean,
+  text: { wellFormed?: boolean; prechecked?: boolean } = {},
+): string {
+  if (computedHash !== event.hash) {
+    throw new LedgerVerificationError('hash-mismatch', position, `event at position ${position}: stored hash does not match its stored bytes`, event.hash, computedHash);
+  }
+  let fields: { globalPosition?: unknown; prevHash?: unknown } | undefined;
+  if (checkCanonical) {
+    const found = text.wellFormed === false ? undefined : canonicalTopLevelValues(event.canonical, ENVELOPE_KEYS, text.prechecked);
+    // The hashed envelope excludes its own hash (and the stored text itself).
+    fields = found && found[2] === undefined && found[3] === undefined ? { globalPosition: found[0], prevHash: found[1] } : undefined;
+    if (!fields) {
+      throw new LedgerVerificationError('bad-canonical', position, `event at position ${position}: stored text is not RFC 8785 canonical JSON of an envelope`);
+    }
+  } else {
+    fields = topLevelStrings(event.canonical) ?? parseObject(event.canonical);
+    if (!fields) {
+      throw new LedgerVerificationError('bad-canonical', position, `event at position ${position}: stored text is not a JSON object`);
+    }
+  }
+  const expectedPosition = String(position);
+  if (fields.globalPosition !== expectedPosition) {
+    throw new LedgerVerificationError('gap', position, `event at position ${position} carries globalPosition ${String(fields.globalPosition)}: an event is missing or out of order`, expectedPosition, String(fields.globalPosition));
+  }
+  // A row that also carries its position outside the hashed text (a column, a parsed
+  // field) must agree with it: a renumbered row is tampering too.
+  const outside = event.globalPosition;
+  if (outside !== undefined && String(outside) !== expectedPosition) {
+    throw new LedgerVerificationError('gap', position, `event at position ${position} is stored under position ${String(outside)}`, expectedPosition, String(outside));
+  }
+  return String(fields.prevHash);
 }
 
 /** Verify a whole ledger read in global order from position 0. Throws LedgerVerificationError at the first problem. */

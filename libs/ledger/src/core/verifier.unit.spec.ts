@@ -12,6 +12,7 @@ import {
   sealEnvelope,
   signCheckpoint,
   verifyChain,
+  verifyChainParallel,
   type EventEnvelope,
   type RecordedEvent,
   type TamperKind,
@@ -64,9 +65,34 @@ function rehash(canonical: string): RecordedEvent {
   return { ...(JSON.parse(canonical) as EventEnvelope), canonical, hash: leafHash(canonical).toString('hex') };
 }
 
-async function expectTamper(events: Iterable<Pick<RecordedEvent, 'canonical' | 'hash'>>, kind: TamperKind, position: number, options = {}): Promise<LedgerVerificationError> {
+/** The verdict of a run: the result, or the failure's fields. */
+async function verdict(run: () => Promise<unknown>): Promise<unknown> {
   try {
-    await verifyChain(events, options);
+    return { ok: await run() };
+  } catch (e) {
+    if (!(e instanceof LedgerVerificationError)) throw e;
+    return { kind: e.kind, position: e.position, message: e.message, expected: e.expected, computed: e.computed };
+  }
+}
+
+/**
+ * The run-by-run verifier (runs glued by ChainVerifier.acceptChunk, here on this thread;
+ * the threads run the same verifyChainChunk) must give exactly the sequential verdict,
+ * whatever the run length.
+ */
+async function assertParallelAgrees(events: Iterable<Pick<RecordedEvent, 'canonical' | 'hash'>>, options: object = {}): Promise<void> {
+  const list = [...events];
+  const sequential = await verdict(() => verifyChain(list, options));
+  for (const chunkSize of [1, 2, 4, 8, 64]) {
+    assert.deepEqual(await verdict(() => verifyChainParallel(list, { ...options, workers: 0, chunkSize })), sequential, `chunkSize ${chunkSize}`);
+  }
+}
+
+async function expectTamper(events: Iterable<Pick<RecordedEvent, 'canonical' | 'hash'>>, kind: TamperKind, position: number, options = {}): Promise<LedgerVerificationError> {
+  const list = [...events];
+  await assertParallelAgrees(list, options);
+  try {
+    await verifyChain(list, options);
   } catch (e) {
     assert.ok(e instanceof LedgerVerificationError, `expected LedgerVerificationError, got ${String(e)}`);
     assert.equal(e.code, 'LEDGER_TAMPERED');
@@ -273,6 +299,58 @@ describe('verifyChain detects each kind of tampering at the right position', () 
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('verifyChainParallel', () => {
+  test('property: same result or same first failure as verifyChain, with checkpoints, for any run length', async () => {
+    const events = chain(40);
+    const tamper = fc.oneof(
+      fc.record({ op: fc.constant('flip' as const), at: fc.nat(39), char: fc.nat() }),
+      fc.record({ op: fc.constant('delete' as const), at: fc.nat(39) }),
+      fc.record({ op: fc.constant('swap' as const), at: fc.nat(39), with: fc.nat(39) }),
+      fc.record({ op: fc.constant('rehash' as const), at: fc.nat(39) }),
+      fc.record({ op: fc.constant('renumber' as const), at: fc.nat(39) }),
+      fc.record({ op: fc.constant('none' as const) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        tamper,
+        fc.uniqueArray(fc.integer({ min: 0, max: 44 }), { maxLength: 4 }),
+        fc.option(fc.integer({ min: 1, max: 40 })),
+        fc.boolean(),
+        async (t, sizes, forgedAt, checkCanonical) => {
+          let rows: Array<{ canonical: string; hash: string; globalPosition?: number }> = events.map((e, i) => ({ canonical: e.canonical, hash: e.hash, globalPosition: i }));
+          if (t.op === 'flip') {
+            const e = rows[t.at]!;
+            const i = t.char % e.canonical.length;
+            rows[t.at] = { ...e, canonical: e.canonical.slice(0, i) + String.fromCharCode(e.canonical.charCodeAt(i) ^ 1) + e.canonical.slice(i + 1) };
+          } else if (t.op === 'delete') {
+            rows = rows.filter((_, i) => i !== t.at).map((r, i) => ({ ...r, globalPosition: i }));
+          } else if (t.op === 'swap') {
+            [rows[t.at], rows[t.with]] = [rows[t.with]!, rows[t.at]!];
+          } else if (t.op === 'rehash') {
+            const e = rehash(rows[t.at]!.canonical.replace('"dice":0.91', '"dice":0.5'));
+            rows[t.at] = { canonical: e.canonical, hash: e.hash, globalPosition: t.at };
+          } else if (t.op === 'renumber') {
+            rows[t.at] = { ...rows[t.at]!, globalPosition: t.at + 100 };
+          }
+          // Sizes above 40 are checkpoints beyond the end (events removed).
+          const checkpoints = sizes.map((size) => checkpointFor(events, size));
+          if (forgedAt !== null) checkpoints.push(checkpointFor(events, forgedAt, signer, 'ab'.repeat(32)));
+          await assertParallelAgrees(rows, { checkCanonical, checkpoints, verifier: signer });
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  test('an ill-formed text (lone surrogate) is refused as not canonical, as by verifyChain', async () => {
+    const events = chain(5);
+    const text = events[3]!.canonical.replace('edit 3', 'edit \ud800');
+    events[3] = { ...events[3]!, canonical: text, hash: leafHash(text).toString('hex') };
+    await expectTamper(events, 'bad-canonical', 3);
+    await assertParallelAgrees(events, { checkCanonical: false });
   });
 });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DomainError } from '@radledger/platform';
-import { canonicalJson } from '../core/canonical-json.js';
+import canonicalize from 'canonicalize';
 import type { RecordedEvent } from '../core/envelope.js';
 import { GENESIS_PREV_HASH, leafHash } from '../core/hashing.js';
 import type { EventValidator, LedgerStore } from '../event-store.port.js';
@@ -79,7 +79,8 @@ export function runEventStoreContract(name: string, make: MakeContractStore): vo
         let prev = GENESIS_PREV_HASH;
         for (const event of all) {
           assert.equal(event.prevHash, prev);
-          assert.equal(event.canonical, canonicalJson(withoutHash(event)));
+          // The canonicalize package as an independent RFC 8785 reference.
+          assert.equal(event.canonical, canonicalize(withoutHash(event)));
           assert.equal(event.hash, leafHash(event.canonical).toString('hex'));
           prev = event.hash;
         }
@@ -207,6 +208,41 @@ export function runEventStoreContract(name: string, make: MakeContractStore): vo
           if (s.status !== 'fulfilled') continue;
           for (const event of s.value.events) assert.deepEqual(all[Number(event.globalPosition)], event);
         }
+      }));
+
+    it('appendMany writes several streams in one append, or none of them (stores that offer it)', () =>
+      withStore(make, async (store) => {
+        if (!store.appendMany) return;
+        await store.append('model-m', 'no-stream', [newTestEvent()]);
+        const signature = newTestEvent({ type: 'RecordSigned' });
+        const lock = newTestEvent({ type: 'ModelLocked' });
+        const [signed, locked] = await store.appendMany([
+          { streamId: 'signatures-x', expectedRevision: 'no-stream', events: [signature] },
+          { streamId: 'model-m', expectedRevision: 0, events: [lock] },
+        ]);
+        assert.deepEqual([signed!.firstPosition, locked!.firstPosition], [1, 2]);
+        assert.deepEqual((await store.readAll(0)).map((e) => e.eventId).slice(1), [signature.eventId, lock.eventId]);
+        // A stale part sinks the whole call, in the same batch as a healthy neighbour that still lands.
+        const size = (await store.head()).size;
+        const [failed, neighbour] = await Promise.allSettled([
+          store.appendMany([
+            { streamId: 'signatures-y', expectedRevision: 'no-stream', events: [newTestEvent()] },
+            { streamId: 'model-m', expectedRevision: 0, events: [newTestEvent()] },
+          ]),
+          store.append('elsewhere', 'no-stream', [newTestEvent()]),
+        ]);
+        assert.equal(failed.status, 'rejected');
+        assert.equal(((failed as PromiseRejectedResult).reason as DomainError).code, 'STREAM_REVISION_CONFLICT');
+        assert.equal(neighbour.status, 'fulfilled');
+        assert.deepEqual(await store.readStream('signatures-y'), []);
+        assert.equal((await store.head()).size, size + 1);
+        // A retried group answers its original events and writes nothing twice.
+        const again = await store.appendMany([
+          { streamId: 'signatures-x', expectedRevision: 'no-stream', events: [signature] },
+          { streamId: 'model-m', expectedRevision: 0, events: [lock] },
+        ]);
+        assert.deepEqual(again.map((r) => r.events[0]!.eventId), [signature.eventId, lock.eventId]);
+        assert.equal((await store.head()).size, size + 1);
       }));
 
     it('pages readAll from any position', () =>

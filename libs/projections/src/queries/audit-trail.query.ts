@@ -11,6 +11,10 @@ export interface AuditTrailFilter {
   /** User id of the person who recorded the event. */
   actor?: string;
   types?: string[];
+  /** Only entries of these trials (the caller's visibility; empty = none). */
+  trialIds?: readonly string[];
+  /** Only entries of these sites (a site-scoped caller's visibility; empty = none). */
+  siteIds?: readonly string[];
   /** Inclusive UTC bounds on `recordedAt`. */
   from?: string;
   to?: string;
@@ -122,6 +126,14 @@ export function auditFilterSql(filter: AuditTrailFilter): { where: string[]; par
   equal('site_id', filter.siteId);
   equal('subject_id', filter.subjectId);
   equal('actor', filter.actor);
+  for (const [column, values] of [['trial_id', filter.trialIds], ['site_id', filter.siteIds]] as const) {
+    if (values === undefined) continue;
+    if (values.length === 0) where.push('1 = 0');
+    else {
+      where.push(`a.${column} IN (${placeholders(values.length)})`);
+      params.push(...values);
+    }
+  }
   if (filter.types && filter.types.length > 0) {
     if (filter.types.length > 100) throw invalidArgument('FILTER_INVALID', 'filter.types', 'at most 100 event types', filter.types.length);
     where.push(`a.event_type IN (${placeholders(filter.types.length)})`);

@@ -1,3 +1,4 @@
+import { roiBounds, type RoiBounds } from '../roi-bounds.js';
 import type { FeatureDefinition, FeatureValues, Volume } from '../volume.js';
 
 /**
@@ -12,31 +13,29 @@ export const localIntensityDefinitions: FeatureDefinition[] = [
 
 const SPHERE_RADIUS_MM = 10 * Math.cbrt(3 / (4 * Math.PI));
 
-export function computeLocalIntensity(image: Volume, intensityMask: Uint8Array): FeatureValues {
+/** `within`, when given, is a box known to hold every intensity-mask voxel (spares the search). */
+export function computeLocalIntensity(image: Volume, intensityMask: Uint8Array, within?: RoiBounds): FeatureValues {
   const [nx, ny, nz] = image.dims;
   const [sx, sy, sz] = image.spacing;
+  const data = image.data;
   const r = SPHERE_RADIUS_MM;
   // The sphere as x-runs per (dy, dz): |dx| ≤ half[dy,dz].
   const ry = Math.floor(r / sy);
   const rz = Math.floor(r / sz);
-  const runs: Array<[number, number, number]> = [];
+  const runDy: number[] = [], runDz: number[] = [], runHalf: number[] = [];
   for (let dz = -rz; dz <= rz; dz++) {
     for (let dy = -ry; dy <= ry; dy++) {
       const rest = r * r - (dy * sy) ** 2 - (dz * sz) ** 2;
       if (rest < 0) continue;
-      runs.push([dy, dz, Math.floor(Math.sqrt(rest) / sx + 1e-9)]);
+      runDy.push(dy);
+      runDz.push(dz);
+      runHalf.push(Math.floor(Math.sqrt(rest) / sx + 1e-9));
     }
   }
+  const bounds = roiBounds(image.dims, intensityMask, within);
+  if (!bounds) return { VJGA: -Infinity, '0F91': -Infinity };
+  const { x0, x1, y0, y1, z0, z1 } = bounds;
   // Prefix sums along x over the ROI bounding box grown by the sphere radius.
-  let x0 = nx, x1 = -1, y0 = ny, y1 = -1, z0 = nz, z1 = -1;
-  for (let z = 0, i = 0; z < nz; z++)
-    for (let y = 0; y < ny; y++)
-      for (let x = 0; x < nx; x++, i++)
-        if (intensityMask[i]) {
-          if (x < x0) x0 = x; if (x > x1) x1 = x;
-          if (y < y0) y0 = y; if (y > y1) y1 = y;
-          if (z < z0) z0 = z; if (z > z1) z1 = z;
-        }
   const rx = Math.floor(r / sx);
   const bx0 = Math.max(0, x0 - rx), bx1 = Math.min(nx - 1, x1 + rx);
   const by0 = Math.max(0, y0 - ry), by1 = Math.min(ny - 1, y1 + ry);
@@ -49,37 +48,62 @@ export function computeLocalIntensity(image: Volume, intensityMask: Uint8Array):
       const src = bx0 + nx * (by0 + y + ny * (bz0 + z));
       let acc = 0;
       for (let x = 0; x < bnx; x++) {
-        acc += image.data[src + x]!;
+        acc += data[src + x]!;
         prefix[row + x + 1] = acc;
       }
     }
+  // Each run as a row offset in `prefix` relative to the centre's row and its half width.
+  const runs = runDy.length;
+  const runRow = Int32Array.from(runDy, (dy, k) => (bnx + 1) * (dy + bny * runDz[k]!));
+  const half = Int32Array.from(runHalf);
+  const dys = Int32Array.from(runDy), dzs = Int32Array.from(runDz);
+  // A sphere that lies inside the prefix box needs no clipping: each run is a difference of
+  // two prefix sums at fixed offsets from the centre, and the voxel count is fixed. Same
+  // operations in the same order as the clipped path, so the same rounding.
+  const runHi = new Int32Array(runs), runLo = new Int32Array(runs);
+  let fullCount = 0, maxHalf = 0;
+  for (let k = 0; k < runs; k++) {
+    runHi[k] = runRow[k]! + half[k]! + 1;
+    runLo[k] = runRow[k]! - half[k]!;
+    fullCount += 2 * half[k]! + 1;
+    if (half[k]! > maxHalf) maxHalf = half[k]!;
+  }
   const sphereMean = (x: number, y: number, z: number): number => {
+    if (x - maxHalf >= bx0 && x + maxHalf <= bx1 && y - ry >= by0 && y + ry <= by1 && z - rz >= bz0 && z + rz <= bz1) {
+      const centre = (bnx + 1) * (y - by0 + bny * (z - bz0)) + x - bx0;
+      let sum = 0;
+      for (let k = 0; k < runs; k++) sum += prefix[centre + runHi[k]!]! - prefix[centre + runLo[k]!]!;
+      return sum / fullCount;
+    }
     let sum = 0;
     let count = 0;
-    for (const [dy, dz, half] of runs) {
-      const yy = y + dy, zz = z + dz;
+    const centreRow = (bnx + 1) * (y - by0 + bny * (z - bz0));
+    for (let k = 0; k < runs; k++) {
+      const yy = y + dys[k]!, zz = z + dzs[k]!;
       if (yy < by0 || yy > by1 || zz < bz0 || zz > bz1) continue;
-      const lo = Math.max(x - half, bx0) - bx0;
-      const hi = Math.min(x + half, bx1) - bx0;
-      const row = (bnx + 1) * (yy - by0 + bny * (zz - bz0));
+      const h = half[k]!;
+      const lo = (x - h > bx0 ? x - h : bx0) - bx0;
+      const hi = (x + h < bx1 ? x + h : bx1) - bx0;
+      const row = centreRow + runRow[k]!;
       sum += prefix[row + hi + 1]! - prefix[row + lo]!;
       count += hi - lo + 1;
     }
     return sum / count;
   };
   let maxIntensity = -Infinity;
-  for (let i = 0; i < intensityMask.length; i++)
-    if (intensityMask[i] && image.data[i]! > maxIntensity) maxIntensity = image.data[i]!;
+  for (let z = z0; z <= z1; z++)
+    for (let y = y0; y <= y1; y++)
+      for (let x = x0, i = x0 + nx * (y + ny * z); x <= x1; x++, i++)
+        if (intensityMask[i] && data[i]! > maxIntensity) maxIntensity = data[i]!;
   let localPeak = -Infinity;
   let globalPeak = -Infinity;
   for (let z = z0; z <= z1; z++)
     for (let y = y0; y <= y1; y++)
-      for (let x = x0; x <= x1; x++) {
-        const i = x + nx * (y + ny * z);
+      for (let x = x0, i = x0 + nx * (y + ny * z); x <= x1; x++, i++) {
         if (!intensityMask[i]) continue;
         const m = sphereMean(x, y, z);
         if (m > globalPeak) globalPeak = m;
-        if (image.data[i] === maxIntensity && m > localPeak) localPeak = m;
+        if (data[i] === maxIntensity && m > localPeak) localPeak = m;
       }
   // IBSI 3.2.1 (VJGA): highest sphere mean over the voxels holding the maximum intensity.
   // IBSI 3.2.2 (0F91): highest sphere mean over all intensity-mask voxels.

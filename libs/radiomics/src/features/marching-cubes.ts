@@ -145,9 +145,28 @@ export interface BinaryMesh {
   triangles: Int32Array;
 }
 
+/** Per case, the triangles' edges as offsets into EDGE_* tables (flattened, with starts). */
+const CASE_START = new Int32Array(257);
+const CASE_EDGES = new Int32Array(CASE_TABLE.reduce((n, t) => n + t.length, 0));
+for (let c = 0, k = 0; c < 256; c++) {
+  CASE_START[c] = k;
+  for (const e of CASE_TABLE[c]!) CASE_EDGES[k++] = e;
+  CASE_START[c + 1] = k;
+}
+/** Per edge: its first corner's offset in the cube, its axis, its midpoint (doubled units). */
+const EDGE_CORNER_X = Int32Array.from(EDGES, ([a]) => CORNERS[a]![0]);
+const EDGE_CORNER_Y = Int32Array.from(EDGES, ([a]) => CORNERS[a]![1]);
+const EDGE_CORNER_Z = Int32Array.from(EDGES, ([a]) => CORNERS[a]![2]);
+const EDGE_AXIS = Int32Array.from(EDGES, ([, , axis]) => axis);
+const EDGE_MID_X = Int32Array.from(EDGE_MID, (m) => m[0]);
+const EDGE_MID_Y = Int32Array.from(EDGE_MID, (m) => m[1]);
+const EDGE_MID_Z = Int32Array.from(EDGE_MID, (m) => m[2]);
+
 /**
  * Meshes the surface of a binary mask (1 = inside). The grid is padded by one voxel of
  * zeros on each side, so vertex coordinate c (doubled units) maps to voxel index c/2 − 1.
+ * Cubes are visited z, y, x ascending and a vertex is numbered when first used, so the
+ * output is a pure function of the mask.
  */
 export function marchingCubesBinary(
   mask: Uint8Array,
@@ -157,43 +176,57 @@ export function marchingCubesBinary(
   const px = nx + 2;
   const py = ny + 2;
   const pz = nz + 2;
-  const at = (x: number, y: number, z: number): number => {
-    const ix = x - 1;
-    const iy = y - 1;
-    const iz = z - 1;
-    if (ix < 0 || iy < 0 || iz < 0 || ix >= nx || iy >= ny || iz >= nz) return 0;
-    return mask[ix + nx * (iy + ny * iz)]! ? 1 : 0;
-  };
-  const vertexId = new Map<number, number>();
-  const vertices: number[] = [];
-  const triangles: number[] = [];
+  const slab = px * py;
+  const padded = new Uint8Array(slab * pz);
+  for (let z = 0; z < nz; z++)
+    for (let y = 0; y < ny; y++) {
+      const src = nx * (y + ny * z);
+      const dst = 1 + px * (y + 1 + py * (z + 1));
+      for (let x = 0; x < nx; x++) padded[dst + x] = mask[src + x] ? 1 : 0;
+    }
+  // First pass: the number of triangle corners, so the outputs are allocated once.
+  let corners = 0;
   for (let z = 0; z < pz - 1; z++) {
     for (let y = 0; y < py - 1; y++) {
-      for (let x = 0; x < px - 1; x++) {
-        let cubeCase = 0;
-        for (let c = 0; c < 8; c++) {
-          if (at(x + (c & 1), y + ((c >> 1) & 1), z + ((c >> 2) & 1))) cubeCase |= 1 << c;
-        }
+      for (let x = 0, i = slab * z + px * y; x < px - 1; x++, i++) {
+        const cubeCase =
+          padded[i]! | (padded[i + 1]! << 1) | (padded[i + px]! << 2) | (padded[i + px + 1]! << 3) |
+          (padded[i + slab]! << 4) | (padded[i + slab + 1]! << 5) | (padded[i + slab + px]! << 6) | (padded[i + slab + px + 1]! << 7);
+        corners += CASE_START[cubeCase + 1]! - CASE_START[cubeCase]!;
+      }
+    }
+  }
+  // Vertex ids of the edges starting on grid planes z and z + 1 (two rolling slabs).
+  const ids = new Int32Array(2 * slab * 3).fill(-1);
+  const vertices = new Int32Array(3 * corners); // at most one new vertex per corner
+  let nVertices = 0;
+  const triangles = new Int32Array(corners);
+  let nTriangleIndices = 0;
+  for (let z = 0; z < pz - 1; z++) {
+    ids.fill(-1, ((z + 1) & 1) * slab * 3, (((z + 1) & 1) + 1) * slab * 3);
+    for (let y = 0; y < py - 1; y++) {
+      for (let x = 0, i = slab * z + px * y; x < px - 1; x++, i++) {
+        const cubeCase =
+          padded[i]! | (padded[i + 1]! << 1) | (padded[i + px]! << 2) | (padded[i + px + 1]! << 3) |
+          (padded[i + slab]! << 4) | (padded[i + slab + 1]! << 5) | (padded[i + slab + px]! << 6) | (padded[i + slab + px + 1]! << 7);
         if (cubeCase === 0 || cubeCase === 255) continue;
-        const tris = CASE_TABLE[cubeCase]!;
-        for (let k = 0; k < tris.length; k++) {
-          const [a, , axis] = EDGES[tris[k]!]!;
-          const ca = CORNERS[a]!;
-          const gx = x + ca[0];
-          const gy = y + ca[1];
-          const gz = z + ca[2];
-          const key = ((gz * py + gy) * px + gx) * 3 + axis;
-          let id = vertexId.get(key);
-          if (id === undefined) {
-            id = vertices.length / 3;
-            vertexId.set(key, id);
-            const m = EDGE_MID[tris[k]!]!;
-            vertices.push(2 * x + m[0], 2 * y + m[1], 2 * z + m[2]);
+        const end = CASE_START[cubeCase + 1]!;
+        for (let k = CASE_START[cubeCase]!; k < end; k++) {
+          const edge = CASE_EDGES[k]!;
+          const gz = z + EDGE_CORNER_Z[edge]!;
+          const key = ((gz & 1) * slab + (y + EDGE_CORNER_Y[edge]!) * px + x + EDGE_CORNER_X[edge]!) * 3 + EDGE_AXIS[edge]!;
+          let id = ids[key]!;
+          if (id < 0) {
+            id = nVertices++;
+            ids[key] = id;
+            vertices[3 * id] = 2 * x + EDGE_MID_X[edge]!;
+            vertices[3 * id + 1] = 2 * y + EDGE_MID_Y[edge]!;
+            vertices[3 * id + 2] = 2 * z + EDGE_MID_Z[edge]!;
           }
-          triangles.push(id);
+          triangles[nTriangleIndices++] = id;
         }
       }
     }
   }
-  return { vertices: Int32Array.from(vertices), triangles: Int32Array.from(triangles) };
+  return { vertices: vertices.slice(0, 3 * nVertices), triangles };
 }

@@ -1,6 +1,8 @@
 import type { FeatureDefinition, FeatureValues, Mask, Volume } from '../volume.js';
 import { convexHull3d } from './convex-hull.js';
+import { roiBounds, type RoiBounds } from '../roi-bounds.js';
 import { marchingCubesBinary } from './marching-cubes.js';
+import { spatialAutocorrelationExact, spatialAutocorrelationSampled } from './spatial-autocorrelation.js';
 import { symmetricEigenvalues3 } from './symmetric-eigen.js';
 
 /**
@@ -41,29 +43,12 @@ export interface MorphologyInput {
   morphologicalMask: Mask;
   /** Intensity mask (after re-segmentation), same grid. */
   intensityMask: Uint8Array;
-  /** See RadiomicsSettings.morphology.spatialAutocorrelationMaxVoxels. */
-  spatialAutocorrelationMaxVoxels: number;
-}
-
-interface Box {
-  x0: number; y0: number; z0: number;
-  nx: number; ny: number; nz: number;
-}
-
-function boundingBox(mask: Mask): Box {
-  const [nx, ny, nz] = mask.dims;
-  let x0 = nx, y0 = ny, z0 = nz, x1 = -1, y1 = -1, z1 = -1;
-  for (let z = 0, i = 0; z < nz; z++) {
-    for (let y = 0; y < ny; y++) {
-      for (let x = 0; x < nx; x++, i++) {
-        if (!mask.data[i]) continue;
-        if (x < x0) x0 = x; if (x > x1) x1 = x;
-        if (y < y0) y0 = y; if (y > y1) y1 = y;
-        if (z < z0) z0 = z; if (z > z1) z1 = z;
-      }
-    }
-  }
-  return { x0, y0, z0, nx: x1 - x0 + 1, ny: y1 - y0 + 1, nz: z1 - z0 + 1 };
+  /** See RadiomicsSettings.morphology.spatialAutocorrelationMaxVoxels: null = exact. */
+  spatialAutocorrelationMaxVoxels: number | null;
+  /** Axis-length PCA covariance: 'sample' (N − 1, default) or 'population' (1/N, PyRadiomics). */
+  axisCovariance?: 'sample' | 'population';
+  /** A box known to hold every voxel of both masks (spares the search over the whole grid). */
+  within?: RoiBounds;
 }
 
 /** Surface area of an ellipsoid with semi-axes a ≥ b ≥ c, IBSI 3.1.21 series (20 terms). */
@@ -89,7 +74,14 @@ export function computeMorphology(input: MorphologyInput): FeatureValues {
   const { image, morphologicalMask: mask, intensityMask } = input;
   const [nx, ny] = mask.dims;
   const [sx, sy, sz] = mask.spacing;
-  const box = boundingBox(mask);
+  const maskBounds = roiBounds(mask.dims, mask.data, input.within);
+  // Every voxel of either mask lies in `all` (the intensity mask is normally a subset).
+  const all = roiBounds(mask.dims, [mask.data, intensityMask], input.within);
+  if (!maskBounds || !all) return Object.fromEntries(morphologyDefinitions.map((d) => [d.code, NaN]));
+  const box = {
+    x0: maskBounds.x0, y0: maskBounds.y0, z0: maskBounds.z0,
+    nx: maskBounds.x1 - maskBounds.x0 + 1, ny: maskBounds.y1 - maskBounds.y0 + 1, nz: maskBounds.z1 - maskBounds.z0 + 1,
+  };
   const crop = new Uint8Array(box.nx * box.ny * box.nz);
   for (let z = 0; z < box.nz; z++)
     for (let y = 0; y < box.ny; y++)
@@ -108,76 +100,18 @@ export function computeMorphology(input: MorphologyInput): FeatureValues {
     vy[i] = (mesh.vertices[3 * i + 1]! / 2) * sy;
     vz[i] = (mesh.vertices[3 * i + 2]! / 2) * sz;
   }
-  const meshMeasures = (tris: ArrayLike<number>): { volume: number; area: number } => {
-    let volume = 0;
-    let area = 0;
-    const ox = vx[tris[0]!]!, oy = vy[tris[0]!]!, oz = vz[tris[0]!]!;
-    for (let t = 0; t < tris.length; t += 3) {
-      const a = tris[t]!, b = tris[t + 1]!, c = tris[t + 2]!;
-      const ax = vx[a]! - ox, ay = vy[a]! - oy, az = vz[a]! - oz;
-      const bx = vx[b]! - ox, by = vy[b]! - oy, bz = vz[b]! - oz;
-      const cx = vx[c]! - ox, cy = vy[c]! - oy, cz = vz[c]! - oz;
-      // IBSI 3.1.1: V = (1/6) Σ a · (b × c) over outward-oriented faces.
-      volume += ax * (by * cz - bz * cy) - ay * (bx * cz - bz * cx) + az * (bx * cy - by * cx);
-      // IBSI 3.1.3: A = Σ |(b − a) × (c − a)| / 2.
-      const ux = bx - ax, uy = by - ay, uz = bz - az;
-      const wx = cx - ax, wy = cy - ay, wz = cz - az;
-      const nxx = uy * wz - uz * wy, nyy = uz * wx - ux * wz, nzz = ux * wy - uy * wx;
-      area += Math.sqrt(nxx * nxx + nyy * nyy + nzz * nzz) / 2;
-    }
-    return { volume: volume / 6, area };
-  };
-  const { volume: V, area: A } = meshMeasures(mesh.triangles);
+  const { volume: V, area: A } = meshMeasures(vx, vy, vz, mesh.triangles);
 
-  // Voxel positions, morphological mask (geometry) and intensity mask (grey-level weighted).
-  const [, , nz] = mask.dims;
-  let nMorph = 0;
-  let gx = 0, gy = 0, gz = 0;
-  let wSum = 0, wx = 0, wy = 0, wz = 0;
-  let intensitySum = 0;
-  let nInt = 0;
-  for (let z = 0, i = 0; z < nz; z++) {
-    for (let y = 0; y < ny; y++) {
-      for (let x = 0; x < nx; x++, i++) {
-        if (mask.data[i]) {
-          nMorph++;
-          gx += x * sx; gy += y * sy; gz += z * sz;
-        }
-        if (intensityMask[i]) {
-          const v = image.data[i]!;
-          nInt++;
-          intensitySum += v;
-          wSum += v;
-          wx += v * x * sx; wy += v * y * sy; wz += v * z * sz;
-        }
-      }
-    }
-  }
-  gx /= nMorph; gy /= nMorph; gz /= nMorph;
-  // PCA of the morphological-mask voxel positions; covariance with N−1 (README note 4).
-  let cxx = 0, cyy = 0, czz = 0, cxy = 0, cxz = 0, cyz = 0;
-  for (let z = 0, i = 0; z < nz; z++) {
-    for (let y = 0; y < ny; y++) {
-      for (let x = 0; x < nx; x++, i++) {
-        if (!mask.data[i]) continue;
-        const dx = x * sx - gx, dy = y * sy - gy, dz = z * sz - gz;
-        cxx += dx * dx; cyy += dy * dy; czz += dz * dz;
-        cxy += dx * dy; cxz += dx * dz; cyz += dy * dz;
-      }
-    }
-  }
-  const dof = Math.max(1, nMorph - 1);
+  const m = voxelMoments(image, mask, intensityMask, all, maskBounds);
+  const { nMorph, nInt, intensitySum } = m;
+  const gx = m.gx, gy = m.gy, gz = m.gz;
+  const { wSum, wx, wy, wz, cxx, cyy, czz, cxy, cxz, cyz } = m;
+  const dof = input.axisCovariance === 'population' ? nMorph : Math.max(1, nMorph - 1);
   const [l1, l2, l3] = symmetricEigenvalues3(cxx / dof, cyy / dof, czz / dof, cxy / dof, cxz / dof, cyz / dof);
   const lMajor = Math.max(0, l1), lMinor = Math.max(0, l2), lLeast = Math.max(0, l3);
 
   // Axis-aligned bounding box of the mesh.
-  let minX = Infinity, minY = Infinity, minZ = Infinity, maxX = -Infinity, maxY = -Infinity, maxZ = -Infinity;
-  for (let i = 0; i < nv; i++) {
-    minX = Math.min(minX, vx[i]!); maxX = Math.max(maxX, vx[i]!);
-    minY = Math.min(minY, vy[i]!); maxY = Math.max(maxY, vy[i]!);
-    minZ = Math.min(minZ, vz[i]!); maxZ = Math.max(maxZ, vz[i]!);
-  }
-  const ex = maxX - minX, ey = maxY - minY, ez = maxZ - minZ;
+  const ex = extent(vx), ey = extent(vy), ez = extent(vz);
 
   // Convex hull of the mesh vertices (exact in doubled index units).
   const hull = convexHull3d(mesh.vertices);
@@ -185,25 +119,19 @@ export function computeMorphology(input: MorphologyInput): FeatureValues {
   let hullA = NaN;
   let diameter = 0;
   if (hull) {
-    const h = meshMeasures(hull.triangles);
+    const h = meshMeasures(vx, vy, vz, Int32Array.from(hull.triangles));
     hullV = h.volume;
     hullA = h.area;
-    const hv = hull.vertexIndices;
-    for (let i = 0; i < hv.length; i++) {
-      const a = hv[i]!;
-      for (let j = i + 1; j < hv.length; j++) {
-        const b = hv[j]!;
-        const dx = vx[a]! - vx[b]!, dy = vy[a]! - vy[b]!, dz = vz[a]! - vz[b]!;
-        const d = dx * dx + dy * dy + dz * dz;
-        if (d > diameter) diameter = d;
-      }
-    }
-    diameter = Math.sqrt(diameter);
+    diameter = maximumDistance(vx, vy, vz, Int32Array.from(hull.vertexIndices));
   }
 
   const aSemi = 2 * Math.sqrt(lMajor), bSemi = 2 * Math.sqrt(lMinor), cSemi = 2 * Math.sqrt(lLeast);
   const meanIntensity = intensitySum / nInt;
-  const { moranI, gearyC } = spatialAutocorrelation(image, intensityMask, input.spatialAutocorrelationMaxVoxels);
+  const maxVoxels = input.spatialAutocorrelationMaxVoxels;
+  const { moranI, gearyC } =
+    maxVoxels === null
+      ? spatialAutocorrelationExact(image, intensityMask, all)
+      : spatialAutocorrelationSampled(image, intensityMask, maxVoxels);
   const comShift = Math.hypot(gx - wx / wSum, gy - wy / wSum, gz - wz / wSum);
   const values: FeatureValues = {
     RNU0: V,
@@ -237,49 +165,95 @@ export function computeMorphology(input: MorphologyInput): FeatureValues {
   return values;
 }
 
-/**
- * IBSI 3.1.28-29 with weights w_ij = 1/‖x_i − x_j‖ (mm) over all voxel pairs of the
- * intensity mask. Above maxVoxels, an evenly strided subset (fixed, ordered) is used.
- */
-function spatialAutocorrelation(
-  image: Volume,
-  intensityMask: Uint8Array,
-  maxVoxels: number,
-): { moranI: number; gearyC: number } {
-  const [nx, ny] = image.dims;
-  const [sx, sy, sz] = image.spacing;
-  const all: number[] = [];
-  for (let i = 0; i < intensityMask.length; i++) if (intensityMask[i]) all.push(i);
-  const stride = all.length > maxVoxels ? all.length / maxVoxels : 1;
-  const count = Math.min(all.length, maxVoxels);
-  const px = new Float64Array(count), py = new Float64Array(count), pz = new Float64Array(count);
-  const val = new Float64Array(count);
-  let mean = 0;
-  for (let k = 0; k < count; k++) {
-    const i = all[Math.floor(k * stride)]!;
-    const x = i % nx, y = Math.floor(i / nx) % ny, z = Math.floor(i / (nx * ny));
-    px[k] = x * sx; py[k] = y * sy; pz[k] = z * sz;
-    val[k] = image.data[i]!;
-    mean += val[k]!;
+/** IBSI 3.1.1 and 3.1.3 over a triangle list, with vertices relative to the first one's. */
+function meshMeasures(vx: Float64Array, vy: Float64Array, vz: Float64Array, tris: Int32Array): { volume: number; area: number } {
+  let volume = 0;
+  let area = 0;
+  const ox = vx[tris[0]!]!, oy = vy[tris[0]!]!, oz = vz[tris[0]!]!;
+  for (let t = 0; t < tris.length; t += 3) {
+    const a = tris[t]!, b = tris[t + 1]!, c = tris[t + 2]!;
+    const ax = vx[a]! - ox, ay = vy[a]! - oy, az = vz[a]! - oz;
+    const bx = vx[b]! - ox, by = vy[b]! - oy, bz = vz[b]! - oz;
+    const cx = vx[c]! - ox, cy = vy[c]! - oy, cz = vz[c]! - oz;
+    // IBSI 3.1.1: V = (1/6) Σ a · (b × c) over outward-oriented faces.
+    volume += ax * (by * cz - bz * cy) - ay * (bx * cz - bz * cx) + az * (bx * cy - by * cx);
+    // IBSI 3.1.3: A = Σ |(b − a) × (c − a)| / 2.
+    const ux = bx - ax, uy = by - ay, uz = bz - az;
+    const wx = cx - ax, wy = cy - ay, wz = cz - az;
+    const nxx = uy * wz - uz * wy, nyy = uz * wx - ux * wz, nzz = ux * wy - uy * wx;
+    area += Math.sqrt(nxx * nxx + nyy * nyy + nzz * nzz) / 2;
   }
-  mean /= count;
-  let wTotal = 0, moranNum = 0, gearyNum = 0, denom = 0;
-  for (let a = 0; a < count; a++) {
-    const da = val[a]! - mean;
-    denom += da * da;
-    for (let b = a + 1; b < count; b++) {
-      const dx = px[a]! - px[b]!, dy = py[a]! - py[b]!, dz = pz[a]! - pz[b]!;
-      const w = 1 / Math.sqrt(dx * dx + dy * dy + dz * dz);
-      const db = val[b]! - mean;
-      const diff = val[a]! - val[b]!;
-      wTotal += 2 * w; // both (a, b) and (b, a)
-      moranNum += 2 * w * da * db;
-      gearyNum += 2 * w * diff * diff;
+  return { volume: volume / 6, area };
+}
+
+/**
+ * Voxel counts, centres of mass (morphological mask: geometry; intensity mask: grey-level
+ * weighted) and the covariance sums of the morphological-mask positions about their centre.
+ * Sums run in voxel-index order, as recorded feature sets were computed.
+ */
+function voxelMoments(image: Volume, mask: Mask, intensityMask: Uint8Array, all: RoiBounds, maskBounds: RoiBounds) {
+  const [nx, ny] = mask.dims;
+  const [sx, sy, sz] = mask.spacing;
+  const maskData = mask.data, data = image.data;
+  let nMorph = 0;
+  let gx = 0, gy = 0, gz = 0;
+  let wSum = 0, wx = 0, wy = 0, wz = 0;
+  let intensitySum = 0;
+  let nInt = 0;
+  for (let z = all.z0; z <= all.z1; z++) {
+    for (let y = all.y0; y <= all.y1; y++) {
+      for (let x = all.x0, i = x + nx * (y + ny * z); x <= all.x1; x++, i++) {
+        if (maskData[i]) {
+          nMorph++;
+          gx += x * sx; gy += y * sy; gz += z * sz;
+        }
+        if (intensityMask[i]) {
+          const v = data[i]!;
+          nInt++;
+          intensitySum += v;
+          wSum += v;
+          wx += v * x * sx; wy += v * y * sy; wz += v * z * sz;
+        }
+      }
     }
   }
-  if (count < 2 || denom === 0) return { moranI: NaN, gearyC: NaN };
-  return {
-    moranI: ((count / wTotal) * moranNum) / denom, // N/Σw · Σ w (x_i−µ)(x_j−µ) / Σ (x_i−µ)²
-    gearyC: ((count - 1) * gearyNum) / (2 * wTotal * denom), // (N−1) Σ w (x_i−x_j)² / (2 Σw Σ (x_i−µ)²)
-  };
+  gx /= nMorph; gy /= nMorph; gz /= nMorph;
+  // PCA of the morphological-mask voxel positions; covariance with N−1 (README note 4).
+  let cxx = 0, cyy = 0, czz = 0, cxy = 0, cxz = 0, cyz = 0;
+  for (let z = maskBounds.z0; z <= maskBounds.z1; z++) {
+    for (let y = maskBounds.y0; y <= maskBounds.y1; y++) {
+      for (let x = maskBounds.x0, i = x + nx * (y + ny * z); x <= maskBounds.x1; x++, i++) {
+        if (!maskData[i]) continue;
+        const dx = x * sx - gx, dy = y * sy - gy, dz = z * sz - gz;
+        cxx += dx * dx; cyy += dy * dy; czz += dz * dz;
+        cxy += dx * dy; cxz += dx * dz; cyz += dy * dz;
+      }
+    }
+  }
+  return { nMorph, nInt, intensitySum, gx, gy, gz, wSum, wx, wy, wz, cxx, cyy, czz, cxy, cxz, cyz };
+}
+
+/** max − min of the values (the mesh's axis-aligned bounding box along one axis). */
+function extent(values: Float64Array): number {
+  let min = Infinity, max = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    min = Math.min(min, values[i]!);
+    max = Math.max(max, values[i]!);
+  }
+  return max - min;
+}
+
+/** IBSI 3.1.11: the largest distance between two of the given vertices. */
+function maximumDistance(vx: Float64Array, vy: Float64Array, vz: Float64Array, vertices: Int32Array): number {
+  let diameter = 0;
+  for (let i = 0; i < vertices.length; i++) {
+    const a = vertices[i]!;
+    for (let j = i + 1; j < vertices.length; j++) {
+      const b = vertices[j]!;
+      const dx = vx[a]! - vx[b]!, dy = vy[a]! - vy[b]!, dz = vz[a]! - vz[b]!;
+      const d = dx * dx + dy * dy + dz * dz;
+      if (d > diameter) diameter = d;
+    }
+  }
+  return Math.sqrt(diameter);
 }

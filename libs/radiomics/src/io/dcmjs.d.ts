@@ -18,3 +18,18 @@ declare module 'dcmjs' {
   };
   export default dcmjs;
 }
+
+// The WebAssembly codec packages and the JPEG lossless decoder ship no usable types.
+declare module '@cornerstonejs/codec-charls' {
+  const factory: () => Promise<unknown>;
+  export default factory;
+}
+declare module '@cornerstonejs/codec-openjpeg' {
+  const factory: () => Promise<unknown>;
+  export default factory;
+}
+declare module 'jpeg-lossless-decoder-js' {
+  export class Decoder {
+    decode(buffer: ArrayBuffer, offset?: number, length?: number, numBytes?: number): Uint8Array | Uint16Array;
+  }
+}

@@ -1,6 +1,7 @@
 import dcmjs from 'dcmjs';
 import { RadiomicsInputError } from '../radiomics.errors.js';
 import type { Dims, Spacing } from '../volume.js';
+import { decodePixelFrames } from './dicom-pixel-decoders.js';
 import { orientationCode, type LoadedImage } from './nifti.reader.js';
 
 const { DicomMessage, DicomMetaDictionary } = dcmjs.data;
@@ -11,7 +12,6 @@ export interface DicomFile {
   bytes: Uint8Array;
 }
 
-const UNCOMPRESSED = new Set(['1.2.840.10008.1.2', '1.2.840.10008.1.2.1', '1.2.840.10008.1.2.2']);
 const MODALITIES = new Set(['CT', 'MR', 'PT']);
 
 interface Slice {
@@ -19,6 +19,7 @@ interface Slice {
   position: number;
   ipp: number[];
   pixels: Float64Array;
+  sopInstanceUid: string;
 }
 
 const unreadable = (name: string, detail: string): never => {
@@ -51,12 +52,11 @@ export function readDicomSeries(files: readonly DicomFile[]): LoadedImage {
   if (files.length === 0) {
     throw new RadiomicsInputError('DICOM_SERIES_INCOMPLETE', 'DICOM series has no files');
   }
-  let ref: { rows: number; cols: number; iop: number[]; spacing: number[]; series: string; modality: string } | undefined;
+  let ref: { rows: number; cols: number; iop: number[]; spacing: number[]; series: string; modality: string; dataset: Record<string, unknown> } | undefined;
   const slices: Slice[] = [];
   let normal = [0, 0, 1];
   for (const file of files) {
     const { dataset: d, transferSyntax } = parseDicom(file);
-    if (!UNCOMPRESSED.has(transferSyntax)) unreadable(file.name, `transfer syntax ${transferSyntax} (compressed) is not supported`);
     const modality = String(d.Modality ?? '');
     if (!MODALITIES.has(modality)) unreadable(file.name, `modality ${modality || '(none)'} is not CT, MR or PT`);
     if ((num(d.NumberOfFrames) || 1) > 1) unreadable(file.name, 'multi-frame images are not supported');
@@ -70,7 +70,7 @@ export function readDicomSeries(files: readonly DicomFile[]): LoadedImage {
     }
     const series = String(d.SeriesInstanceUID ?? '');
     if (!ref) {
-      ref = { rows, cols, iop, spacing, series, modality };
+      ref = { rows, cols, iop, spacing, series, modality, dataset: d };
       const r = iop.slice(0, 3);
       const c = iop.slice(3, 6);
       normal = [r[1]! * c[2]! - r[2]! * c[1]!, r[2]! * c[0]! - r[0]! * c[2]!, r[0]! * c[1]! - r[1]! * c[0]!];
@@ -84,25 +84,23 @@ export function readDicomSeries(files: readonly DicomFile[]): LoadedImage {
       unreadable(file.name, 'its series, size, orientation or pixel spacing differs from the first file');
     }
     const bits = num(d.BitsAllocated);
-    const signed = num(d.PixelRepresentation) === 1;
-    const raw = (d.PixelData as ArrayBuffer[] | undefined)?.[0];
     const n = rows * cols;
-    if (!raw || raw.byteLength < (n * bits) / 8) unreadable(file.name, 'pixel data is missing or truncated');
-    const view = new DataView(raw!);
-    const le = transferSyntax !== '1.2.840.10008.1.2.2';
+    // Native or encapsulated (RLE, JPEG lossless, JPEG-LS, JPEG 2000); others are TRANSFER_SYNTAX_UNSUPPORTED.
+    const [stored] = decodePixelFrames(d, transferSyntax, {
+      name: file.name,
+      rows,
+      cols,
+      frames: 1,
+      bitsAllocated: bits,
+      samplesPerPixel: num(d.SamplesPerPixel) || 1,
+      pixelRepresentation: num(d.PixelRepresentation),
+    });
     const slope = d.RescaleSlope === undefined ? 1 : num(d.RescaleSlope);
     const intercept = d.RescaleIntercept === undefined ? 0 : num(d.RescaleIntercept);
     const pixels = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      let v: number;
-      if (bits === 8) v = signed ? view.getInt8(i) : view.getUint8(i);
-      else if (bits === 16) v = signed ? view.getInt16(2 * i, le) : view.getUint16(2 * i, le);
-      else if (bits === 32) v = signed ? view.getInt32(4 * i, le) : view.getUint32(4 * i, le);
-      else return unreadable(file.name, `BitsAllocated ${bits} is not supported`);
-      pixels[i] = v * slope + intercept; // DICOM PS3.3 C.11.1.1.2 modality LUT
-    }
+    for (let i = 0; i < n; i++) pixels[i] = stored![i]! * slope + intercept; // DICOM PS3.3 C.11.1.1.2 modality LUT
     const position = ipp[0]! * normal[0]! + ipp[1]! * normal[1]! + ipp[2]! * normal[2]!;
-    slices.push({ name: file.name, position, ipp, pixels });
+    slices.push({ name: file.name, position, ipp, pixels, sopInstanceUid: String(d.SOPInstanceUID ?? '') });
   }
   slices.sort((a, b) => a.position - b.position || (a.name < b.name ? -1 : 1));
   const gaps = slices.slice(1).map((s, k) => s.position - slices[k]!.position);
@@ -139,10 +137,22 @@ export function readDicomSeries(files: readonly DicomFile[]): LoadedImage {
     return [sign * dirs[0]![w]! * vox[0], sign * dirs[1]![w]! * vox[1], sign * dirs[2]![w]! * vox[2], sign * origin[w]!];
   });
   affine.push([0, 0, 0, 1]);
+  const d = ref!.dataset;
+  const text = (v: unknown): string => (v === undefined || v === null ? '' : typeof v === 'object' ? String((v as { Alphabetic?: string }).Alphabetic ?? (Array.isArray(v) ? ((v[0] as { Alphabetic?: string })?.Alphabetic ?? v[0] ?? '') : '')) : String(v));
   return {
     volume: { dims, spacing: vox, data },
     geometry: { dims, spacing: vox, affine, qformCode: 0, sformCode: 0, orientation: orientationCode(affine) },
     format: 'dicom',
     datatype: 'float64',
+    dicom: {
+      studyInstanceUid: text(d.StudyInstanceUID),
+      seriesInstanceUid: ref!.series,
+      frameOfReferenceUid: text(d.FrameOfReferenceUID),
+      sopClassUid: text(d.SOPClassUID),
+      sopInstanceUids: slices.map((s) => s.sopInstanceUid),
+      modality: ref!.modality,
+      patient: { PatientName: text(d.PatientName), PatientID: text(d.PatientID), PatientBirthDate: text(d.PatientBirthDate), PatientSex: text(d.PatientSex) },
+      study: { StudyDate: text(d.StudyDate), StudyTime: text(d.StudyTime), StudyID: text(d.StudyID), AccessionNumber: text(d.AccessionNumber), ReferringPhysicianName: text(d.ReferringPhysicianName) },
+    },
   };
 }

@@ -9,6 +9,7 @@ export interface FixtureSlice {
   intercept?: number;
   sopInstanceUid?: string;
   modality?: string;
+  seriesInstanceUid?: string;
 }
 
 /** Writes one uncompressed single-frame CT slice as a DICOM Part 10 file (test data). */
@@ -24,7 +25,7 @@ export function writeCtSlice(rows: number, cols: number, slice: FixtureSlice): U
     SOPClassUID: '1.2.840.10008.5.1.4.1.1.2',
     SOPInstanceUID: sop,
     StudyInstanceUID: '1.2.826.0.1.3680043.2.1125.9.1',
-    SeriesInstanceUID: '1.2.826.0.1.3680043.2.1125.9.2',
+    SeriesInstanceUID: slice.seriesInstanceUid ?? '1.2.826.0.1.3680043.2.1125.9.2',
     FrameOfReferenceUID: '1.2.826.0.1.3680043.2.1125.9.3',
     PatientName: 'Doe^Jane',
     PatientID: 'MRN-0042',

@@ -1,7 +1,8 @@
-import { gunzipSync } from 'node:zlib';
 import * as nifti from 'nifti-reader-js';
 import { RadiomicsInputError } from '../radiomics.errors.js';
 import type { Dims, Mask, Spacing, Volume } from '../volume.js';
+import { inflateBounded, inflatePrefix } from './bounded-inflate.js';
+import { DEFAULT_IMAGE_SIZE_LIMITS, type ImageSizeLimits } from './image-size-limits.js';
 
 /** Where the voxel grid sits in the world; kept as metadata, never applied (README note 2). */
 export interface ImageGeometry {
@@ -18,8 +19,25 @@ export interface ImageGeometry {
 export interface LoadedImage {
   volume: Volume;
   geometry: ImageGeometry;
-  format: 'nifti-1' | 'nifti-2' | 'dicom';
+  format: 'nifti-1' | 'nifti-2' | 'dicom' | 'dicom-seg' | 'nrrd';
   datatype: string;
+  /** DICOM inputs: the identity of the series, for DICOM-SEG and SR references. */
+  dicom?: DicomSeriesReference;
+}
+
+/** What a DICOM-SEG or SR needs to reference a source series (PS3.3 C.12.2, C.8.20). */
+export interface DicomSeriesReference {
+  studyInstanceUid: string;
+  seriesInstanceUid: string;
+  frameOfReferenceUid: string;
+  /** SOP class of the source images (CT, MR, PET image storage). */
+  sopClassUid: string;
+  /** Per slice z of the volume, its SOPInstanceUID. */
+  sopInstanceUids: string[];
+  modality: string;
+  /** Patient and study attributes copied into derived objects (PS3.3 C.7.1.1, C.7.2.1). */
+  patient: { PatientName: string; PatientID: string; PatientBirthDate: string; PatientSex: string };
+  study: { StudyDate: string; StudyTime: string; StudyID: string; AccessionNumber: string; ReferringPhysicianName: string };
 }
 
 const DATATYPES: Record<number, { name: string; bytes: number; read: (v: DataView, o: number, le: boolean) => number }> = {
@@ -50,22 +68,115 @@ export function orientationCode(affine: number[][]): string {
   return out;
 }
 
+/** The fields that size an image, read from the fixed header layout before anything else. */
+interface NiftiSizeFields {
+  headerBytes: 348 | 540;
+  /** dim[0..7] as stored (NIfTI-2 int64 values as numbers). */
+  dim: number[];
+  datatype: number;
+  bitpix: number;
+  voxOffset: number;
+  pixdim: number[];
+}
+
+/** NIfTI-1 (nifti1.h) and NIfTI-2 (nifti2.h) offsets of dim, datatype, bitpix, pixdim and vox_offset. */
+function sizeFieldsOf(head: Uint8Array): NiftiSizeFields | null {
+  if (head.length < 348) return null;
+  const v = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  const magic = (at: number): string => String.fromCharCode(...head.subarray(at, at + 3));
+  for (const le of [true, false]) {
+    const size = v.getInt32(0, le);
+    if (size === 348 && (magic(344) === 'n+1' || magic(344) === 'ni1')) {
+      return {
+        headerBytes: 348,
+        dim: Array.from({ length: 8 }, (_, k) => v.getInt16(40 + 2 * k, le)),
+        datatype: v.getInt16(70, le),
+        bitpix: v.getInt16(72, le),
+        pixdim: Array.from({ length: 8 }, (_, k) => v.getFloat32(76 + 4 * k, le)),
+        voxOffset: v.getFloat32(108, le),
+      };
+    }
+    if (size === 540 && head.length >= 540 && (magic(4) === 'n+2' || magic(4) === 'ni2')) {
+      return {
+        headerBytes: 540,
+        dim: Array.from({ length: 8 }, (_, k) => Number(v.getBigInt64(16 + 8 * k, le))),
+        datatype: v.getInt16(12, le),
+        bitpix: v.getInt16(14, le),
+        pixdim: Array.from({ length: 8 }, (_, k) => v.getFloat64(104 + 8 * k, le)),
+        voxOffset: Number(v.getBigInt64(168, le)),
+      };
+    }
+  }
+  return null;
+}
+
+const invalidHeader = (what: string, field: string, expected: string, got: number): never => {
+  throw new RadiomicsInputError('IMAGE_HEADER_INVALID', `${what}: NIfTI header field ${field}: expected ${expected}, got ${got}`, { field });
+};
+
+/**
+ * Refuses a header whose sizing fields are impossible (NIfTI-1 §dim, §datatype/bitpix,
+ * §vox_offset, §pixdim) or that declares more than `limits`, and answers how many bytes the
+ * file must decompress to. Runs on the first bytes only, so nothing large is inflated or
+ * allocated for a header that is refused.
+ */
+function checkSizeFields(f: NiftiSizeFields, what: string, limits: ImageSizeLimits): { voxels: number; declaredBytes: number } {
+  const ndim = f.dim[0]!;
+  if (!Number.isInteger(ndim) || ndim < 1 || ndim > 7) invalidHeader(what, 'dim[0]', 'the number of dimensions, 1 to 7', ndim);
+  let voxels = 1;
+  for (let k = 1; k <= ndim; k++) {
+    if (f.dim[k]! < 1) invalidHeader(what, `dim[${k}]`, 'a size of at least 1', f.dim[k]!);
+    voxels *= f.dim[k]!;
+  }
+  for (let k = 1; k <= Math.min(ndim, 3); k++) {
+    if (!Number.isFinite(f.pixdim[k]!)) invalidHeader(what, `pixdim[${k}]`, 'a finite voxel spacing', f.pixdim[k]!);
+  }
+  if (!Number.isFinite(f.voxOffset) || f.voxOffset < 0) invalidHeader(what, 'vox_offset', 'a finite byte offset of at least 0', f.voxOffset);
+  const type = DATATYPES[f.datatype];
+  if (!type) unreadable(what, `datatype code ${f.datatype} is not supported (uint8, int8, int16, uint16, int32, uint32, float32, float64)`);
+  if (f.bitpix !== type!.bytes * 8) invalidHeader(what, 'bitpix', `${type!.bytes * 8} for datatype ${type!.name} (code ${f.datatype})`, f.bitpix);
+  if (voxels > limits.maxVoxels) {
+    throw new RadiomicsInputError('IMAGE_TOO_LARGE', `${what}: NIfTI header field dim declares ${f.dim.slice(1, ndim + 1).join('×')} = ${voxels} voxels, more than the limit of ${limits.maxVoxels}`, { field: 'dim', voxels, maxVoxels: limits.maxVoxels });
+  }
+  const declaredBytes = Math.floor(f.voxOffset) + voxels * type!.bytes;
+  if (declaredBytes > limits.maxDecompressedBytes) {
+    throw new RadiomicsInputError('IMAGE_TOO_LARGE', `${what}: NIfTI header fields vox_offset, dim and bitpix declare ${declaredBytes} bytes, more than the limit of ${limits.maxDecompressedBytes}`, { field: 'dim', declaredBytes, maxBytes: limits.maxDecompressedBytes });
+  }
+  return { voxels, declaredBytes };
+}
+
+/** Bytes a gzip stream may hold past the declared image (some writers pad); more is refused, not inflated. */
+const TRAILING_BYTES_ALLOWED = 1024 * 1024;
+
+export interface NiftiReadOptions {
+  /** Size limits checked from the header before inflating (default DEFAULT_IMAGE_SIZE_LIMITS). */
+  limits?: ImageSizeLimits;
+}
+
 /**
  * Reads a .nii or .nii.gz (NIfTI-1 or NIfTI-2) from bytes. Intensities are scaled by
  * scl_slope/scl_inter when scl_slope ≠ 0. Voxels stay in stored order.
+ * The header is read and checked first (impossible fields → IMAGE_HEADER_INVALID, more than
+ * `options.limits` → IMAGE_TOO_LARGE); a .nii.gz is then inflated with the declared size as
+ * its output cap, so a gzip bomb is refused after at most a megabyte past that size.
  * @param what names the input in error messages (e.g. the file name)
  */
-export function readNifti(bytes: Uint8Array, what = 'image'): LoadedImage {
+export function readNifti(bytes: Uint8Array, what = 'image', options: NiftiReadOptions = {}): LoadedImage {
+  const limits = options.limits ?? DEFAULT_IMAGE_SIZE_LIMITS;
   if (bytes.length === 0) unreadable(what, 'the file is empty (0 bytes)');
+  const gzipped = bytes[0] === 0x1f && bytes[1] === 0x8b;
+  const head = gzipped ? inflatePrefix(bytes, 540, { format: 'gzip', what }) : bytes.subarray(0, 540);
+  const fields = sizeFieldsOf(head);
+  if (!fields) unreadable(what, 'no NIfTI-1/NIfTI-2 header magic');
+  const { declaredBytes } = checkSizeFields(fields!, what, limits);
   let raw = bytes;
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    try {
-      raw = gunzipSync(bytes);
-    } catch (error) {
-      unreadable(what, `gzip stream is truncated or corrupt (${(error as Error).message})`);
-    }
+  if (gzipped) {
+    const cap = Math.min(limits.maxDecompressedBytes, Math.max(declaredBytes, fields!.headerBytes) + TRAILING_BYTES_ALLOWED);
+    raw = inflateBounded(bytes, { format: 'gzip', maxOutputBytes: cap, what });
   }
-  const buffer = raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength) as ArrayBuffer;
+  // An inflated buffer usually owns its ArrayBuffer: no second copy of a large volume then.
+  const owns = raw.byteOffset === 0 && raw.byteLength === raw.buffer.byteLength && raw.buffer instanceof ArrayBuffer;
+  const buffer = owns ? (raw.buffer as ArrayBuffer) : (raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength) as ArrayBuffer);
   if (buffer.byteLength < 348 || !nifti.isNIFTI(buffer)) unreadable(what, 'no NIfTI-1/NIfTI-2 header magic');
   let header: nifti.NIFTI1 | nifti.NIFTI2;
   try {

@@ -1,6 +1,6 @@
 import { constants, gunzipSync } from 'node:zlib';
 
-export type SniffedFormat = 'nifti' | 'nifti-gz' | 'dicom' | 'onnx' | 'unknown';
+export type SniffedFormat = 'nifti' | 'nifti-gz' | 'nrrd' | 'dicom' | 'onnx' | 'unknown';
 
 const ascii = (b: Uint8Array, at: number, len: number): string =>
   String.fromCharCode(...b.subarray(at, at + len));
@@ -16,11 +16,12 @@ function isNiftiHeader(b: Uint8Array): boolean {
 
 /**
  * Identifies an upload by its bytes, not its name: NIfTI-1/2 header magic, a gzip stream
- * holding one (only the first 64 KiB are inflated), the DICOM Part 10 preamble ('DICM' at
- * 128), or an ONNX ModelProto (protobuf field 1 ir_version, then a known ModelProto field).
+ * holding one (only the first 64 KiB are inflated), NRRD magic ('NRRD000n', .nrrd and
+ * .nhdr), the DICOM Part 10 preamble ('DICM' at 128), or an ONNX ModelProto (protobuf field 1 ir_version, then a known ModelProto field).
  */
 export function sniffFormat(bytes: Uint8Array): SniffedFormat {
   if (bytes.length >= 132 && ascii(bytes, 128, 4) === 'DICM') return 'dicom';
+  if (bytes.length >= 8 && /^NRRD000[1-5]$/.test(ascii(bytes, 0, 8))) return 'nrrd';
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
     try {
       const head = gunzipSync(bytes.subarray(0, 65536), { finishFlush: constants.Z_SYNC_FLUSH });

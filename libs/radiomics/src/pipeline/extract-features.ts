@@ -18,6 +18,7 @@ import type { RadiomicsSettings } from '../settings/radiomics-settings.js';
 import { ALL_FEATURE_FAMILIES, type FeatureFamily, type FeatureValues, type Mask, type Volume } from '../volume.js';
 import { aggregationCodesFor, featureNames } from './feature-registry.js';
 import { prepareRoi, type PreparedRoi } from './prepare-roi.js';
+import { toPyradiomicsFeatures } from './pyradiomics-compat.js';
 
 export interface ExtractionProgress {
   /** The step just started: 'preprocessing' or a feature family. */
@@ -28,8 +29,11 @@ export interface ExtractionProgress {
 
 export interface FeatureExtraction {
   settings: RadiomicsSettings;
+  /** Keyed by IBSI code (`<code>@<aggregation>` for texture), or by PyRadiomics name in compatibility pyradiomics. */
   features: FeatureValues;
   names: Record<string, string>;
+  /** Compatibility pyradiomics only: PyRadiomics name → IBSI key of the same quantity. */
+  ibsiKeys?: Record<string, string>;
 }
 
 /**
@@ -52,7 +56,11 @@ export function extractFeatures(
     onProgress?.({ step: family, done: k + 1, total });
     Object.assign(features, computeFamily(family, roi, settings));
   });
-  return { settings, features, names: featureNames({ ...settings, families }) };
+  const names = featureNames({ ...settings, families });
+  if (settings.compatibility?.mode === 'pyradiomics') {
+    return { settings, ...toPyradiomicsFeatures(features, names, roi, { ...settings, families }) };
+  }
+  return { settings, features, names };
 }
 
 /** Families are computed in IBSI order. */
@@ -70,9 +78,12 @@ export function computeFamily(family: FeatureFamily, roi: PreparedRoi, settings:
         morphologicalMask: roi.morphologicalMask,
         intensityMask: roi.intensityMask,
         spatialAutocorrelationMaxVoxels: settings.morphology.spatialAutocorrelationMaxVoxels,
+        // PyRadiomics shape.py: covariance of the voxel coordinates divided by N.
+        axisCovariance: settings.compatibility?.mode === 'pyradiomics' ? 'population' : 'sample',
+        within: roi.roiBounds,
       });
     case 'local-intensity':
-      return computeLocalIntensity(roi.image, roi.intensityMask);
+      return computeLocalIntensity(roi.image, roi.intensityMask, roi.roiBounds);
     case 'intensity-statistics':
       return computeIntensityStatistics(roi.roiValues);
     case 'intensity-histogram':
@@ -91,7 +102,7 @@ export function computeFamily(family: FeatureFamily, roi: PreparedRoi, settings:
       return sliceAggs().length
         ? computeGldzmFeatures(roi.texture, {
             aggregations: sliceAggs(),
-            morphologicalMask: roi.morphologicalMask.data,
+            morphologicalMask: roi.textureMorphologicalMask,
           })
         : {};
     case 'ngtdm':

@@ -18,8 +18,15 @@ export interface Discretised {
  *   up to the ROI maximum.
  * - none: the intensities are the grey levels (must be positive integers, as on the IBSI
  *   digital phantom).
+ * With anchor 'width-multiple' (PyRadiomics), fixed-bin-size edges are lowBound + k·w with
+ * lowBound = min − (min mod w) (floored modulo, as Python's %), and X_d is the number of
+ * edges ≤ X (numpy.digitize); see pyradiomicsBinLevels.
  */
-export function discretise(values: Float64Array, settings: DiscretisationSettings): Discretised {
+export function discretise(
+  values: Float64Array,
+  settings: DiscretisationSettings,
+  anchor: 'lower-bound' | 'width-multiple' = 'lower-bound',
+): Discretised {
   const n = values.length;
   let min = Infinity;
   let max = -Infinity;
@@ -51,6 +58,7 @@ export function discretise(values: Float64Array, settings: DiscretisationSetting
       return { levels, nGreyLevels: bins, firstLevelIntensity: 1, levelStep: 1 };
     }
     case 'fixed-bin-size': {
+      if (anchor === 'width-multiple') return pyradiomicsBinLevels(values, settings.width, min);
       const lower = settings.lowerBound ?? min;
       const w = settings.width;
       let top = 1;
@@ -69,4 +77,29 @@ export function discretise(values: Float64Array, settings: DiscretisationSetting
       return { levels, nGreyLevels: top, firstLevelIntensity: lower + w / 2, levelStep: w };
     }
   }
+}
+
+/**
+ * PyRadiomics' fixed bin width (imageoperations.getBinEdges + numpy.digitize): edges come
+ * from numpy.arange(lowBound, max + 2w, w), i.e. lowBound + k·d with d = (lowBound + w) −
+ * lowBound as arange computes it; the level is the count of edges ≤ X. Computed exactly on
+ * those floating-point edges, so a value on an edge falls where PyRadiomics puts it.
+ */
+function pyradiomicsBinLevels(values: Float64Array, width: number, min: number): Discretised {
+  let mod = min % width; // C fmod, then Python's sign rule for float %
+  if (mod !== 0 && width < 0 !== mod < 0) mod += width;
+  const low = min - mod;
+  const step = low + width - low;
+  const edge = (k: number): number => low + k * step;
+  const levels = new Int32Array(values.length);
+  let top = 1;
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i]!;
+    let k = Math.max(0, Math.floor((x - low) / step));
+    while (k > 0 && edge(k) > x) k--;
+    while (edge(k + 1) <= x) k++;
+    levels[i] = k + 1;
+    if (k + 1 > top) top = k + 1;
+  }
+  return { levels, nGreyLevels: top, firstLevelIntensity: low + width / 2, levelStep: width };
 }

@@ -10,7 +10,10 @@ const positive = { type: 'number', exclusiveMinimum: 0 } as const;
 const positiveInt = { type: 'integer', minimum: 1 } as const;
 
 /** `{ method: '<name>' }` and nothing else: the 'step not applied' variant of every oneOf. */
-const methodOnly = (name: string) => ({ type: 'object', additionalProperties: false, required: ['method'], properties: { method: { const: name } } }) as const;
+const methodOnly = (name: string) => methodOnlyNamed('method', name);
+function methodOnlyNamed<K extends string>(key: K, name: string) {
+  return { type: 'object', additionalProperties: false, required: [key], properties: { [key]: { const: name } } as Record<K, { const: string }> } as const;
+}
 
 const discretisation = {
   oneOf: [
@@ -56,10 +59,20 @@ export const radiomicsSettingsSchema = {
     schemaVersion: { const: 1 },
     sliceMode: { enum: ['2D', '3D'] },
     intensityNormalisation: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['method'],
-      properties: { method: { enum: ['none', 'z-score'] } },
+      oneOf: [
+        methodOnly('none'),
+        methodOnly('z-score'),
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['method', 'scale', 'outlierClip'],
+          properties: {
+            method: { const: 'image-z-score' },
+            scale: positive,
+            outlierClip: { oneOf: [{ type: 'null' }, positive] },
+          },
+        },
+      ],
     },
     resampling: {
       oneOf: [
@@ -168,7 +181,14 @@ export const radiomicsSettingsSchema = {
       type: 'object',
       additionalProperties: false,
       required: ['spatialAutocorrelationMaxVoxels'],
-      properties: { spatialAutocorrelationMaxVoxels: positiveInt },
+      properties: {
+        spatialAutocorrelationMaxVoxels: {
+          description:
+            "Moran's I and Geary's C: null = exact over every voxel pair; a number = at most this many voxels (an evenly strided subset above it), RadLedger's earlier method kept for recorded feature sets.",
+          type: ['integer', 'null'],
+          minimum: 1,
+        },
+      },
     },
     families: {
       type: 'array',
@@ -176,6 +196,17 @@ export const radiomicsSettingsSchema = {
       items: {
         enum: [...ALL_FEATURE_FAMILIES],
       },
+    },
+    compatibility: {
+      oneOf: [
+        methodOnlyNamed('mode', 'ibsi'),
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['mode', 'voxelArrayShift'],
+          properties: { mode: { const: 'pyradiomics' }, voxelArrayShift: { type: 'number' } },
+        },
+      ],
     },
   },
 } as const;

@@ -147,11 +147,43 @@ export function validateRoi(roi: DiscretisedRoi): void {
   }
 }
 
+/** ROIs whose padded grids are built once and shared (see `sharePaddedGrids`). */
+const sharedGrids = new WeakMap<DiscretisedRoi, Map<number, PaddedRoi>>();
+const sharedGridsWithMask = new WeakMap<DiscretisedRoi, WeakMap<Uint8Array, Map<number, PaddedRoi>>>();
+
+/**
+ * Declares `roi` immutable from now on, so the texture families computed on it share one
+ * padded grid per (pad, morphological mask) instead of each building its own. The grids
+ * are read-only for every family. Returns `roi`.
+ */
+export function sharePaddedGrids(roi: DiscretisedRoi): DiscretisedRoi {
+  sharedGrids.set(roi, new Map());
+  sharedGridsWithMask.set(roi, new WeakMap());
+  return roi;
+}
+
 /**
  * Crops `roi` to the bounding box of its ROI voxels (and of the morphological mask, when
  * given) and pads it by `pad` voxels of level 0 on every side.
  */
 export function padRoi(roi: DiscretisedRoi, pad: number, morphologicalMask?: Uint8Array): PaddedRoi {
+  let shared: Map<number, PaddedRoi> | undefined;
+  if (morphologicalMask === undefined) shared = sharedGrids.get(roi);
+  else {
+    const byMask = sharedGridsWithMask.get(roi);
+    if (byMask) {
+      shared = byMask.get(morphologicalMask);
+      if (!shared) byMask.set(morphologicalMask, (shared = new Map()));
+    }
+  }
+  const known = shared?.get(pad);
+  if (known) return known;
+  const grid = buildPaddedRoi(roi, pad, morphologicalMask);
+  shared?.set(pad, grid);
+  return grid;
+}
+
+function buildPaddedRoi(roi: DiscretisedRoi, pad: number, morphologicalMask?: Uint8Array): PaddedRoi {
   validateRoi(roi);
   requireInteger('pad', pad, 1);
   const [nx0, ny0, nz0] = roi.dims;

@@ -1,2 +1,0 @@
-/** DI token of the CredentialStore port. */
-export const CREDENTIAL_STORE = Symbol('CredentialStore');

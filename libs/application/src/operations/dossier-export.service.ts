@@ -1,0 +1,116 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createReadStream, existsSync, mkdirSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { CosignatureStore, WitnessPolicy } from '@radledger/witness';
+import { exportDossier, reproducibilityFromRuntime, verifyDossier } from '@radledger/dossier';
+import type { Runtime } from '../runtime.js';
+import { RADLEDGER_VERSION } from '../software-version.js';
+
+export interface DossierExport {
+  trialId: string;
+  modelVersion: string | null;
+  location: string;
+  /** Where the caller downloads the .zip: authorised for them, expiring (see `downloadTtlMs`). */
+  downloadUrl: string;
+  downloadExpiresAt: string;
+  sha256: string;
+  bytes: number;
+  eventCount: number;
+  decisionCount: number;
+  checkpoint: { note: string; origin: string; treeSize: number; rootHash: string; issuedAt: string; reused: boolean };
+  publicKey: string;
+  verification: { ok: boolean; checks: Array<{ check: string; status: string; detail: string; failures?: string[] }> };
+}
+
+/** Checkpoints cosigned by witnesses (issue 14), when the deployment runs them. */
+export interface Witnessing {
+  cosignatures: CosignatureStore;
+  policy?: WitnessPolicy;
+}
+
+/** How long a dossier download link works. */
+export const DOSSIER_DOWNLOAD_TTL_MS = 15 * 60 * 1000;
+
+/**
+ * Writes a trial's dossier as a .zip under `<data dir>/dossiers/` with the runtime's ledger,
+ * key and re-computation (the same path as the CLI `dossier`), then runs the offline verifier
+ * on the written file with the ledger's key pinned, so the answer says whether what was
+ * written verifies, not only that something was written.
+ */
+export class DossierExportService {
+  constructor(
+    private readonly runtime: Runtime,
+    private readonly options: { dataDir: string; downloadSecret: Uint8Array; witnessing?: () => Witnessing | undefined },
+  ) {}
+
+  async export(trialId: string, modelVersion: string | undefined, requestedBy: string): Promise<DossierExport> {
+    const witnessing = this.options.witnessing?.();
+    const dir = join(this.options.dataDir, 'dossiers');
+    mkdirSync(dir, { recursive: true });
+    const out = this.freshPath(dir, trialId);
+    const { location, manifest } = await exportDossier(
+      {
+        store: this.runtime.store,
+        signer: this.runtime.signingKey.signer,
+        radledgerVersion: RADLEDGER_VERSION,
+        reproducibility: reproducibilityFromRuntime(this.runtime),
+        revealForReport: async <T,>(value: T): Promise<T> => (await this.runtime.fieldCipher.reveal(value)).value,
+        // Issue 14: the newest cosigned checkpoint covering the lineage, and the policy it meets.
+        // Issue 14: the newest cosigned checkpoint covering the lineage, and the policy it meets.
+        ...(witnessing ? { witnessing: { cosignatures: () => witnessing.cosignatures.listCosignatures(), policy: witnessing.policy } } : {}),
+      },
+      { trialId, modelVersion, out },
+    );
+    const verification = await verifyDossier(location, { pinnedPublicKey: this.runtime.signingKey.verifierKey, ...(witnessing?.policy ? { policy: witnessing.policy } : {}) });
+    const { checkpoint } = manifest;
+    const expiresAt = new Date(this.runtime.clock.now().getTime() + DOSSIER_DOWNLOAD_TTL_MS);
+    const name = basename(location);
+    return {
+      downloadUrl: `/dossiers/${encodeURIComponent(name)}?expires=${expiresAt.getTime()}&user=${encodeURIComponent(requestedBy)}&sig=${this.sign(name, requestedBy, expiresAt.getTime())}`,
+      downloadExpiresAt: expiresAt.toISOString(),
+      trialId,
+      modelVersion: manifest.scope.modelVersion,
+      location,
+      sha256: await sha256File(location),
+      bytes: statSync(location).size,
+      eventCount: manifest.counts.events,
+      decisionCount: manifest.counts.decisions,
+      checkpoint: { note: checkpoint.note, origin: checkpoint.origin, treeSize: checkpoint.treeSize, rootHash: checkpoint.rootHash, issuedAt: checkpoint.issuedAt, reused: checkpoint.reused },
+      publicKey: manifest.publicKey,
+      verification: { ok: verification.ok, checks: verification.checks.map((c) => ({ check: c.check, status: c.status, detail: c.detail, ...(c.failures ? { failures: c.failures } : {}) })) },
+    };
+  }
+
+  /**
+   * The file a download link names, when the link is genuine (HMAC over name, user and expiry),
+   * unexpired, and presented by the user it was issued to; otherwise undefined.
+   */
+  resolveDownload(name: string, userId: string, expires: number, signature: string): string | undefined {
+    if (!/^[A-Za-z0-9._-]{1,200}\.zip$/.test(name) || !Number.isFinite(expires) || expires < this.runtime.clock.now().getTime()) return undefined;
+    const expected = Buffer.from(this.sign(name, userId, expires), 'base64url');
+    const given = Buffer.from(String(signature), 'base64url');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+    const path = join(this.options.dataDir, 'dossiers', name);
+    return existsSync(path) ? path : undefined;
+  }
+
+  private sign(name: string, userId: string, expires: number): string {
+    return createHmac('sha256', this.options.downloadSecret).update(`dossier-download\n${name}\n${userId}\n${expires}`).digest('base64url');
+  }
+
+  /** `<trial>-<UTC timestamp>.zip`; the trial id is reduced to file-name characters, and a second export in the same millisecond gets a suffix. */
+  private freshPath(dir: string, trialId: string): string {
+    const safe = trialId.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_').slice(0, 100) || 'trial';
+    const stamp = this.runtime.clock.now().toISOString().replace(/[-:]/g, '').replace('.', '');
+    for (let n = 1; ; n++) {
+      const path = join(dir, `${safe}-${stamp}${n === 1 ? '' : `-${n}`}.zip`);
+      if (!existsSync(path)) return path;
+    }
+  }
+}
+
+async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
