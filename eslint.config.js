@@ -31,7 +31,7 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: [deepImports, nest] }] },
   },
   {
-    files: ['libs/domain/src/**/*.ts', 'libs/ledger/src/core/**/*.ts', 'libs/radiomics/src/**/*.ts', 'libs/dossier/src/**/*.ts', 'libs/projections/src/projections/**/*.ts'],
+    files: ['libs/domain/src/**/*.ts', 'libs/ledger/src/core/**/*.ts', 'libs/radiomics/src/**/*.ts', 'libs/dossier/src/**/*.ts', 'libs/projections/src/projections/**/*.ts', 'libs/interop/src/**/*.ts'],
     ignores: ['**/*.spec.ts', '**/*.adapter.ts', '**/*.io.ts', '**/adapters/**', '**/testing/**'],
     rules: { 'no-restricted-imports': ['error', { ...drivers, patterns: [deepImports, nest] }] },
   },

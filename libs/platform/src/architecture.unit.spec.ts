@@ -6,7 +6,7 @@ import { join } from 'node:path';
 // HOUSE_STYLE: the pure libs import nothing from Nest, the database drivers, onnxruntime or the
 // file system. I/O lives in files that say so (`*.adapter.ts`, `*.io.ts`, `adapters/`) and in
 // test fixtures (`testing/`, `*.spec.ts`). This test is the rule's enforcement.
-const PURE = ['libs/domain/src', 'libs/ledger/src/core', 'libs/radiomics/src', 'libs/dossier/src', 'libs/projections/src/projections'];
+const PURE = ['libs/domain/src', 'libs/ledger/src/core', 'libs/radiomics/src', 'libs/dossier/src', 'libs/projections/src/projections', 'libs/interop/src'];
 const FORBIDDEN = /from\s+'(@nestjs\/[^']*|pg|better-sqlite3|onnxruntime-node|node:fs|node:fs\/promises|fs|fs\/promises)'/;
 const EXEMPT = /(\.spec\.ts|\.adapter\.ts|\.io\.ts)$|\/(adapters|testing)\//;
 

@@ -76,6 +76,23 @@ export interface LineageRequest {
   asOfTime?: string;
 }
 
+/** A trial, or one site or one subject of it. */
+export interface LineageScope {
+  trialId: string;
+  siteId?: string;
+  subjectId?: string;
+}
+
+/** Every node and edge of a scope (LineageQuery.scopeGraph): nodes of the scope have depth 0, those at the other end of their edges depth 1. */
+export interface ScopeGraph {
+  scope: LineageScope;
+  asOfPosition: number;
+  nodes: LineageNode[];
+  edges: LineageEdge[];
+  complete: boolean;
+  unresolvedNodeIds: string[];
+}
+
 export const LINEAGE_MAX_DEPTH = 50;
 /** A walk that would visit more nodes stops and says so (`complete: false`). */
 export const LINEAGE_MAX_NODES = 5000;
@@ -250,6 +267,51 @@ export class LineageQuery {
       truncatedAtDepth,
       unresolvedNodeIds: unresolved.sort(),
       projectedThrough,
+    };
+  }
+
+  /**
+   * Every node recorded in a trial (optionally one site's or one subject's), the trial's model
+   * locks, the edges touching them and the nodes at their other ends (users, software, model
+   * versions): the input of the interoperability exports. Scans the node table by trial (no
+   * index: exports are rare, and a trial index would cost every projected node a B-tree write).
+   */
+  async scopeGraph(scope: LineageScope): Promise<ScopeGraph> {
+    const projectedThrough = await this.projectedThrough();
+    const where = ['n.trial_id = ?'];
+    const params: (string | number)[] = [scope.trialId];
+    if (scope.siteId !== undefined) {
+      where.push('(n.site_id = ? OR n.site_id IS NULL)');
+      params.push(scope.siteId);
+    }
+    if (scope.subjectId !== undefined) {
+      where.push(`(n.subject_id = ? OR n.node_type = 'model-lock')`);
+      params.push(scope.subjectId);
+    }
+    const coreRows = await this.store.all<NodeRow>(`${NODE_FROM} WHERE ${where.join(' AND ')} AND n.global_position <= ?`, [...params, projectedThrough]);
+    const core = new Map(coreRows.map((row) => [row.node_id, row] as const));
+    const edges = new Map<string, EdgeRow>();
+    for (const column of ['from_id', 'to_id'] as const) {
+      for (const row of await this.edgesFrom(column, [...core.keys()], projectedThrough)) edges.set(lineageEdgeId(Number(row.global_position), Number(row.ordinal)), row);
+    }
+    const others = new Set<string>();
+    for (const row of edges.values()) for (const id of [row.from_id, row.to_id]) if (!core.has(id)) others.add(id);
+    const far = await this.nodesById([...others], projectedThrough);
+    const positions = new Set<number>();
+    for (const row of [...core.values(), ...far.values()]) positions.add(Number(row.global_position));
+    for (const row of edges.values()) positions.add(Number(row.global_position));
+    const events = await this.eventsAt([...positions]);
+    const nodes = [...[...core.values()].map((row) => nodeOf(row, 0, events)), ...[...far.values()].map((row) => nodeOf(row, 1, events))].sort(
+      (a, b) => a.createdBy.globalPosition - b.createdBy.globalPosition || (a.id < b.id ? -1 : 1),
+    );
+    const unresolved = [...others].filter((id) => !far.has(id)).sort();
+    return {
+      scope: { ...scope },
+      asOfPosition: projectedThrough,
+      nodes,
+      edges: [...edges.values()].map((row) => edgeOf(row, events)).sort((a, b) => a.createdBy.globalPosition - b.createdBy.globalPosition || (a.id < b.id ? -1 : 1)),
+      complete: unresolved.length === 0 && [...positions].every((p) => events.has(p)),
+      unresolvedNodeIds: unresolved,
     };
   }
 
