@@ -97,7 +97,7 @@ export function toOpenLineageEvents(source: InteropSource, options: OpenLineageO
       activity.type === 'inference' && model ? `${JOB_KIND[activity.type]}.${model.refId ?? model.id}` : `${JOB_KIND[activity.type] ?? activity.type}${tool ? `.${tool.name}` : ''}`;
     const job = { namespace: `${namespace}/${source.scope.trialId}`, name: jobName, facets: { jobType: facet(FACETS.jobType, { processingType: 'BATCH', integration: 'RADLEDGER', jobType: 'TASK' }) } };
     const engine = tool?.version ? { processing_engine: facet(FACETS.processingEngine, { name: tool.name, version: tool.version }) } : {};
-    const startInputs = inputs.flatMap((i) => dataset(i.node, false) ?? ([] as Json[]));
+    const startInputs = inputs.map((i) => dataset(i.node, false)).filter((d): d is Json => d !== undefined);
 
     const runFacets: Json = { ...engine };
     const proof = graph.proof(activity);
@@ -136,8 +136,8 @@ export function toOpenLineageEvents(source: InteropSource, options: OpenLineageO
       eventTime,
       run: { runId, facets: runFacets },
       job,
-      inputs: inputs.flatMap((i) => dataset(i.node, true) ?? ([] as Json[])),
-      outputs: graph.outputs(activity).flatMap((o) => dataset(o, true) ?? ([] as Json[])),
+      inputs: inputs.map((i) => dataset(i.node, true)).filter((d): d is Json => d !== undefined),
+      outputs: graph.outputs(activity).map((o) => dataset(o, true)).filter((d): d is Json => d !== undefined),
       producer,
       schemaURL: OPENLINEAGE_RUN_EVENT_SCHEMA,
     });
