@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { INTEROP_FORMATS } from '@radledger/domain';
 import type { AuditEntry, LineageEdge, LineageNode, LineageScope } from '@radledger/projections';
 
 /**
@@ -43,7 +44,7 @@ export interface InteropSource extends InteropRecords {
   software: { name: string; version: string };
 }
 
-export const INTEROP_FORMATS = ['OPENLINEAGE', 'FHIR', 'BIDS_PROV'] as const;
+export { INTEROP_FORMATS };
 export type InteropFormat = (typeof INTEROP_FORMATS)[number];
 
 export interface InteropFile {

@@ -18,6 +18,7 @@ import {
 } from '../read-models/monitoring.model.js';
 import { ConsistencyProofModel, InclusionProofModel, LedgerStatusModel, LedgerVerificationModel } from '../read-models/proofs.model.js';
 import { ReproductionModel } from '../read-models/reproduction.model.js';
+import { InteropExportModel } from '../read-models/interop.model.js';
 import { jsonText, toAuditEntryModel, toDecisionModel, toGraphModel } from '../read-models/read-model.mappers.js';
 
 /** How one operation's answer is shown in GraphQL: its object type and the mapping from the application's value. */
@@ -49,6 +50,7 @@ export const operationOutputs: Record<QueryField | ActionField, OperationOutput>
   lineage: { type: () => LineageGraphModel, present: (g: LineageGraph) => toGraphModel(g) },
   decision: { type: () => DecisionModel, present: (v: DecisionView) => toDecisionModel(v) },
   provDocument: { type: () => ProvDocumentModel },
+  interopExport: { type: () => InteropExportModel },
   auditTrail: { type: () => AuditTrailConnectionModel, present: (p: Page<AuditEntry>) => ({ pageInfo: p.pageInfo, edges: p.edges.map((e) => ({ cursor: e.cursor, node: toAuditEntryModel(e.node) })) }) },
   lockedAlgorithmCompliance: { type: () => LockedAlgorithmComplianceModel },
   modelVersion: {

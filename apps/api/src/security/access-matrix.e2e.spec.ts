@@ -101,6 +101,7 @@ function samples(r: TrialRecords): Record<string, Sample> {
     lineage: { target: site, args: { id: r.decisionNodeId } },
     decision: { target: site, args: { id: r.decisionId } },
     provDocument: { target: site, args: { id: r.decisionNodeId } },
+    interopExport: { target: TRIAL_TARGET, args: { trialId: TRIAL, format: 'FHIR' } },
     auditTrail: { target: ANY, args: {} },
     lockedAlgorithmCompliance: { target: TRIAL_TARGET, args: { trialId: TRIAL } },
     modelVersion: { target: TRIAL_TARGET, args: { id: `${r.modelId}@${r.modelVersion}` } },

@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import { SAVED_AUDIT_QUERIES, type SavedAuditQuery, type Visibility } from '@radledger/domain';
 import { LedgerVerificationError, loadSigningKey, type CheckpointVerifier } from '@radledger/ledger';
 import { ValidationError } from '@radledger/platform';
+import { collectInteropRecords, proveActivities, renderInterop, type InteropRecords } from '@radledger/interop';
+import { RADLEDGER_VERSION } from '../software-version.js';
 import {
   AuditTrailQuery,
   DecisionQuery,
@@ -93,6 +95,21 @@ export function createQueryHandlers(deps: QueryHandlerDeps): QueryHandlers {
           truncatedAtDepth: graph.truncatedAtDepth,
           asOfPosition: graph.asOfPosition,
         };
+      },
+    },
+    interopExport: {
+      run: async (input, { caller, auth }) => {
+        if (input.format === 'BIDS_PROV' && !input.subjectId) throw new ValidationError('SUBJECT_REQUIRED', 'subjectId: BIDS-Prov files describe one subject; name the subject', { field: 'subjectId' });
+        // A site-scoped caller's audit trail is their sites' (the lineage is filtered by the read policy).
+        const seen = auth.visibility.trial(input.trialId);
+        const scope = { trialId: input.trialId, ...(input.siteId ? { siteId: input.siteId } : {}), ...(input.subjectId ? { subjectId: input.subjectId } : {}) };
+        return collectInteropRecords(readModels, scope, { requestedBy: caller.userId, ...(typeof seen === 'object' ? { auditSiteIds: [...seen] } : {}) });
+      },
+      // Proofs and documents are made only from what the read policy left (hidden nodes dropped, decisions blinded).
+      finish: async (records: InteropRecords, input) => {
+        const source = { ...records, proofs: await proveActivities(runtime.ledger, records), generatedAt: runtime.clock.now().toISOString(), software: { name: 'RadLedger', version: RADLEDGER_VERSION } };
+        const document = renderInterop(input.format, source);
+        return { ...document, trialId: input.trialId, siteId: input.siteId ?? null, subjectId: input.subjectId ?? null, countsJson: JSON.stringify(document.counts) };
       },
     },
     auditTrail: {

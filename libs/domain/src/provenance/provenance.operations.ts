@@ -6,6 +6,8 @@ import { S } from '../shared/schema.js';
 export const LINEAGE_MAX_DEPTH = 50;
 export const LINEAGE_DIRECTIONS = ['UPSTREAM', 'DOWNSTREAM', 'BOTH'] as const;
 export const PROV_FORMATS = ['PROV_O_JSONLD', 'PROV_JSON'] as const;
+/** Formats of interopExport: OpenLineage 2.x RunEvents, a FHIR R4 Bundle (Provenance + AuditEvent), BIDS-Prov files (ADR 0016). */
+export const INTEROP_FORMATS = ['OPENLINEAGE', 'FHIR', 'BIDS_PROV'] as const;
 
 const AsOf = S.named(
   'AsOfInput',
@@ -52,6 +54,20 @@ export const provenanceOperations = [
       asOf: S.optional(AsOf),
     }),
     access: { roles: LINEAGE_ROLES, scope: ofLineageNode, cost: 10 },
+    result: 'lineage',
+  }),
+  defineQuery({
+    field: 'interopExport',
+    context: 'provenance',
+    description:
+      "A trial's (or one site's or subject's) provenance in the formats data platforms, hospital systems and neuroimaging pipelines read: OPENLINEAGE (RunEvents, START and COMPLETE per preprocessing, segmentation, feature computation and decision; datasets named by content hash; inclusion-proof and model-lock facets), FHIR (R4 Bundle of Provenance per derived artefact and AuditEvent per change), BIDS_PROV (files for one subject; subjectId required: SUBJECT_REQUIRED). Records outside your trials and sites are left out (complete: false); a blinded trial's decisions are blinded as in every read.",
+    input: S.obj({
+      trialId: S.id(),
+      format: S.graphEnum('InteropFormat', INTEROP_FORMATS),
+      siteId: S.optional(S.id('Only this site (a site-scoped caller sees their own site whatever is named).')),
+      subjectId: S.optional(S.id('Only this subject (trial pseudonym); required for BIDS_PROV.')),
+    }),
+    access: { roles: LINEAGE_ROLES, scope: { kind: 'input', trial: (d) => d.trialId, site: (d) => d.siteId }, cost: 20, ratePerMinute: 20 },
     result: 'lineage',
   }),
   defineAction({

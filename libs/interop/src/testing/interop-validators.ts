@@ -73,7 +73,7 @@ export function fhirValidator(): (resource: unknown) => SchemaProblem[] {
   ajv.addMetaSchema(draft06);
   // HL7 names the schema with draft-04's `id`; ajv knows only `$id`.
   const { id, ...schema } = readJson(join(TESTDATA, 'fhir', 'fhir-r4-subset.schema.json'));
-  const fn = ajv.compile({ $id: id, ...schema });
+  const fn = ajv.compile({ $id: String(id), ...schema });
   return (resource) => (fn(resource) ? [] : [{ where: 'bundle', errors: describe(fn).slice(0, 4000) }]);
 }
 

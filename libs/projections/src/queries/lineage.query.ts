@@ -290,13 +290,23 @@ export class LineageQuery {
     }
     const coreRows = await this.store.all<NodeRow>(`${NODE_FROM} WHERE ${where.join(' AND ')} AND n.global_position <= ?`, [...params, projectedThrough]);
     const core = new Map(coreRows.map((row) => [row.node_id, row] as const));
+    // Agents (sites, users, software) act in many trials: their own edges are not walked, only
+    // the edges of the scope's entities and activities, which reach the agents.
+    const walked = [...core.values()].filter((row) => row.kind !== 'agent').map((row) => row.node_id);
     const edges = new Map<string, EdgeRow>();
     for (const column of ['from_id', 'to_id'] as const) {
-      for (const row of await this.edgesFrom(column, [...core.keys()], projectedThrough)) edges.set(lineageEdgeId(Number(row.global_position), Number(row.ordinal)), row);
+      for (const row of await this.edgesFrom(column, walked, projectedThrough)) edges.set(lineageEdgeId(Number(row.global_position), Number(row.ordinal)), row);
     }
     const others = new Set<string>();
     for (const row of edges.values()) for (const id of [row.from_id, row.to_id]) if (!core.has(id)) others.add(id);
     const far = await this.nodesById([...others], projectedThrough);
+    // A node of another trial at the end of an edge (a feature set of another trial a model was trained on) stays out, with its edge.
+    for (const [id, row] of far) {
+      if (row.trial_id === null || row.trial_id === scope.trialId) continue;
+      far.delete(id);
+      others.delete(id);
+      for (const [key, edge] of edges) if (edge.from_id === id || edge.to_id === id) edges.delete(key);
+    }
     const positions = new Set<number>();
     for (const row of [...core.values(), ...far.values()]) positions.add(Number(row.global_position));
     for (const row of edges.values()) positions.add(Number(row.global_position));
