@@ -11,27 +11,35 @@ import {
   type FeatureValues,
   type SegmentInput,
 } from '@radledger/radiomics';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { CliFailure } from '../cli-failure.js';
 import { loadImage, loadSegmentation, readBytes } from '../image-files.js';
+import { storeOption } from './ledger-cli.options.js';
+import { dataDirOption } from './runtime-cli.options.js';
+import { exportInterop, INTEROP_CLI_FORMATS, type InteropExportOptions } from './interop-export.js';
 
-interface ExportOptions {
+interface ExportOptions extends Omit<InteropExportOptions, 'format'> {
   format: string;
-  image: string;
+  image?: string;
   mask?: string;
   seg?: string;
   roi: string[];
-  out: string;
+  out?: string;
   algorithm: string;
 }
 
 const software = { name: 'RadLedger', version: RADLEDGER_VERSION };
 const sha256 = (bytes: Uint8Array | string): string => createHash('sha256').update(bytes).digest('hex');
 
+function requireImage(options: ExportOptions): string {
+  if (!options.image) throw new CliFailure(`error [USAGE]: --format ${options.format} needs --image <series or volume>`, 2);
+  return options.image;
+}
+
 /** DICOM-SEG of a label image: one segment per label value, on the image's series. */
 async function exportSeg(options: ExportOptions): Promise<Uint8Array> {
   if (!options.mask) throw new CliFailure('error [USAGE]: --format dicom-seg needs --mask <label image>', 2);
-  const image = await loadImage(options.image, 'image');
+  const image = await loadImage(requireImage(options), 'image');
   const maskBytes = readBytes(options.mask, 'mask');
   const labels = await loadImage(options.mask, 'mask');
   const values = [...new Set(labels.volume.data)].filter((v) => v !== 0 && Number.isFinite(v)).sort((a, b) => a - b);
@@ -57,7 +65,7 @@ async function exportSeg(options: ExportOptions): Promise<Uint8Array> {
 async function exportSr(options: ExportOptions): Promise<Uint8Array> {
   if (!options.seg) throw new CliFailure('error [USAGE]: --format dicom-sr needs --seg <DICOM-SEG of the image>', 2);
   if (options.roi.length === 0) throw new CliFailure('error [USAGE]: --format dicom-sr needs at least one --roi <segment number>=<features.json>', 2);
-  const image = await loadImage(options.image, 'image');
+  const image = await loadImage(requireImage(options), 'image');
   const seg = loadSegmentation(options.seg, image, 'seg');
   if (!seg) throw new RadiomicsInputError('DICOM_SEG_INVALID', `--seg ${options.seg} is not a DICOM-SEG`);
   const groups = options.roi.map((roi) => {
@@ -94,23 +102,39 @@ async function exportSr(options: ExportOptions): Promise<Uint8Array> {
 export function register(program: Command): void {
   program
     .command('export')
-    .description('write a mask as DICOM-SEG, or feature sets as a DICOM SR TID 1500 measurement report (files, no ledger)')
-    .requiredOption('--format <format>', 'dicom-seg or dicom-sr')
-    .requiredOption('--image <path>', 'the image: a directory of one DICOM series (referenced by the output), or .nii/.nrrd')
+    .description(
+      'write a mask as DICOM-SEG or feature sets as a DICOM SR TID 1500 report (from files), or a trial\'s provenance from a ledger as OpenLineage RunEvents, a FHIR R4 Bundle or BIDS-Prov files',
+    )
+    .requiredOption('--format <format>', 'dicom-seg, dicom-sr, openlineage, fhir or bids-prov')
+    .option('--image <path>', 'dicom-seg/dicom-sr: the image: a directory of one DICOM series (referenced by the output), or .nii/.nrrd')
     .option('--mask <path>', 'dicom-seg: label image on the image grid (.nii, .nii.gz, .nrrd); one segment per label value')
     .option('--algorithm <type>', 'dicom-seg: SegmentAlgorithmType MANUAL, SEMIAUTOMATIC or AUTOMATIC', 'MANUAL')
     .option('--seg <path>', 'dicom-sr: the DICOM-SEG whose segments the features were computed in')
     .option('--roi <segment=features.json>', 'dicom-sr: a segment number and the `radledger features` JSON computed in it (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
-    .requiredOption('--out <file>', 'where to write the DICOM file')
+    .option('--out <path>', 'the file to write (a directory for bids-prov)')
+    .option('--trial <id>', 'openlineage/fhir/bids-prov: the trial')
+    .option('--site <id>', 'openlineage/fhir/bids-prov: only this site')
+    .option('--subject <id>', 'openlineage/fhir: only this subject; bids-prov: the subject (required)')
+    .addOption(storeOption())
+    .addOption(new Option('--read-store <url>', "read-model store: sqlite:<path> | postgres://… (default: the event store's database)").default(process.env['RADLEDGER_READ_STORE']))
+    .addOption(dataDirOption())
+    .option('--namespace <ns>', 'openlineage: dataset namespace (jobs: <ns>/<trial>)', 'radledger')
+    .option('--push <url>', 'openlineage: POST each event to this OpenLineage endpoint (<url>/api/v1/lineage; bearer RADLEDGER_OPENLINEAGE_API_KEY)')
+    .option('--blind', "openlineage/fhir/bids-prov: decisions without their values, as a blinded trial's monitor sees them", false)
     .action(async (options: ExportOptions) => {
       try {
+        if (options.format in INTEROP_CLI_FORMATS) {
+          await exportInterop(options);
+          return;
+        }
         if (!['MANUAL', 'SEMIAUTOMATIC', 'AUTOMATIC'].includes(options.algorithm)) {
           throw new CliFailure(`error [USAGE]: --algorithm must be MANUAL, SEMIAUTOMATIC or AUTOMATIC, got ${options.algorithm}`, 2);
         }
+        if (!options.out) throw new CliFailure(`error [USAGE]: --format ${options.format} needs --out <file>`, 2);
         let bytes: Uint8Array;
         if (options.format === 'dicom-seg') bytes = await exportSeg(options);
         else if (options.format === 'dicom-sr') bytes = await exportSr(options);
-        else throw new CliFailure(`error [USAGE]: --format must be dicom-seg or dicom-sr, got ${options.format} (openlineage, fhir and bids-prov are exported elsewhere)`, 2);
+        else throw new CliFailure(`error [USAGE]: --format must be dicom-seg, dicom-sr, openlineage, fhir or bids-prov, got ${options.format}`, 2);
         writeFileSync(options.out, bytes);
         process.stdout.write(`${JSON.stringify({ format: options.format, out: options.out, bytes: bytes.length, sha256: sha256(bytes) })}\n`);
       } catch (error) {
