@@ -12,11 +12,10 @@ import {
   type CommandService,
 } from '@radledger/domain';
 import {
-  assertSameGrid,
   extractFeatures,
-  maskFromLabels,
   parseRadiomicsSettings,
-  readNifti,
+  readStoredImage,
+  readStoredMask,
   type FeatureValues,
   type RadiomicsSettings,
 } from '@radledger/radiomics';
@@ -182,10 +181,10 @@ export async function recomputeFeatureSet(artifacts: Pick<ArtifactStore, 'get'>,
 
 async function extractFromArtifacts(artifacts: Pick<ArtifactStore, 'get'>, imageSha256: string, maskSha256: string, settings: RadiomicsSettings, label?: number): Promise<FeatureValues> {
   if (!/^[0-9a-f]{64}$/.test(imageSha256)) throw new ValidationError('INVALID_SHA256', `imageSha256: expected 64 lowercase hex characters`, { field: 'imageSha256' });
-  const image = readNifti(await artifacts.get(imageSha256), `image ${imageSha256.slice(0, 12)}`);
-  const labels = readNifti(await artifacts.get(maskSha256), `mask ${maskSha256.slice(0, 12)}`);
-  assertSameGrid(image.geometry, labels.geometry);
-  const mask = maskFromLabels(labels, label);
+  // Any stored image format (NIfTI, NRRD, a DICOM image) and mask (a label image on the same grid,
+  // or a DICOM-SEG placed on the image, which must reference its series): issue 17.
+  const image = await readStoredImage(await artifacts.get(imageSha256), `image ${imageSha256.slice(0, 12)}`);
+  const mask = await readStoredMask(await artifacts.get(maskSha256), image, `mask ${maskSha256.slice(0, 12)}`, label);
   return finiteOnly(extractFeatures(image.volume, mask, settings).features);
 }
 
