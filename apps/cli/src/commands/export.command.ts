@@ -17,6 +17,7 @@ import { loadImage, loadSegmentation, readBytes } from '../image-files.js';
 import { storeOption } from './ledger-cli.options.js';
 import { dataDirOption } from './runtime-cli.options.js';
 import { exportInterop, INTEROP_CLI_FORMATS, type InteropExportOptions } from './interop-export.js';
+import { exportLedgerSr } from './ledger-sr-export.js';
 
 interface ExportOptions extends Omit<InteropExportOptions, 'format'> {
   format: string;
@@ -26,6 +27,7 @@ interface ExportOptions extends Omit<InteropExportOptions, 'format'> {
   roi: string[];
   out?: string;
   algorithm: string;
+  featureSet: string[];
 }
 
 const software = { name: 'RadLedger', version: RADLEDGER_VERSION };
@@ -111,6 +113,7 @@ export function register(program: Command): void {
     .option('--algorithm <type>', 'dicom-seg: SegmentAlgorithmType MANUAL, SEMIAUTOMATIC or AUTOMATIC', 'MANUAL')
     .option('--seg <path>', 'dicom-sr: the DICOM-SEG whose segments the features were computed in')
     .option('--roi <segment=features.json>', 'dicom-sr: a segment number and the `radledger features` JSON computed in it (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
+    .option('--feature-set <id>', 'dicom-sr from a ledger (--store, --data-dir): a recorded feature set to report (repeatable; one image)', (v: string, all: string[]) => [...all, v], [] as string[])
     .option('--out <path>', 'the file to write (a directory for bids-prov)')
     .option('--trial <id>', 'openlineage/fhir/bids-prov: the trial')
     .option('--site <id>', 'openlineage/fhir/bids-prov: only this site')
@@ -131,6 +134,10 @@ export function register(program: Command): void {
           throw new CliFailure(`error [USAGE]: --algorithm must be MANUAL, SEMIAUTOMATIC or AUTOMATIC, got ${options.algorithm}`, 2);
         }
         if (!options.out) throw new CliFailure(`error [USAGE]: --format ${options.format} needs --out <file>`, 2);
+        if (options.format === 'dicom-sr' && options.featureSet.length > 0) {
+          process.stdout.write(`${JSON.stringify({ format: options.format, ...(await exportLedgerSr({ featureSet: options.featureSet, store: options.store, dataDir: options.dataDir, out: options.out })) })}\n`);
+          return;
+        }
         let bytes: Uint8Array;
         if (options.format === 'dicom-seg') bytes = await exportSeg(options);
         else if (options.format === 'dicom-sr') bytes = await exportSr(options);
