@@ -5,13 +5,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { createEventValidator } from '@radledger/domain';
-import { LedgerService, SqliteEventStore, verifyInclusion, type RecordedEvent } from '@radledger/ledger';
-import { appendInOrder, ProjectionRunner, readModelProjections, SqliteReadModelStore, syntheticTrial } from '@radledger/projections';
+import { LedgerService, PostgresEventStore, SqliteEventStore, verifyInclusion, type RecordedEvent } from '@radledger/ledger';
+import { appendInOrder, PostgresReadModelStore, ProjectionRunner, readModelProjections, SqliteReadModelStore, syntheticTrial, type ReadModelStore } from '@radledger/projections';
 import { collectInteropRecords, proveActivities, pushOpenLineageEvents, renderInterop, toOpenLineageEvents, type InteropSource, type OpenLineageRunEvent } from '@radledger/interop';
 import { checkBidsProv, fhirValidator, openLineageValidator } from './testing/interop-validators.js';
 
 const TRIAL = 'TRIAL-IOP';
+const POSTGRES_URL = process.env['RADLEDGER_TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+const trial = () => syntheticTrial({ trialId: TRIAL, sites: 2, subjectsPerSite: 2, modalities: ['T1c'], editsPerSegmentation: 1, trainingSubjects: 1 });
+const GENERATED_AT = '2026-03-01T12:00:00.000Z';
+const SOFTWARE = { name: 'RadLedger', version: '0.1.0-test' };
+
+async function sourceFrom(readModels: ReadModelStore, ledger: LedgerService, scope: { trialId: string; siteId?: string; subjectId?: string }): Promise<InteropSource> {
+  const records = await collectInteropRecords(readModels, scope);
+  return { ...records, proofs: await proveActivities(ledger, records), generatedAt: GENERATED_AT, software: SOFTWARE };
+}
 
 describe('interoperability exports of a synthetic trial on a real SQLite ledger and read store', () => {
   let dir: string;
@@ -24,15 +35,12 @@ describe('interoperability exports of a synthetic trial on a real SQLite ledger 
   const validateOpenLineage = openLineageValidator();
   const validateFhir = fhirValidator();
 
-  const sourceOf = async (scope: { trialId: string; siteId?: string; subjectId?: string }): Promise<InteropSource> => {
-    const records = await collectInteropRecords(readModels, scope);
-    return { ...records, proofs: await proveActivities(ledger, records), generatedAt: '2026-03-01T12:00:00.000Z', software: { name: 'RadLedger', version: '0.1.0-test' } };
-  };
+  const sourceOf = (scope: { trialId: string; siteId?: string; subjectId?: string }) => sourceFrom(readModels, ledger, scope);
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'radledger-interop-'));
     store = new SqliteEventStore({ path: join(dir, 'ledger.db'), validator: createEventValidator() });
-    await appendInOrder(store, syntheticTrial({ trialId: TRIAL, sites: 2, subjectsPerSite: 2, modalities: ['T1c'], editsPerSegmentation: 1, trainingSubjects: 1 }), 50);
+    await appendInOrder(store, trial(), 50);
     readModels = new SqliteReadModelStore(join(dir, 'ledger.db'));
     const runner = new ProjectionRunner(store, readModels, readModelProjections);
     await runner.rebuild();
@@ -147,6 +155,32 @@ describe('interoperability exports of a synthetic trial on a real SQLite ledger 
     assert.ok(merged.Records.Entities.some((e) => e.Digest?.['SHA-256'] === (mask.data as { maskSha256: string }).maskSha256));
     assert.ok(merged.Records.Activities.length >= 4);
     assert.throws(() => renderInterop('BIDS_PROV', trialSource), (e: Error & { code?: string }) => e.code === 'SUBJECT_REQUIRED' && /subjectId/.test(e.message));
+  });
+
+  test('PostgreSQL (ledger and read models) gives byte-identical documents', async () => {
+    const suffix = randomBytes(5).toString('hex');
+    const schemas = [`rl_iol_${suffix}`, `rl_ior_${suffix}`];
+    const pgStore = await PostgresEventStore.open({ connectionString: POSTGRES_URL, schema: schemas[0]!, validator: createEventValidator() });
+    const pgRead = new PostgresReadModelStore(`${POSTGRES_URL}?schema=${schemas[1]}`);
+    try {
+      await appendInOrder(pgStore, trial(), 50);
+      await new ProjectionRunner(pgStore, pgRead, readModelProjections).rebuild();
+      const pgLedger = new LedgerService(pgStore);
+      for (const scope of [trialSource.scope, subjectSource.scope]) {
+        const fromPg = await sourceFrom(pgRead, pgLedger, scope);
+        for (const format of scope.subjectId ? (['OPENLINEAGE', 'FHIR', 'BIDS_PROV'] as const) : (['OPENLINEAGE', 'FHIR'] as const)) {
+          const sqlite = renderInterop(format, scope.subjectId ? subjectSource : trialSource);
+          assert.deepEqual(renderInterop(format, fromPg).files.map((f) => f.sha256), sqlite.files.map((f) => f.sha256), `${format} ${JSON.stringify(scope)}`);
+        }
+      }
+    } finally {
+      await pgRead.close();
+      await pgStore.close();
+      const client = new pg.Client({ connectionString: POSTGRES_URL });
+      await client.connect();
+      for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await client.end();
+    }
   });
 
   test('the same source renders the same bytes', () => {
