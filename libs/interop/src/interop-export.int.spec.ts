@@ -8,9 +8,9 @@ import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { createEventValidator } from '@radledger/domain';
-import { LedgerService, PostgresEventStore, SqliteEventStore, verifyInclusion, type RecordedEvent } from '@radledger/ledger';
+import { PostgresEventStore, SqliteEventStore, verifyInclusion, type RecordedEvent } from '@radledger/ledger';
 import { appendInOrder, PostgresReadModelStore, ProjectionRunner, readModelProjections, SqliteReadModelStore, syntheticTrial, type ReadModelStore } from '@radledger/projections';
-import { collectInteropRecords, proveActivities, pushOpenLineageEvents, renderInterop, toOpenLineageEvents, type InteropSource, type OpenLineageRunEvent } from '@radledger/interop';
+import { collectInteropRecords, proveActivities, pushOpenLineageEvents, renderInterop, toOpenLineageEvents, type InteropSource, type LeafSource, type OpenLineageRunEvent } from '@radledger/interop';
 import { checkBidsProv, fhirValidator, openLineageValidator } from './testing/interop-validators.js';
 
 const TRIAL = 'TRIAL-IOP';
@@ -19,7 +19,7 @@ const trial = () => syntheticTrial({ trialId: TRIAL, sites: 2, subjectsPerSite: 
 const GENERATED_AT = '2026-03-01T12:00:00.000Z';
 const SOFTWARE = { name: 'RadLedger', version: '0.1.0-test' };
 
-async function sourceFrom(readModels: ReadModelStore, ledger: LedgerService, scope: { trialId: string; siteId?: string; subjectId?: string }): Promise<InteropSource> {
+async function sourceFrom(readModels: ReadModelStore, ledger: LeafSource, scope: { trialId: string; siteId?: string; subjectId?: string }): Promise<InteropSource> {
   const records = await collectInteropRecords(readModels, scope);
   return { ...records, proofs: await proveActivities(ledger, records), generatedAt: GENERATED_AT, software: SOFTWARE };
 }
@@ -28,14 +28,13 @@ describe('interoperability exports of a synthetic trial on a real SQLite ledger 
   let dir: string;
   let store: SqliteEventStore;
   let readModels: SqliteReadModelStore;
-  let ledger: LedgerService;
   let events: RecordedEvent[];
   let trialSource: InteropSource;
   let subjectSource: InteropSource;
   const validateOpenLineage = openLineageValidator();
   const validateFhir = fhirValidator();
 
-  const sourceOf = (scope: { trialId: string; siteId?: string; subjectId?: string }) => sourceFrom(readModels, ledger, scope);
+  const sourceOf = (scope: { trialId: string; siteId?: string; subjectId?: string }) => sourceFrom(readModels, store, scope);
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'radledger-interop-'));
@@ -44,7 +43,6 @@ describe('interoperability exports of a synthetic trial on a real SQLite ledger 
     readModels = new SqliteReadModelStore(join(dir, 'ledger.db'));
     const runner = new ProjectionRunner(store, readModels, readModelProjections);
     await runner.rebuild();
-    ledger = new LedgerService(store);
     events = await store.readAll(0, 10_000);
     trialSource = await sourceOf({ trialId: TRIAL });
     const subjectId = String((events.find((e) => e.type === 'ModelDecisionMade')!.data as { subjectId: string }).subjectId);
@@ -165,9 +163,8 @@ describe('interoperability exports of a synthetic trial on a real SQLite ledger 
     try {
       await appendInOrder(pgStore, trial(), 50);
       await new ProjectionRunner(pgStore, pgRead, readModelProjections).rebuild();
-      const pgLedger = new LedgerService(pgStore);
       for (const scope of [trialSource.scope, subjectSource.scope]) {
-        const fromPg = await sourceFrom(pgRead, pgLedger, scope);
+        const fromPg = await sourceFrom(pgRead, pgStore, scope);
         for (const format of scope.subjectId ? (['OPENLINEAGE', 'FHIR', 'BIDS_PROV'] as const) : (['OPENLINEAGE', 'FHIR'] as const)) {
           const sqlite = renderInterop(format, scope.subjectId ? subjectSource : trialSource);
           assert.deepEqual(renderInterop(format, fromPg).files.map((f) => f.sha256), sqlite.files.map((f) => f.sha256), `${format} ${JSON.stringify(scope)}`);

@@ -95,12 +95,18 @@ export function uuidOf(id: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-/** Graph access shared by the mappers. */
+/** Graph access shared by the mappers (edges indexed by both ends: lookups are O(degree)). */
 export class InteropGraph {
   readonly byId: ReadonlyMap<string, LineageNode>;
+  private readonly from = new Map<string, LineageEdge[]>();
+  private readonly to = new Map<string, LineageEdge[]>();
 
   constructor(readonly source: InteropSource) {
     this.byId = new Map(source.nodes.map((n) => [n.id, n] as const));
+    for (const e of source.edges) {
+      this.from.set(e.from, [...(this.from.get(e.from) ?? []), e]);
+      this.to.set(e.to, [...(this.to.get(e.to) ?? []), e]);
+    }
   }
 
   /** Activities in ledger order. */
@@ -111,8 +117,8 @@ export class InteropGraph {
   /** Targets of `from`'s edges of one relation, with the edge role. */
   targets(from: string, relation: LineageEdge['relation']): Array<{ node: LineageNode; role: string | null }> {
     const out: Array<{ node: LineageNode; role: string | null }> = [];
-    for (const e of this.source.edges) {
-      if (e.from !== from || e.relation !== relation) continue;
+    for (const e of this.from.get(from) ?? []) {
+      if (e.relation !== relation) continue;
       const node = this.byId.get(e.to);
       if (node) out.push({ node, role: e.role });
     }
@@ -121,7 +127,7 @@ export class InteropGraph {
 
   /** Sources of edges of one relation pointing at `to`. */
   sources(to: string, relation: LineageEdge['relation']): LineageNode[] {
-    return this.source.edges.filter((e) => e.to === to && e.relation === relation).flatMap((e) => this.byId.get(e.from) ?? []);
+    return (this.to.get(to) ?? []).filter((e) => e.relation === relation).flatMap((e) => this.byId.get(e.from) ?? []);
   }
 
   inputs(activity: LineageNode): Array<{ node: LineageNode; role: string | null }> {

@@ -11,7 +11,6 @@ import {
   type InteropRecords,
   type OpenLineageRunEvent,
 } from '@radledger/interop';
-import { LedgerService } from '@radledger/ledger';
 import { openReadModelStore, ProjectionRunner, readModelProjections } from '@radledger/projections';
 import { CliFailure } from '../cli-failure.js';
 import { openExistingStore } from './ledger-cli.options.js';
@@ -69,8 +68,7 @@ export async function exportInterop(options: InteropExportOptions): Promise<void
       records = await new ReadPolicy(new EveryTrialBlinded(store)).apply('lineage', records, monitor, visibilityOf(monitor.grants, ROLES));
     }
     if (keyed) records = (await keyed.fieldCipher.reveal(records)).value;
-    const ledger = new LedgerService(store);
-    const source = { ...records, proofs: await proveActivities(ledger, records), generatedAt: new Date().toISOString(), software: { name: 'RadLedger', version: RADLEDGER_VERSION } };
+    const source = { ...records, proofs: await proveActivities(store, records), generatedAt: new Date().toISOString(), software: { name: 'RadLedger', version: RADLEDGER_VERSION } };
     const document = renderInterop(format, source, { ...(options.namespace ? { openLineage: { namespace: options.namespace } } : {}) });
     const written: string[] = [];
     if (options.out) {

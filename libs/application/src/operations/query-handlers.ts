@@ -107,7 +107,7 @@ export function createQueryHandlers(deps: QueryHandlerDeps): QueryHandlers {
       },
       // Proofs and documents are made only from what the read policy left (hidden nodes dropped, decisions blinded).
       finish: async (records: InteropRecords, input) => {
-        const source = { ...records, proofs: await proveActivities(runtime.ledger, records), generatedAt: runtime.clock.now().toISOString(), software: { name: 'RadLedger', version: RADLEDGER_VERSION } };
+        const source = { ...records, proofs: await proveActivities(runtime.store, records), generatedAt: runtime.clock.now().toISOString(), software: { name: 'RadLedger', version: RADLEDGER_VERSION } };
         const document = renderInterop(input.format, source);
         return { ...document, trialId: input.trialId, siteId: input.siteId ?? null, subjectId: input.subjectId ?? null, countsJson: JSON.stringify(document.counts) };
       },
