@@ -19,6 +19,8 @@ const POSTGRES = process.env['RADLEDGER_TEST_POSTGRES_URL'] ?? 'postgres://postg
 const ENROLMENTS = Number(process.env['RADLEDGER_CLUSTER_ENROLMENTS'] ?? 5200);
 const SECONDS = Number(process.env['RADLEDGER_CLUSTER_SECONDS'] ?? 150);
 const NODE = 'bench/support/cluster-node.ts';
+/** 2 in the production shape; 1 shows what the second replica costs (appends planned on a head the other moved). */
+const REPLICAS = Number(process.env['RADLEDGER_CLUSTER_REPLICAS'] ?? 2);
 
 interface GraphqlAnswer {
   data?: Record<string, unknown>;
@@ -45,10 +47,12 @@ export async function run(): Promise<void> {
     await new Promise((resolve) => setup.child.once('exit', resolve));
     const { operators, qa } = setup.ready;
     processes.push(await startBenchProcess(NODE, ['projector'], env));
-    const replicas = [await startBenchProcess<{ port: number }>(NODE, ['api'], env), await startBenchProcess<{ port: number }>(NODE, ['api'], env)];
+    const replicas: BenchProcess<{ port: number }>[] = [];
+    for (let r = 0; r < REPLICAS; r++) replicas.push(await startBenchProcess<{ port: number }>(NODE, ['api'], env));
     processes.push(...replicas);
     const ports = replicas.map((r) => r.ready.port);
-    console.log(`PostgreSQL schema ${schema}; 2 API replicas on ports ${ports.join(', ')}, 1 projector; ${operators.length} clients; up to ${ENROLMENTS} enrolments or ${SECONDS} s`);
+    if (ports.length === 1) ports.push(ports[0]!);
+    console.log(`PostgreSQL schema ${schema}; ${REPLICAS} API replica(s) on ports ${ports.join(', ')}, 1 projector; ${operators.length} clients; up to ${ENROLMENTS} enrolments or ${SECONDS} s`);
 
     const acknowledged: string[] = [];
     /** Latency of each acknowledged enrolment, in the order they were acknowledged. */

@@ -45,7 +45,7 @@ async function main(): Promise<void> {
     announce({ port: await listen(app) });
   } else if (mode === 'api') {
     const dir = mkdtempSync(join(tmpdir(), 'radledger-api-bench-'));
-    const config = loadAppConfig({ ...process.env, RADLEDGER_DATA_DIR: dir, RADLEDGER_STORE: `sqlite:${join(dir, 'ledger.db')}`, RADLEDGER_DEMO: 'false', NODE_ENV: 'production' });
+    const config = loadAppConfig({ ...process.env, RADLEDGER_DATA_DIR: dir, RADLEDGER_STORE: process.env['RADLEDGER_API_BENCH_STORE'] ?? `sqlite:${join(dir, 'ledger.db')}`, RADLEDGER_DEMO: 'false', NODE_ENV: 'production' });
     app = await createApiApp(config);
     const port = await listen(app);
     const application = app.get<Application>(APPLICATION);
