@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { INTEROP_FORMATS } from '@radledger/domain';
+import { INTEROP_FORMATS, SEALED_VALUE_IN_TEXT_RE } from '@radledger/domain';
 import type { AuditEntry, LineageEdge, LineageNode, LineageScope } from '@radledger/projections';
 
 /**
@@ -80,6 +80,14 @@ export function contentHashOf(node: LineageNode): { sha256: string; of: 'artifac
   if (typeof sha === 'string' && SHA256.test(sha)) return { sha256: sha, of: 'artifact' };
   if (node.kind === 'entity' && SHA256.test(node.createdBy.hash)) return { sha256: node.createdBy.hash, of: 'ledger-event' };
   return undefined;
+}
+
+/**
+ * Free text for an export: sealed values (ADR 0007) that the exporter could not open (no keys at
+ * hand) read `[sealed]` instead of ciphertext; opened or redacted values pass as they are.
+ */
+export function exportText(value: string): string {
+  return value.replace(new RegExp(SEALED_VALUE_IN_TEXT_RE.source, 'g'), '[sealed]');
 }
 
 export function sha256Hex(text: string): string {

@@ -1,5 +1,5 @@
 import type { AuditEntry, LineageNode } from '@radledger/projections';
-import { contentHashOf, InteropGraph, sha256Hex, softwareOf, uuidOf, type InteropSource, type LedgerInclusion } from '../interop-source.js';
+import { contentHashOf, exportText, InteropGraph, sha256Hex, softwareOf, uuidOf, type InteropSource, type LedgerInclusion } from '../interop-source.js';
 
 type Json = Record<string, unknown>;
 
@@ -82,13 +82,13 @@ function provenanceOf(graph: InteropGraph, entity: LineageNode, source: InteropS
     target: [byHash(entity)],
     occurredDateTime: at,
     recorded: at,
-    ...(reason ? { reason: [{ text: reason }] } : {}),
+    ...(reason ? { reason: [{ text: exportText(reason) }] } : {}),
     activity: {
       coding: [
         { system: SYSTEM.dataOperation, code: isEdit ? 'UPDATE' : 'CREATE', display: isEdit ? 'revise' : 'create' },
         ...(activity ? [{ system: SYSTEM.activity, code: activity.type }] : []),
       ],
-      ...(activity?.label ? { text: activity.label } : {}),
+      ...(activity?.label ? { text: exportText(activity.label) } : {}),
     },
     agent: agents,
     ...(inputs.length > 0
@@ -123,12 +123,12 @@ function auditEventOf(entry: AuditEntry, source: InteropSource): Json {
     { type: 'eventHash', valueString: entry.eventHash },
     { type: 'globalPosition', valueString: String(entry.globalPosition) },
   ];
-  if (entry.reason) details.push({ type: 'reason', valueString: entry.reason });
+  if (entry.reason) details.push({ type: 'reason', valueString: exportText(entry.reason) });
   const entities: Json[] = [
     {
       what: { identifier: { system: SYSTEM.stream, value: entry.streamId }, ...(entry.entityId ? { display: entry.entityId } : {}) },
       type: { system: SYSTEM.entityType, code: '2', display: 'System Object' },
-      description: entry.summary,
+      description: exportText(entry.summary),
       detail: details,
     },
   ];
