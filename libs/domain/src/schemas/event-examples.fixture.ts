@@ -33,9 +33,9 @@ export const eventExamples: Record<string, Record<string, unknown>> = {
     decisionRule: { threshold: 0.5, positiveLabel: 'IDH-mutant', negativeLabel: 'IDH-wildtype', probabilityOutput: { name: 'probability', column: 0 } },
     trainingLineage: { featureSetIds: ['F'], trialIds: ['T0'], partitions: ['train'] }, performance: [{ metric: 'AUC', value: 0.8, ciLower: 0.7, ciUpper: 0.9, dataset: 'tune' }],
   },
-  ChangeControlPlanRecorded: { modelId: 'M', planId: 'P1', whatMayChange: 'weights', validationProtocol: 'hold-out', acceptanceCriteria: 'AUC >= 0.75' },
-  ModelValidationRecorded: { modelId: 'M', version: '1.1.0', planId: 'P1', validationId: 'V', validatedSha256: h('8'), results: { AUC: 0.81 }, passed: true, summary: 'met' },
-  ModelLocked: { modelId: 'M', version: '1.0.0', trialId: 'T1', artifactSha256: h('9'), approvalSignatureIds: ['sig'], validationId: null, supersedesVersion: null },
+  ChangeControlPlanRecorded: { modelId: 'M', planId: 'P1', whatMayChange: 'weights', validationProtocol: 'hold-out', acceptanceCriteria: 'AUC >= 0.75', lockGates: { allowedIntendedUses: ['IDH status'], minIndependentSites: 3, requiredMetric: 'AUC', minFeatureIcc: 0.75 } },
+  ModelValidationRecorded: { modelId: 'M', version: '1.1.0', planId: 'P1', validationId: 'V', validatedSha256: h('8'), results: { AUC: 0.81 }, passed: true, summary: 'met', siteIds: ['C', 'D', 'E'], metrics: [{ metric: 'AUC', value: 0.81, ciLower: 0.74, ciUpper: 0.88 }] },
+  ModelLocked: { modelId: 'M', version: '1.0.0', trialId: 'T1', artifactSha256: h('9'), approvalSignatureIds: ['sig'], validationId: null, supersedesVersion: null, planId: 'P1', gates: [{ gate: 'intended-use', code: 'LOCK_GATE_INTENDED_USE_NOT_IN_PLAN', passed: true, detail: 'allowed' }] },
   ModelRetired: { modelId: 'M', version: '1.0.0', reason: 'superseded', unlockedTrialIds: ['T1'] },
   ModelDecisionMade: { decisionId: 'D', trialId: 'T1', siteId: 'A', subjectId: 'T1-A-001', modelId: 'M', modelVersion: '1.0.0', modelSha256: h('9'), featureSetId: 'F', featureSetResultSha256: h('f'), outputs: { p: 0.7 }, threshold: 0.5, decision: 'IDH-mutant' },
   DecisionOverridden: { decisionId: 'D', previousDecision: 'IDH-mutant', decision: 'IDH-wildtype', reason: 'pathology' },
@@ -55,4 +55,29 @@ export const eventExamples: Record<string, Record<string, unknown>> = {
   RedactionRequested: redaction,
   PayloadRedacted: { ...redaction, approvedBy: 'adm-1', approvedRole: 'admin' },
   AuditReviewCompleted: { reviewId: 'R1', trialId: 'T1', queryName: 'actionsOutsideSiteHours', parameters: { startHourUtc: 7, endHourUtc: 19, includeWeekends: true }, resultSha256: h('5'), conclusion: 'Night-time acquisitions match the on-call rota.' },
+  ImageBytesClaimed: { artifactSha256: h('a'), imageId: 'I', trialId: 'T1', subjectId: 'T1-A-001', modality: 'FLAIR' },
+  ImageQualityAssessed: {
+    imageId: 'I', trialId: 'T1', siteId: 'A', imageSha256: h('a'), snr: 25.1, cnr: 8.2, ghostToSignalRatio: 0.004, ghostAxis: 'y', metadataCompleteness: 1, missingMetadata: [],
+    thresholds: { minSnr: 10, minCnr: 3, maxGhostToSignalRatio: 0.025, minMetadataCompleteness: 1 }, failures: [], passed: true, excludedFromFeatures: false, software: { name: 'radledger-image-qc', version: '0.1.0' },
+  },
+  FeatureReliabilityRecorded: {
+    trialId: 'T1', studyId: 'R1', modality: 'T1c', raters: ['reader-a', 'reader-b'], subjects: 12, excludedSubjects: [], threshold: 0.75, model: 'ICC(2,1)', basis: 'estimate',
+    features: [{ featureCode: 'Q4LE', subjects: 12, icc21: { value: 0.91, ciLower: 0.72, ciUpper: 0.97 }, icc31: { value: 0.92, ciLower: 0.75, ciUpper: 0.98 }, meetsThreshold: true }], featureSetIds: ['F1', 'F2'],
+  },
+  ResponseTimepointRecorded: { trialId: 'T1', subjectId: 'T1-A-001', timepointId: 'BL', studyDay: 70, imageIds: ['I'] },
+  ResponseBaselineDesignated: {
+    trialId: 'T1', subjectId: 'T1-A-001', timepointId: 'BL', kind: 'post-radiotherapy', radiotherapyEndStudyDay: 42, component: 'enhancing', method: 'bidimensional',
+    criteria: { version: 'RANO 2.0', maxTargetLesions: 3, confirmationMinDays: 28, progressionConfirmation: 'within-12-weeks-after-radiotherapy' },
+  },
+  LesionIdentified: { trialId: 'T1', subjectId: 'T1-A-001', lesionId: 'L1', timepointId: 'BL', role: 'target', component: 'enhancing', outsideRadiationField: null },
+  LesionMeasured: {
+    trialId: 'T1', subjectId: 'T1-A-001', timepointId: 'BL', lesionId: 'L1', readerId: 'reader-a', longestDiameterMm: 30, perpendicularDiameterMm: 20, volumeMm3: null, sliceThicknessMm: 1,
+    imageId: 'I', segmentationId: 'S', maskVersionId: 'v1', reason: null,
+  },
+  NonTargetLesionAssessed: { trialId: 'T1', subjectId: 'T1-A-001', timepointId: 'F1', lesionId: 'N1', readerId: 'reader-a', status: 'present', reason: null },
+  ClinicalStatusRecorded: { trialId: 'T1', subjectId: 'T1-A-001', timepointId: 'F1', dexamethasoneMgPerDay: 2, physiologicReplacementOnly: false, status: 'stable', deteriorationCause: null, reason: null },
+  TimepointResponseAssessed: {
+    trialId: 'T1', subjectId: 'T1-A-001', timepointId: 'F1', readerId: 'reader-a', category: 'PD', confirmation: 'pending', targetSum: 900, baselineSum: 600, nadirSum: 600,
+    rules: ['PD_TARGET_INCREASE'], resolves: [], progressionStudyDay: null, reason: null,
+  },
 };

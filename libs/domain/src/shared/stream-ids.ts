@@ -5,6 +5,8 @@
 export const streamIds = {
   trial: (trialId: string) => `trial-${trialId}`,
   image: (imageId: string) => `image-${imageId}`,
+  /** Who first acquired these image bytes (one claim: the same bytes for another subject or modality are refused). */
+  imageBytes: (sha256: string) => `imagebytes-${sha256}`,
   segmentation: (segmentationId: string) => `segmentation-${segmentationId}`,
   featureSet: (featureSetId: string) => `featureset-${featureSetId}`,
   model: (modelId: string) => `model-${modelId}`,
@@ -17,4 +19,8 @@ export const streamIds = {
   redaction: (eventId: string) => `redaction-${eventId}`,
   /** One completed review of a saved audit query. */
   auditReview: (reviewId: string) => `audit-review-${reviewId}`,
+  /** A trial's feature reliability studies (few per trial: one per study). */
+  featureReliability: (trialId: string) => `reliability-${trialId}`,
+  /** One subject's response assessment in one trial (`/` cannot occur in an id). */
+  responseAssessment: (trialId: string, subjectId: string) => `response-${trialId}/${subjectId}`,
 } as const;
