@@ -11,6 +11,9 @@ export interface DecisionState {
   decisionId: string | null;
   decision: string | null;
   overrides: number;
+  /** The model version that decided (its declared labels bound an override). */
+  modelId?: string | null;
+  modelVersion?: string | null;
 }
 
 export interface DecisionsFacts {
@@ -88,6 +91,14 @@ export function decide(command: DecisionsCommand, state: DecisionState, ctx: Com
       const reason = requireReason('reason', d.reason ?? ctx.reason);
       const decision = requireText('decision', d.decision, 200);
       if (decision === state.decision) throw new IllegalStateError('DECISION_UNCHANGED', `decision: decision ${decisionId} is already "${decision}"`, { field: 'decision' });
+      // An override is a clinician's other reading of the same question: one of the locked version's declared labels.
+      const rule = state.modelVersion ? ctx.facts.model?.versions[state.modelVersion]?.decisionRule : null;
+      if (rule && decision !== rule.positiveLabel && decision !== rule.negativeLabel) {
+        throw new ValidationError('DECISION_LABEL_UNKNOWN', `decision: expected one of the model's labels "${rule.positiveLabel}" or "${rule.negativeLabel}", got "${decision}"`, {
+          field: 'decision',
+          labels: [rule.positiveLabel, rule.negativeLabel],
+        });
+      }
       return [{ type: 'DecisionOverridden', data: { decisionId, previousDecision: state.decision, decision, reason } }];
     }
     default:
@@ -98,7 +109,7 @@ export function decide(command: DecisionsCommand, state: DecisionState, ctx: Com
 export function evolve(state: DecisionState, event: DecisionsEvent): DecisionState {
   switch (event.type) {
     case 'ModelDecisionMade':
-      return { decisionId: event.data.decisionId, decision: event.data.decision, overrides: 0 };
+      return { decisionId: event.data.decisionId, decision: event.data.decision, overrides: 0, modelId: event.data.modelId, modelVersion: event.data.modelVersion };
     case 'DecisionOverridden':
       return { ...state, decision: event.data.decision, overrides: state.overrides + 1 };
     default:

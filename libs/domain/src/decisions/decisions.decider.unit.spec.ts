@@ -41,3 +41,11 @@ test('OverrideDecision needs a reason and a different decision', () => {
   spec.given([made]).when({ type: 'OverrideDecision', data: { decisionId: 'D', decision: 'IDH-mutant', reason: 'x' } }).thenThrows('DECISION_UNCHANGED');
   spec.given().when({ type: 'OverrideDecision', data: { decisionId: 'D', decision: 'x', reason: 'x' } }).thenThrows('NOT_FOUND');
 });
+
+test('OverrideDecision only to one of the deciding version\'s declared labels', () => {
+  const mutant: DecisionsEvent = { ...made, data: { ...(made.data as object), decision: 'mutant' } as never };
+  spec.given([mutant]).withFacts({ model: locked }).when({ type: 'OverrideDecision', data: { decisionId: 'D', decision: 'banana', reason: 'x' } }).thenThrows('DECISION_LABEL_UNKNOWN', 'decision');
+  spec.given([mutant]).withFacts({ model: locked }).when({ type: 'OverrideDecision', data: { decisionId: 'D', decision: 'wildtype', reason: 'Pathology' } }).then([
+    { type: 'DecisionOverridden', data: { decisionId: 'D', previousDecision: 'mutant', decision: 'wildtype', reason: 'Pathology' } },
+  ]);
+});
