@@ -1,0 +1,237 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { OTHER_TRIAL, OWN_SITE, startTwoTrialApi, TRIAL, type TwoTrialApi } from '../testing/two-trial-fixture.js';
+
+/**
+ * Issue 15 over HTTP on the demo trial: lock gates of a change-control plan (each its own code,
+ * nothing appended when refused), RANO 2.0 response assessment by two readers with a confirmed
+ * progression, image QC, reliability refusals, the fixes (override labels), and access from
+ * another trial.
+ */
+const RESULT = 'streamId events { type eventId }';
+const sha = (label: string) => createHash('sha256').update(label).digest('hex');
+type Gql = { data?: Record<string, any> | null; errors?: Array<{ message: string; extensions?: { code?: string } }> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+describe('trial science over HTTP (issue 15)', () => {
+  let fx: TwoTrialApi;
+  let developer: string;
+  let validator: string;
+  let regulatory: string;
+  let readerA: string;
+  let readerB: string;
+  let otherTrialQa: string;
+  let otherSiteOperator: string;
+  const size = async () => (await fx.api.application.runtime.store.head()).size;
+  const gql = (token: string, query: string, variables?: Record<string, unknown>) => fx.api.graphql(token, query, variables) as Promise<Gql>;
+  const code = (r: Gql) => r.errors?.[0]?.extensions?.code;
+  const ok = (r: Gql) => assert.equal(r.errors, undefined, JSON.stringify(r.errors));
+
+  before(async () => {
+    fx = await startTwoTrialApi();
+    const { api } = fx;
+    developer = await api.tokenFor('ds-dev', [{ role: 'data-scientist', trialId: TRIAL }], 'Dev Eloper');
+    validator = await api.tokenFor('qa-val', [{ role: 'qa', trialId: TRIAL }], 'Val Idator');
+    regulatory = await api.tokenFor('reg-1', [{ role: 'regulatory', trialId: TRIAL }], 'Reg Ulatory');
+    readerA = await api.tokenFor('reader-a', [{ role: 'site-operator', trialId: TRIAL, siteId: OWN_SITE }], 'Reader A');
+    readerB = await api.tokenFor('reader-b', [{ role: 'qa', trialId: TRIAL }], 'Reader B');
+    otherTrialQa = await api.tokenFor('qa-other', [{ role: 'qa', trialId: OTHER_TRIAL }, { role: 'site-operator', trialId: OTHER_TRIAL }], 'Other QA');
+    otherSiteOperator = await api.tokenFor('op-bos', [{ role: 'site-operator', trialId: TRIAL, siteId: 'SITE-BOS' }], 'Bos Operator');
+  });
+
+  after(async () => {
+    await fx?.api.close();
+  });
+
+  test('lock gates: each failing gate refuses the lock with its own code and appends nothing; a passing lock records every gate', async () => {
+    const commands = fx.api.application.runtime.commands;
+    const meta = { actor: 'ds-dev', role: 'data-scientist', correlationId: 'gates', client: 'radledger-test' };
+    const trainingFeatureSets = (await fx.events()).filter((e) => e.type === 'FeaturesComputed' && (e.data as { siteId: string }).siteId !== 'SITE-TYO').map((e) => (e.data as { featureSetId: string }).featureSetId);
+    const register = (version: string, intendedUse: string) =>
+      commands.execute(
+        {
+          type: 'RegisterModel',
+          data: {
+            modelId: 'gate-m', version, artifactSha256: sha(`gate-m-${version}`), intendedUse, featureCodes: ['Q4LE'], decisionRule: { threshold: 0.5, positiveLabel: 'mutant', negativeLabel: 'wildtype' },
+            inputs: [{ name: 'x', type: 'float32', shape: ['batch', 1] }], outputs: [{ name: 'p', type: 'float32', shape: ['batch', 2] }],
+            trainingLineage: { featureSetIds: trainingFeatureSets, trialIds: [TRIAL], partitions: ['train'] }, performance: [],
+          },
+        },
+        meta,
+      );
+    await register('1', 'IDH status, adult glioma');
+    const plan = (planId: string, lockGates: Record<string, unknown>) =>
+      gql(regulatory, `mutation($input: RecordChangeControlPlanInput!) { recordChangeControlPlan(input: $input) { ${RESULT} } }`, {
+        input: { modelId: 'gate-m', planId, whatMayChange: 'Coefficients', validationProtocol: 'External sites', acceptanceCriteria: 'AUC lower CI >= 0.7', lockGates },
+      });
+    ok(await plan('G1', { allowedIntendedUses: ['IDH status, adult glioma'], minIndependentSites: 3, requiredMetric: 'AUC' }));
+    const validate = (token: string, version: string, planId: string, siteIds: string[], metric: Record<string, unknown>) =>
+      gql(token, `mutation($input: RecordModelValidationInput!) { recordModelValidation(input: $input) { ${RESULT} } }`, {
+        input: { modelId: 'gate-m', version, planId, results: {}, passed: true, summary: 'External validation', siteIds, metrics: [metric] },
+      });
+    const auc = { metric: 'AUC', value: 0.84, ciLower: 0.78, ciUpper: 0.9 };
+    const lock = (version: string) => gql(regulatory, `mutation($input: LockModelInput!) { lockModel(input: $input) { ${RESULT} } }`, { input: { modelId: 'gate-m', version, trialId: TRIAL } });
+    const refused = async (version: string, expected: string) => {
+      const before = await size();
+      const r = await lock(version);
+      assert.equal(code(r), expected, JSON.stringify(r.errors));
+      assert.match(r.errors![0]!.message, /gate/);
+      assert.equal(await size(), before, `${expected}: nothing appended, not even the approval signature`);
+    };
+
+    await refused('1', 'LOCK_GATE_VALIDATOR_NOT_INDEPENDENT');
+    ok(await validate(developer, '1', 'G1', ['SITE-TYO', 'EXT-1', 'EXT-2'], auc));
+    await refused('1', 'LOCK_GATE_VALIDATOR_NOT_INDEPENDENT');
+    ok(await validate(validator, '1', 'G1', ['SITE-TYO', 'SITE-BER', 'EXT-1'], auc));
+    await refused('1', 'LOCK_GATE_TOO_FEW_INDEPENDENT_SITES');
+    ok(await validate(validator, '1', 'G1', ['SITE-TYO', 'EXT-1', 'EXT-2'], { metric: 'AUC', value: 0.84 }));
+    await refused('1', 'LOCK_GATE_METRIC_WITHOUT_CI');
+    ok(await plan('G2', { allowedIntendedUses: ['IDH status, adult glioma'], minFeatureIcc: 0.75 }));
+    ok(await validate(validator, '1', 'G2', ['SITE-TYO', 'EXT-1', 'EXT-2'], auc));
+    await refused('1', 'LOCK_GATE_FEATURES_UNRELIABLE');
+    const badRange = await validate(validator, '1', 'G1', ['SITE-TYO'], { metric: 'AUC', value: 0.95, ciLower: 0.7, ciUpper: 0.8 });
+    assert.equal(code(badRange), 'CI_EXCLUDES_ESTIMATE');
+
+    ok(await validate(validator, '1', 'G1', ['SITE-TYO', 'EXT-1', 'EXT-2'], auc));
+    const locked = await lock('1');
+    ok(locked);
+    assert.deepEqual(locked.data!['lockModel'].events.map((e: { type: string }) => e.type), ['RecordSigned', 'ModelLocked']);
+    const lockEvent = (await fx.events()).find((e) => e.eventId === locked.data!['lockModel'].events[1].eventId)!;
+    const gates = (lockEvent.data as { planId: string; gates: Array<{ gate: string; passed: boolean }> });
+    assert.equal(gates.planId, 'G1');
+    assert.deepEqual(gates.gates.map((g) => `${g.gate}:${g.passed}`), ['independent-validator:true', 'independent-sites:true', 'intended-use:true', 'metrics-with-ci:true']);
+
+    // A later version whose intended use the plan does not allow.
+    await register('2', 'IDH status, paediatric glioma');
+    ok(await validate(validator, '2', 'G1', ['SITE-TYO', 'EXT-1', 'EXT-2'], auc));
+    await refused('2', 'LOCK_GATE_INTENDED_USE_NOT_IN_PLAN');
+  });
+
+  test('RANO 2.0 by two readers: a preliminary progression confirmed 28 days later, with the derivation trail and the images and masks it rests on', async () => {
+    const subjectId = fx.records.subjectId;
+    const operator = await fx.api.tokenFor('op-ber', [{ role: 'site-operator', trialId: TRIAL, siteId: OWN_SITE }], 'Ber Operator');
+    const images: Record<string, string> = {};
+    for (const tp of ['BL', 'F1', 'F2']) {
+      const r = await gql(operator, `mutation($input: AcquireImageInput!) { acquireImage(input: $input) { ${RESULT} } }`, {
+        input: { imageId: `rano-${tp}`, trialId: TRIAL, siteId: OWN_SITE, subjectId, modality: 'T1c', scanner: { vendor: 'Siemens', model: 'Prisma' }, fieldStrengthT: 3, trMs: 600, teMs: 10, sliceThicknessMm: 1, contrast: { agent: 'gadobutrol', injectionRateMlPerS: 3, delayS: 90 }, artifactSha256: sha(`rano-${tp}`) },
+      });
+      ok(r);
+      images[tp] = `rano-${tp}`;
+    }
+    const m = (field: string, token: string, input: Record<string, unknown>) => gql(token, `mutation($input: ${field[0]!.toUpperCase()}${field.slice(1)}Input!) { ${field}(input: $input) { ${RESULT} } }`, { input: { trialId: TRIAL, subjectId, ...input } });
+    // Another trial's reader, and a reader of another site, cannot write into this subject's record.
+    assert.equal(code(await m('recordResponseTimepoint', otherTrialQa, { timepointId: 'BL', studyDay: 70, imageIds: [images['BL']] })), 'FORBIDDEN');
+    assert.equal(code(await m('recordResponseTimepoint', otherSiteOperator, { timepointId: 'BL', studyDay: 70, imageIds: [images['BL']] })), 'FORBIDDEN');
+    for (const [tp, day] of [['BL', 70], ['F1', 112], ['F2', 140]] as const) ok(await m('recordResponseTimepoint', readerA, { timepointId: tp, studyDay: day, imageIds: [images[tp]] }));
+    assert.equal(code(await m('recordResponseTimepoint', readerA, { timepointId: 'X', studyDay: 71, imageIds: [fx.records.imageId, images['BL']] })), 'IMAGE_IN_OTHER_TIMEPOINT');
+    ok(await m('designateResponseBaseline', readerB, { timepointId: 'BL', kind: 'post-radiotherapy', radiotherapyEndStudyDay: 42, component: 'enhancing', method: 'bidimensional' }));
+    ok(await m('identifyLesion', readerB, { lesionId: 'T1', timepointId: 'BL', role: 'target', component: 'enhancing' }));
+    assert.equal(code(await m('identifyLesion', otherTrialQa, { lesionId: 'T2', timepointId: 'BL', role: 'target', component: 'enhancing' })), 'FORBIDDEN');
+    const sizes: Record<string, [number, number]> = { BL: [20, 20], F1: [26, 20], F2: [30, 22] };
+    for (const reader of [readerA, readerB]) {
+      for (const [tp, [a, b]] of Object.entries(sizes)) {
+        ok(await m('recordLesionMeasurement', reader, { timepointId: tp, lesionId: 'T1', longestDiameterMm: a, perpendicularDiameterMm: b, imageId: images[tp] }));
+      }
+    }
+    const wrongImage = await m('recordLesionMeasurement', readerA, { timepointId: 'F1', lesionId: 'T1', longestDiameterMm: 26, perpendicularDiameterMm: 20, imageId: images['BL'], reason: 'x' });
+    assert.equal(code(wrongImage), 'IMAGE_NOT_IN_TIMEPOINT');
+    for (const tp of ['BL', 'F1', 'F2']) ok(await m('recordClinicalStatus', readerB, { timepointId: tp, dexamethasoneMgPerDay: 2, status: 'stable' }));
+    assert.equal(code(await m('assessTimepointResponse', readerA, { timepointId: 'F2' })), 'ASSESSMENT_OUT_OF_ORDER');
+    for (const reader of [readerA, readerB]) for (const tp of ['F1', 'F2']) ok(await m('assessTimepointResponse', reader, { timepointId: tp }));
+    await fx.caughtUp();
+
+    const query = `query($subjectId: ID!) { responseAssessment(subjectId: $subjectId) {
+      trialId siteId subjectId baseline { timepointId kind method criteriaJson } timepoints { timepointId studyDay imageIds }
+      readers { readerId bestOverallResponse progressionStudyDay timepoints { timepointId category confirmation targetSum nadirSum steps { rule clause } measurements { lesionId product imageId } resolvesJson } }
+      recorded { timepointId readerId category confirmation rules resolvesJson assessedBy }
+      lineage { timepointId imageIds masks { maskVersionId } } } }`;
+    const view = await gql(readerB, query, { subjectId });
+    ok(view);
+    const ra = view.data!['responseAssessment'];
+    assert.equal(ra.trialId, TRIAL);
+    assert.deepEqual(ra.readers.map((r: { readerId: string }) => r.readerId), ['reader-a', 'reader-b']);
+    for (const reader of ra.readers) {
+      const calls = Object.fromEntries(reader.timepoints.map((t: { timepointId: string; category: string; confirmation: string }) => [t.timepointId, `${t.category}/${t.confirmation}`]));
+      assert.deepEqual(calls, { BL: 'baseline/not-applicable', F1: 'PD/confirmed', F2: 'PD/confirmed' });
+      assert.equal(reader.progressionStudyDay, 112);
+      const f1 = reader.timepoints.find((t: { timepointId: string }) => t.timepointId === 'F1');
+      assert.equal(f1.targetSum, 520);
+      assert.deepEqual(f1.measurements.map((x: { imageId: string }) => x.imageId), ['rano-F1']);
+      assert.ok(f1.steps.some((s: { rule: string }) => s.rule === 'TARGET_SUM_INCREASE_FROM_NADIR'));
+    }
+    // What was derivable when each timepoint was read: F1 preliminary, F2 confirming it.
+    const recorded = Object.fromEntries(ra.recorded.map((r: { timepointId: string; readerId: string; category: string; confirmation: string }) => [`${r.readerId}/${r.timepointId}`, `${r.category}/${r.confirmation}`]));
+    assert.equal(recorded['reader-a/F1'], 'PD/pending');
+    assert.deepEqual(JSON.parse(ra.recorded.find((r: { readerId: string; timepointId: string }) => r.readerId === 'reader-a' && r.timepointId === 'F2').resolvesJson), [{ timepointId: 'F1', category: 'PD', outcome: 'confirmed' }]);
+    assert.deepEqual(ra.lineage.map((l: { imageIds: string[] }) => l.imageIds), [['rano-BL'], ['rano-F1'], ['rano-F2']]);
+
+    const denied = await gql(otherTrialQa, query, { subjectId });
+    assert.equal(code(denied), 'FORBIDDEN');
+  });
+
+  test('image QC: computed from the stored bytes and recorded per image; same bytes for another subject refused; another trial refused', async () => {
+    const qa = await fx.api.tokenFor('qa-img', [{ role: 'qa', trialId: TRIAL }], 'QA Images');
+    const assessed = await gql(qa, `mutation($input: AssessImageQualityInput!) { assessImageQuality(input: $input) { ${RESULT} } }`, { input: { imageId: fx.records.imageId } });
+    ok(assessed);
+    assert.deepEqual(assessed.data!['assessImageQuality'].events.map((e: { type: string }) => e.type), ['ImageQualityAssessed']);
+    // A protocol demanding more than the scan gives fails it; the failed image is excluded from feature sets.
+    const strict = await gql(qa, `mutation($input: AssessImageQualityInput!) { assessImageQuality(input: $input) { ${RESULT} } }`, { input: { imageId: fx.records.imageId, thresholds: { minSnr: 1e9 } } });
+    ok(strict);
+    await fx.caughtUp();
+    const listed = await gql(qa, 'query($t: ID!) { imageQuality(trialId: $t, failedOnly: true) { imageId passed excludedFromFeatures snr cnr ghostToSignalRatio metadataCompleteness failures { check } } }', { t: TRIAL });
+    ok(listed);
+    const row = listed.data!['imageQuality'].find((q: { imageId: string }) => q.imageId === fx.records.imageId);
+    assert.equal(row.passed, false);
+    assert.equal(row.excludedFromFeatures, true);
+    assert.ok(row.snr > 0 && row.failures.some((f: { check: string }) => f.check === 'SNR'));
+    const features = await gql(qa, `mutation($input: ComputeFeaturesInput!) { computeFeatures(input: $input) { ${RESULT} } }`, {
+      input: { imageId: fx.records.imageId, segmentationId: fx.records.segmentationId, maskVersionId: fx.records.maskVersionId },
+    });
+    assert.ok(['IMAGE_QC_FAILED', 'FORBIDDEN'].includes(code(features)!), JSON.stringify(features.errors));
+    const scientist = await fx.api.tokenFor('ds-img', [{ role: 'data-scientist', trialId: TRIAL }], 'DS Images');
+    const excluded = await gql(scientist, `mutation($input: ComputeFeaturesInput!) { computeFeatures(input: $input) { ${RESULT} } }`, {
+      input: { imageId: fx.records.imageId, segmentationId: fx.records.segmentationId, maskVersionId: fx.records.maskVersionId },
+    });
+    assert.equal(code(excluded), 'IMAGE_QC_FAILED');
+
+    const operator = await fx.api.tokenFor('op-ber-2', [{ role: 'site-operator', trialId: TRIAL, siteId: OWN_SITE }], 'Ber Operator 2');
+    const enrolled = (await fx.events()).filter((e) => e.type === 'SubjectEnrolled' && (e.data as { siteId: string }).siteId === OWN_SITE).map((e) => (e.data as { subjectId: string }).subjectId);
+    const another = enrolled.find((s) => s !== fx.records.subjectId)!;
+    const before = await size();
+    const copy = await gql(operator, `mutation($input: AcquireImageInput!) { acquireImage(input: $input) { ${RESULT} } }`, {
+      input: { trialId: TRIAL, siteId: OWN_SITE, subjectId: another, modality: 'T1c', scanner: { vendor: 'Siemens', model: 'Prisma' }, fieldStrengthT: 3, trMs: 600, teMs: 10, sliceThicknessMm: 1, artifactSha256: fx.records.imageArtifactSha256 },
+    });
+    assert.equal(code(copy), 'IMAGE_BYTES_OF_OTHER_SUBJECT');
+    const otherModality = await gql(operator, `mutation($input: AcquireImageInput!) { acquireImage(input: $input) { ${RESULT} } }`, {
+      input: { trialId: TRIAL, siteId: OWN_SITE, subjectId: fx.records.subjectId, modality: 'FLAIR', scanner: { vendor: 'Siemens', model: 'Prisma' }, fieldStrengthT: 3, trMs: 9000, teMs: 90, sliceThicknessMm: 1, artifactSha256: fx.records.imageArtifactSha256 },
+    });
+    assert.equal(code(otherModality), 'IMAGE_BYTES_OF_OTHER_MODALITY');
+    assert.equal(await size(), before);
+
+    assert.equal(code(await gql(otherTrialQa, `mutation($input: AssessImageQualityInput!) { assessImageQuality(input: $input) { ${RESULT} } }`, { input: { imageId: fx.records.imageId } })), 'FORBIDDEN');
+    assert.equal(code(await gql(otherTrialQa, 'query($t: ID!) { imageQuality(trialId: $t) { imageId } }', { t: TRIAL })), 'FORBIDDEN');
+  });
+
+  test('feature reliability: refused without two segmentations of one image or with another trial\'s feature sets; the query answers only with a study', async () => {
+    const ds = await fx.api.tokenFor('ds-rel', [{ role: 'data-scientist', trialId: TRIAL }], 'DS Reliability');
+    const featureSets = (await fx.events()).filter((e) => e.type === 'FeaturesComputed').map((e) => (e.data as { featureSetId: string }).featureSetId);
+    const before = await size();
+    const once = await gql(ds, `mutation($input: ComputeFeatureReliabilityInput!) { computeFeatureReliability(input: $input) { ${RESULT} } }`, { input: { trialId: TRIAL, featureSetIds: featureSets.slice(0, 4) } });
+    assert.equal(code(once), 'RELIABILITY_TOO_FEW', JSON.stringify(once.errors));
+    assert.equal(await size(), before);
+    assert.equal(code(await gql(ds, 'query($t: ID!) { featureReliability(trialId: $t) { studyId } }', { t: TRIAL })), 'NOT_FOUND');
+    assert.equal(code(await gql(otherTrialQa, 'query($t: ID!) { featureReliability(trialId: $t) { studyId } }', { t: TRIAL })), 'FORBIDDEN');
+    const otherTrialDs = await fx.api.tokenFor('ds-oth', [{ role: 'data-scientist', trialId: OTHER_TRIAL }], 'DS Other');
+    const crossTrial = await gql(otherTrialDs, `mutation($input: ComputeFeatureReliabilityInput!) { computeFeatureReliability(input: $input) { ${RESULT} } }`, { input: { trialId: OTHER_TRIAL, featureSetIds: featureSets.slice(0, 2) } });
+    assert.equal(code(crossTrial), 'FEATURE_SET_OF_OTHER_TRIAL');
+  });
+
+  test('overrideDecision only to the locked version\'s declared labels ("banana" refused, nothing appended)', async () => {
+    const operator = await fx.api.tokenFor('op-ber-3', [{ role: 'site-operator', trialId: TRIAL, siteId: OWN_SITE }], 'Ber Operator 3');
+    const before = await size();
+    const banana = await gql(operator, `mutation($input: OverrideDecisionInput!) { overrideDecision(input: $input) { ${RESULT} } }`, { input: { decisionId: fx.records.decisionId, decision: 'banana', reason: 'Pathology disagrees' } });
+    assert.equal(code(banana), 'DECISION_LABEL_UNKNOWN', JSON.stringify(banana.errors));
+    assert.match(banana.errors![0]!.message, /decision/);
+    assert.equal(await size(), before);
+  });
+});
