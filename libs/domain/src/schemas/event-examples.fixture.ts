@@ -55,6 +55,7 @@ export const eventExamples: Record<string, Record<string, unknown>> = {
   RedactionRequested: redaction,
   PayloadRedacted: { ...redaction, approvedBy: 'adm-1', approvedRole: 'admin' },
   AuditReviewCompleted: { reviewId: 'R1', trialId: 'T1', queryName: 'actionsOutsideSiteHours', parameters: { startHourUtc: 7, endHourUtc: 19, includeWeekends: true }, resultSha256: h('5'), conclusion: 'Night-time acquisitions match the on-call rota.' },
+  MaskBytesClaimed: { maskSha256: h('1'), segmentationId: 'S', imageId: 'I', subjectId: 'T1-A-001' },
   ImageBytesClaimed: { artifactSha256: h('a'), imageId: 'I', trialId: 'T1', subjectId: 'T1-A-001', modality: 'FLAIR' },
   ImageQualityAssessed: {
     imageId: 'I', trialId: 'T1', siteId: 'A', imageSha256: h('a'), snr: 25.1, cnr: 8.2, ghostToSignalRatio: 0.004, ghostAxis: 'y', metadataCompleteness: 1, missingMetadata: [],

@@ -8,6 +8,8 @@ export const streamIds = {
   /** Who first acquired these image bytes (one claim: the same bytes for another subject or modality are refused). */
   imageBytes: (sha256: string) => `imagebytes-${sha256}`,
   segmentation: (segmentationId: string) => `segmentation-${segmentationId}`,
+  /** Which segmentation first recorded these mask bytes (an edit may not adopt another image's mask). */
+  maskBytes: (sha256: string) => `maskbytes-${sha256}`,
   featureSet: (featureSetId: string) => `featureset-${featureSetId}`,
   model: (modelId: string) => `model-${modelId}`,
   decision: (decisionId: string) => `decision-${decisionId}`,
