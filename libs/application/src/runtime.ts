@@ -4,7 +4,7 @@ import { FileSystemArtifactStore } from '@radledger/artifacts';
 import { CommandService, createEventValidator } from '@radledger/domain';
 import { LedgerService, loadOrCreateSigningKey, openEventStore, type EventValidator, type LedgerStore, type LoadedSigningKey } from '@radledger/ledger';
 import { systemClock, type Clock, type IdGenerator } from '@radledger/platform';
-import { LockedModelRunner, OnnxPredictor } from '@radledger/inference';
+import { DecisionExplainer, LockedModelRunner, OnnxPredictor } from '@radledger/inference';
 import { artifactMaskSource } from './artifact-mask.source.js';
 import { FeatureService } from './feature.service.js';
 import { ScienceService } from './science.service.js';
@@ -85,7 +85,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     const runner = new LockedModelRunner({ artifactStore: artifacts, predictor: new OnnxPredictor() });
     const features = new FeatureService({ store, artifacts, commands });
     const science = new ScienceService({ store, artifacts, commands });
-    const models = new ModelService({ store, commands, runner });
+    const models = new ModelService({ store, commands, runner, explainer: new DecisionExplainer(artifacts) });
     const close = async () => {
       await runner.close();
       await subjectKeys.close();

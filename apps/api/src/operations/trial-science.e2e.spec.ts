@@ -1,6 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import request from 'supertest';
 import { OTHER_TRIAL, OWN_SITE, startTwoTrialApi, TRIAL, type TwoTrialApi } from '../testing/two-trial-fixture.js';
 
 /**
@@ -233,5 +236,102 @@ describe('trial science over HTTP (issue 15)', () => {
     assert.equal(code(banana), 'DECISION_LABEL_UNKNOWN', JSON.stringify(banana.errors));
     assert.match(banana.errors![0]!.message, /decision/);
     assert.equal(await size(), before);
+  });
+
+  test('decision explanations over HTTP: recorded with each decision from the locked ONNX bytes, additive to 1e-9, re-computed by reproduceDecision (a redistributed explanation is a MISMATCH)', async () => {
+    const operator = await fx.api.tokenFor('op-ber-expl', [{ role: 'site-operator', trialId: TRIAL, siteId: OWN_SITE }], 'Ber Operator Expl');
+    const qa = await fx.api.tokenFor('qa-expl', [{ role: 'qa', trialId: TRIAL }], 'QA Expl');
+    const scientist = await fx.api.tokenFor('ds-expl', [{ role: 'data-scientist', trialId: TRIAL }], 'DS Expl');
+    const events = await fx.events();
+    const registration = (modelId: string, version: string) =>
+      events.find((e) => e.type === 'ModelRegistered' && (e.data as { modelId: string }).modelId === modelId && (e.data as { version: string }).version === version)!.data as {
+        featureCodes: string[];
+        artifactSha256: string;
+        explanationReference: { artifactSha256: string; rows: number } | null;
+      };
+    const EXPLANATION = 'explanation { method outputSpace expectedValue modelOutput contributions { featureCode value contribution } reference { sha256 rows } additivityError }';
+    type Explanation = { method: string; outputSpace: string; expectedValue: number; modelOutput: number; contributions: Array<{ featureCode: string; value: number; contribution: number }>; reference: { sha256: string; rows: number }; additivityError: number };
+    const query = async (id: string) => {
+      const r = await gql(qa, `query($id: ID!) { decision(id: $id) { outputsJson ${EXPLANATION} } }`, { id });
+      ok(r);
+      return r.data!['decision'] as { outputsJson: string; explanation: Explanation | null };
+    };
+
+    const expectations = [
+      { modelId: 'mgmt-trees', method: 'tree-shap-path-dependent' },
+      { modelId: 'idh-logreg', method: 'linear-exact' },
+    ];
+    for (const { modelId, method } of expectations) {
+      const locked = fx.demo.example.lockedModels.find((m) => m.modelId === modelId)!;
+      const reg = registration(modelId, locked.version);
+      assert.ok(reg.explanationReference, `${modelId} ${locked.version} registered its explanation reference`);
+      const decisionId = `dec-explained-${modelId}`;
+      ok(await gql(operator, `mutation($input: MakeDecisionInput!) { makeDecision(input: $input) { ${RESULT} } }`, { input: { decisionId, modelId, modelVersion: locked.version, featureSetId: fx.records.featureSetId } }));
+      const { outputsJson, explanation } = await query(decisionId);
+      assert.ok(explanation, `${decisionId}: explanation recorded`);
+      assert.equal(explanation.method, method);
+      assert.equal(explanation.outputSpace, 'log-odds');
+      assert.deepEqual(explanation.reference, { sha256: reg.explanationReference.artifactSha256, rows: reg.explanationReference.rows });
+      assert.deepEqual(explanation.contributions.map((c) => c.featureCode), reg.featureCodes);
+      // Additivity: Σ contributions = model output − expected value.
+      const sum = explanation.contributions.reduce((s, c) => s + c.contribution, 0);
+      assert.ok(Math.abs(sum - (explanation.modelOutput - explanation.expectedValue)) <= 1e-9, `${modelId}: Σ ${sum} vs ${explanation.modelOutput - explanation.expectedValue}`);
+      assert.ok(explanation.additivityError <= 1e-9);
+      // The explained output is the one onnxruntime produced for the decision (its logit, to float32 precision).
+      const p = (JSON.parse(outputsJson) as Record<string, number>)['probability']!;
+      assert.ok(Math.abs(Math.log(p / (1 - p)) - explanation.modelOutput) < 5e-5 * Math.max(1, Math.abs(explanation.modelOutput)), `${modelId}: logit(${p}) vs ${explanation.modelOutput}`);
+      const reproduced = await gql(qa, '{ reproduceDecision(decisionId: "' + decisionId + '") { status differences } }');
+      assert.deepEqual(reproduced.data?.['reproduceDecision'], { status: 'MATCH', differences: [] });
+    }
+    // The demo's own decisions carry explanations too.
+    assert.ok((await query(fx.records.decisionId)).explanation, 'demo decision explained');
+
+    // Another client records a decision whose contributions are moved between two inputs: still additive, so the
+    // decider cannot tell; re-computation from the locked bytes can.
+    const [made] = await fx.api.application.runtime.store.readStream('decision-dec-explained-idh-logreg');
+    const d = made!.data as Record<string, unknown> & { explanation: Explanation };
+    const moved = { ...d.explanation, contributions: d.explanation.contributions.map((c, j) => (j === 0 ? { ...c, contribution: c.contribution + 0.5 } : j === 1 ? { ...c, contribution: c.contribution - 0.5 } : c)) };
+    const { trialId: _t, siteId: _s, subjectId: _u, featureSetResultSha256: _f, ...command } = d;
+    await fx.api.application.runtime.commands.execute(
+      { type: 'MakeDecision', data: { ...command, decisionId: 'dec-explanation-moved', explanation: moved } } as never,
+      { actor: 'other-client', role: 'site-operator', correlationId: 'explanations', client: 'another-client/1.0' },
+    );
+    const mismatch = await gql(qa, '{ reproduceDecision(decisionId: "dec-explanation-moved") { status differences } }');
+    ok(mismatch);
+    assert.equal(mismatch.data!['reproduceDecision'].status, 'MISMATCH');
+    const differences = mismatch.data!['reproduceDecision'].differences as string[];
+    assert.deepEqual(differences.map((x) => x.split(':')[0]), [`explanation.contributions.${moved.contributions[0]!.featureCode}.contribution`, `explanation.contributions.${moved.contributions[1]!.featureCode}.contribution`]);
+
+    // Registration checks a reference against the bytes: other inputs, or trees the rows never reach, are refused; nothing appended.
+    const server = fx.api.app.getHttpServer();
+    const upload = (bytes: Uint8Array, kind: string) => request(server).post(`/artifacts?kind=${kind}`).set('authorization', `Bearer ${scientist}`).set('content-type', 'application/octet-stream').send(Buffer.from(bytes));
+    const mgmt = registration('mgmt-trees', '1');
+    const onnx = await upload(readFileSync(join(process.cwd(), 'models/mgmt-trees-v1.onnx')), 'model');
+    assert.equal(onnx.body.sha256, mgmt.artifactSha256);
+    const encode = (codes: string[], rows: number[][]) => new TextEncoder().encode(JSON.stringify({ featureCodes: codes, rows }));
+    const notJson = await upload(new TextEncoder().encode('Q4LE;ECT3'), 'explanation-reference');
+    assert.equal(notJson.status, 400);
+    assert.equal(notJson.body.error.code, 'EXPLANATION_REFERENCE_INVALID');
+    const reversed = await upload(encode([...mgmt.featureCodes].reverse(), [mgmt.featureCodes.map(() => 1)]), 'explanation-reference');
+    assert.equal(reversed.status, 201, JSON.stringify(reversed.body));
+    assert.deepEqual(reversed.body.reference, { featureCodes: [...mgmt.featureCodes].reverse(), rows: 1 });
+    const oneRow = await upload(encode(mgmt.featureCodes, [mgmt.featureCodes.map(() => 1)]), 'explanation-reference');
+    const register = (referenceSha256: string) =>
+      gql(scientist, `mutation($input: RegisterModelInput!) { registerModel(input: $input) { ${RESULT} } }`, {
+        input: {
+          modelId: 'mgmt-explained', version: '1', artifactSha256: onnx.body.sha256, intendedUse: 'MGMT methylation from T1c radiomics (explanation check)', featureCodes: mgmt.featureCodes,
+          decisionRule: { threshold: 0.51, positiveLabel: 'MGMT-methylated', negativeLabel: 'MGMT-unmethylated', probabilityOutput: { name: 'probabilities', column: 1 } },
+          trainingLineage: { featureSetIds: [], trialIds: [TRIAL], partitions: ['train'] }, performance: [],
+          explanationReference: { artifactSha256: referenceSha256 },
+        },
+      });
+    const before = await size();
+    for (const bad of [reversed.body.sha256 as string, oneRow.body.sha256 as string]) {
+      const r = await register(bad);
+      assert.equal(code(r), 'EXPLANATION_REFERENCE_INVALID', JSON.stringify(r.errors));
+      assert.match(r.errors![0]!.message, /explanationReference/);
+    }
+    assert.equal(await size(), before);
+    ok(await register(mgmt.explanationReference!.artifactSha256));
   });
 });

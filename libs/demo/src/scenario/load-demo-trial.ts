@@ -4,6 +4,7 @@ import type { ArtifactStore } from '@radledger/artifacts';
 import type { CommandMetadata, CommandResult, WorkflowCommand } from '@radledger/domain';
 import type { EventStore, RecordedEvent } from '@radledger/ledger';
 import { parseRadiomicsSettings, type RadiomicsSettings } from '@radledger/radiomics';
+import { encodeExplanationReference } from '@radledger/inference';
 import type { FeatureService, ModelService } from '@radledger/application';
 import { BIAS_FIELD_PARAMETERS, PREPROCESSING_TOOL, Z_SCORE_PARAMETERS } from '../synthetic/demo-preprocessing.js';
 import { SubjectFileRenderer } from '../synthetic/subject-file-renderer.js';
@@ -452,6 +453,7 @@ class DemoTrialLoader {
 
   private async registerModels(entries: ModelManifestEntry[], modelsDir: string): Promise<RegisteredModel[]> {
     const out: RegisteredModel[] = [];
+    const cohort = JSON.parse(await readFile(resolve(modelsDir, 'synthetic-cohort.json'), 'utf8')) as { subjects: Array<{ partition: string; features: Record<string, number> }> };
     for (const entry of entries) {
       const bytes = await readFile(resolve(modelsDir, entry.file));
       const sha256 = await this.put(bytes);
@@ -459,6 +461,9 @@ class DemoTrialLoader {
       const version = String(entry.version);
       const correlationId = `demo:model:${entry.id}`;
       const partitions = [...new Set([...entry.trainingData.trainedOn, ...entry.trainingData.tunedOn])];
+      // Decisions are explained against the rows the version was fitted on (ADR 0010: the trees' node covers, the linear baseline).
+      const referenceRows = cohort.subjects.filter((s) => (entry.trainingData.trainedOn as string[]).includes(s.partition)).map((s) => entry.featureCodes.map((c) => s.features[c]!));
+      const referenceSha256 = await this.put(encodeExplanationReference(entry.featureCodes, referenceRows));
       // The ModelService opens the stored bytes with onnxruntime and records the signature it reads.
       const registered = this.count(
         await this.deps.models.register(
@@ -479,6 +484,7 @@ class DemoTrialLoader {
                 dataset: `${entry.trainingData.cohort} ${entry.performance.partition} partition`,
               },
             ],
+            explanationReference: { artifactSha256: referenceSha256 },
           },
           this.metadata(DEMO_USERS.dataScientist, correlationId),
         ),

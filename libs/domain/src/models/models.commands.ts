@@ -50,10 +50,18 @@ export const RegisterModelRequest = S.obj({
   inputModality: S.optional(S.oneOf(IMAGING_MODALITIES, 'Imaging modality the features must come from (e.g. T1c).')),
   trainingLineage: TrainingLineageSchema,
   performance: S.list(PerformanceSchema),
+  explanationReference: S.optional(
+    S.obj(
+      { artifactSha256: S.sha256('sha256 of the reference rows answered by POST /artifacts: JSON { featureCodes, rows } in input order, e.g. the training partition.') },
+      'Reference data the decisions of this version are explained against (linear baseline, TreeSHAP node covers).',
+    ),
+  ),
 });
 
 export const RegisterModelInput = S.obj({
   ...RegisterModelRequest.properties,
+  /** `rows`: counted by the application when it checked the reference against the model bytes. */
+  explanationReference: S.optional(S.nullable(S.obj({ artifactSha256: S.sha256(), rows: S.int({ minimum: 1 }) }))),
   inputs: S.list(TensorSignatureSchema, { minItems: 1 }),
   outputs: S.list(TensorSignatureSchema, { minItems: 1 }),
 });

@@ -25,6 +25,8 @@ export interface ModelVersionState {
   ordinal: number;
   intendedUse?: string;
   validations: ReadonlyArray<RecordedValidation>;
+  /** What this version's decisions are explained against (null: no explanation is recorded). */
+  explanationReference?: { artifactSha256: string; rows: number } | null;
 }
 
 export interface RecordedValidation {
@@ -144,6 +146,7 @@ export function decide(command: ModelsCommand, state: ModelState, ctx: CommandCo
               ciUpper: p.ciUpper === undefined || p.ciUpper === null ? null : requireFiniteNumber(`performance[${i}].ciUpper`, p.ciUpper),
               dataset: requireText(`performance[${i}].dataset`, p.dataset, 200),
             })),
+            explanationReference: explanationReferenceOf(d.explanationReference),
           },
         },
       ];
@@ -317,6 +320,7 @@ export function evolve(state: ModelState, event: ModelsEvent): ModelState {
         ordinal: Object.keys(state.versions).length,
         intendedUse: d.intendedUse,
         validations: [],
+        explanationReference: d.explanationReference ?? null,
       };
       return { ...state, modelId: d.modelId, versions: { ...state.versions, [d.version]: v } };
     }
@@ -402,4 +406,13 @@ function requireLockGatePolicy(value: unknown): RecordedLockGatePolicy | null {
     requiredMetric: p.requiredMetric === undefined || p.requiredMetric === null ? DEFAULT_LOCK_GATE_POLICY.requiredMetric : requireOneOf('lockGates.requiredMetric', p.requiredMetric, ['AUC', 'C-index'] as const),
     minFeatureIcc: p.minFeatureIcc === undefined || p.minFeatureIcc === null ? DEFAULT_LOCK_GATE_POLICY.minFeatureIcc : requireFiniteNumber('lockGates.minFeatureIcc', p.minFeatureIcc, { min: 0, max: 1 }),
   };
+}
+
+function explanationReferenceOf(ref: { artifactSha256: string; rows?: number } | null | undefined): { artifactSha256: string; rows: number } | null {
+  if (ref === undefined || ref === null) return null;
+  const artifactSha256 = requireSha256('explanationReference.artifactSha256', ref.artifactSha256);
+  if (!Number.isInteger(ref.rows) || (ref.rows ?? 0) < 1) {
+    throw new ValidationError('EXPLANATION_REFERENCE_INVALID', 'explanationReference.rows: expected the reference row count checked against the model bytes', { field: 'explanationReference.rows' });
+  }
+  return { artifactSha256, rows: ref.rows! };
 }

@@ -12,7 +12,7 @@ const reg = (version: string, sha: string): RegisterModel['data'] => ({
   modelId: 'M', version, artifactSha256: sha, inputs: [{ name: 'x', type: 'float32', shape: ['batch', 2] }], outputs: [{ name: 'p', type: 'float32', shape: ['batch', 1] }],
   intendedUse: 'IDH status, adult glioma', featureCodes: ['Q4LE', 'GYBY@IAZD'], decisionRule: { threshold: 0.5, positiveLabel: 'mutant', negativeLabel: 'wildtype' }, trainingLineage: { featureSetIds: [], trialIds: ['T0'], partitions: ['train'] }, performance: [{ metric: 'AUC', value: 0.8, dataset: 'tune' }],
 });
-const registered = (version: string, sha: string): ModelsEvent => ({ type: 'ModelRegistered', data: { ...reg(version, sha), inputModality: null, performance: [{ metric: 'AUC', value: 0.8, ciLower: null, ciUpper: null, dataset: 'tune' }] } });
+const registered = (version: string, sha: string): ModelsEvent => ({ type: 'ModelRegistered', data: { ...reg(version, sha), inputModality: null, explanationReference: null, performance: [{ metric: 'AUC', value: 0.8, ciLower: null, ciUpper: null, dataset: 'tune' }] } });
 const approved = [{ signatureId: 'sig-1', signerId: 'reg-1', meaning: 'approved' }];
 const spec = deciderSpec(modelsDecider);
 const lock1: ModelsEvent = { type: 'ModelLocked', data: { modelId: 'M', version: '1', trialId: 'T1', artifactSha256: h('1'), approvalSignatureIds: ['sig-1'], validationId: null, supersedesVersion: null, planId: null, gates: [] } };

@@ -3,21 +3,30 @@ import { S } from '../shared/schema.js';
 import { IMAGING_MODALITIES } from '../imaging/imaging-modality.js';
 import { DecisionRuleSchema, TensorSignatureSchema, TrainingLineageSchema } from './models.commands.js';
 
+const registeredV1 = {
+  modelId: S.id(),
+  version: S.id(),
+  artifactSha256: S.sha256(),
+  inputs: S.list(TensorSignatureSchema, { minItems: 1 }),
+  outputs: S.list(TensorSignatureSchema, { minItems: 1 }),
+  intendedUse: S.text(1000),
+  featureCodes: S.list(S.str({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,63}$' }), { minItems: 1 }),
+  inputModality: S.optional(S.nullable(S.oneOf(IMAGING_MODALITIES))),
+  decisionRule: DecisionRuleSchema,
+  trainingLineage: TrainingLineageSchema,
+  performance: S.list(S.obj({ metric: S.text(50), value: S.num(), ciLower: S.nullable(S.num()), ciUpper: S.nullable(S.num()), dataset: S.text(200) })),
+};
 export const ModelRegisteredEvent = defineEvent(
   'ModelRegistered',
   S.obj({
-    modelId: S.id(),
-    version: S.id(),
-    artifactSha256: S.sha256(),
-    inputs: S.list(TensorSignatureSchema, { minItems: 1 }),
-    outputs: S.list(TensorSignatureSchema, { minItems: 1 }),
-    intendedUse: S.text(1000),
-    featureCodes: S.list(S.str({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,63}$' }), { minItems: 1 }),
-    inputModality: S.optional(S.nullable(S.oneOf(IMAGING_MODALITIES))),
-    decisionRule: DecisionRuleSchema,
-    trainingLineage: TrainingLineageSchema,
-    performance: S.list(S.obj({ metric: S.text(50), value: S.num(), ciLower: S.nullable(S.num()), ciUpper: S.nullable(S.num()), dataset: S.text(200) })),
+    ...registeredV1,
+    /**
+     * v2: the reference data every decision of this version is explained against (an artifact,
+     * checked at registration to explain these bytes exactly); null: decisions record no explanation.
+     */
+    explanationReference: S.nullable(S.obj({ artifactSha256: S.sha256(), rows: S.int({ minimum: 1 }) })),
   }),
+  [{ version: 1, schema: S.obj(registeredV1), upcast: (data) => ({ ...data, explanationReference: null }) }],
 );
 const planV1 = { modelId: S.id(), planId: S.id(), whatMayChange: S.text(4000), validationProtocol: S.text(4000), acceptanceCriteria: S.text(4000) };
 export const RecordedLockGatePolicySchema = S.obj({
