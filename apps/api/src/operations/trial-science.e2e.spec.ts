@@ -89,7 +89,8 @@ describe('trial science over HTTP (issue 15)', () => {
     await refused('1', 'LOCK_GATE_TOO_FEW_INDEPENDENT_SITES');
     ok(await validate(validator, '1', 'G1', ['SITE-TYO', 'EXT-1', 'EXT-2'], { metric: 'AUC', value: 0.84 }));
     await refused('1', 'LOCK_GATE_METRIC_WITHOUT_CI');
-    ok(await plan('G2', { allowedIntendedUses: ['IDH status, adult glioma'], minFeatureIcc: 0.75 }));
+    // The demo's two-reader study has Q4LE well above 0.75 but, with measurement noise, never at 1: a plan asking for 1 is refused.
+    ok(await plan('G2', { allowedIntendedUses: ['IDH status, adult glioma'], minFeatureIcc: 1 }));
     ok(await validate(validator, '1', 'G2', ['SITE-TYO', 'EXT-1', 'EXT-2'], auc));
     await refused('1', 'LOCK_GATE_FEATURES_UNRELIABLE');
     const badRange = await validate(validator, '1', 'G1', ['SITE-TYO'], { metric: 'AUC', value: 0.95, ciLower: 0.7, ciUpper: 0.8 });
@@ -217,12 +218,18 @@ describe('trial science over HTTP (issue 15)', () => {
 
   test('feature reliability: refused without two segmentations of one image or with another trial\'s feature sets; the query answers only with a study', async () => {
     const ds = await fx.api.tokenFor('ds-rel', [{ role: 'data-scientist', trialId: TRIAL }], 'DS Reliability');
-    const featureSets = (await fx.events()).filter((e) => e.type === 'FeaturesComputed').map((e) => (e.data as { featureSetId: string }).featureSetId);
+    // One feature set per image (the demo's own, not the independent reader's): no image is segmented twice.
+    const featureSets = (await fx.events()).filter((e) => e.type === 'FeaturesComputed').map((e) => (e.data as { featureSetId: string }).featureSetId).filter((id) => !id.endsWith('-rb'));
     const before = await size();
     const once = await gql(ds, `mutation($input: ComputeFeatureReliabilityInput!) { computeFeatureReliability(input: $input) { ${RESULT} } }`, { input: { trialId: TRIAL, featureSetIds: featureSets.slice(0, 4) } });
     assert.equal(code(once), 'RELIABILITY_TOO_FEW', JSON.stringify(once.errors));
     assert.equal(await size(), before);
-    assert.equal(code(await gql(ds, 'query($t: ID!) { featureReliability(trialId: $t) { studyId } }', { t: TRIAL })), 'NOT_FOUND');
+    // The demo's two-reader study answers: both central readers, every model input reliable.
+    const study = await gql(ds, 'query($t: ID!) { featureReliability(trialId: $t) { studyId raters subjects reliable unreliable } }', { t: TRIAL });
+    ok(study);
+    assert.equal(study.data!['featureReliability'].studyId, fx.demo.example.reliabilityStudyId);
+    assert.deepEqual([...study.data!['featureReliability'].raters].sort(), ['demo-independent-reader', 'demo-second-reader']);
+    for (const code of ['Q4LE', 'ECT3', 'KE2A', 'ACUI@IAZD', 'TU9B@IAZD', 'QCFX', 'RNU0']) assert.ok(study.data!['featureReliability'].reliable.includes(code), code);
     assert.equal(code(await gql(otherTrialQa, 'query($t: ID!) { featureReliability(trialId: $t) { studyId } }', { t: TRIAL })), 'FORBIDDEN');
     const otherTrialDs = await fx.api.tokenFor('ds-oth', [{ role: 'data-scientist', trialId: OTHER_TRIAL }], 'DS Other');
     const crossTrial = await gql(otherTrialDs, `mutation($input: ComputeFeatureReliabilityInput!) { computeFeatureReliability(input: $input) { ${RESULT} } }`, { input: { trialId: OTHER_TRIAL, featureSetIds: featureSets.slice(0, 2) } });
