@@ -11,7 +11,7 @@ import {
   type DecisionRule,
   type ModelVersionState,
 } from '@radledger/domain';
-import type { LockedModelRunner, ModelDecision } from '@radledger/inference';
+import { explanationDifferences, type DecisionExplainer, type LockedModelRunner, type ModelDecision, type RecordedExplanation } from '@radledger/inference';
 
 export interface RegisterModelInput {
   modelId: string;
@@ -23,6 +23,8 @@ export interface RegisterModelInput {
   inputModality?: string;
   trainingLineage: { featureSetIds: string[]; trialIds: string[]; partitions: Array<'train' | 'tune' | 'test'> };
   performance: Array<{ metric: string; value: number; ciLower?: number; ciUpper?: number; dataset: string }>;
+  /** Reference rows (an uploaded artifact) the version's decisions are explained against. */
+  explanationReference?: { artifactSha256: string };
 }
 
 export interface MakeDecisionInput {
@@ -37,8 +39,8 @@ export interface DecisionReproduction {
   decisionId: string;
   status: 'MATCH' | 'MISMATCH' | 'NOT_REPRODUCIBLE';
   reason?: string;
-  recorded: { decision: string; outputs: Record<string, number>; modelSha256: string };
-  recomputed?: { decision: string; outputs: Record<string, number>; modelSha256: string };
+  recorded: { decision: string; outputs: Record<string, number>; modelSha256: string; explanation: RecordedExplanation | null };
+  recomputed?: { decision: string; outputs: Record<string, number>; modelSha256: string; explanation: RecordedExplanation | null };
   differences: string[];
 }
 
@@ -57,6 +59,8 @@ export interface DecisionRerun {
   outputs: Record<string, number>;
   /** The sha256 the runner verified before running (it refuses other bytes: MODEL_HASH_MISMATCH). */
   modelSha256: string;
+  /** The input row as fed to the model (float32 values, input order). */
+  inputs: number[];
 }
 
 /** `name` for single-value outputs, `name.i` otherwise; plus `probability` as the runner read it. */
@@ -76,15 +80,20 @@ export function flattenOutputs(decision: ModelDecision): Record<string, number> 
  * recorded feature set mapped by IBSI code, and any decision can be re-run and compared.
  */
 export class ModelService {
-  constructor(private readonly deps: { store: EventStore; commands: CommandService; runner: LockedModelRunner }) {}
+  constructor(private readonly deps: { store: EventStore; commands: CommandService; runner: LockedModelRunner; explainer: DecisionExplainer }) {}
 
   async register(input: RegisterModelInput, metadata: CommandMetadata): Promise<CommandResult> {
     const signature = await this.deps.runner.verifyModel(input.artifactSha256);
+    // A reference is checked against the bytes now (graph explainable exactly, inputs match, every tree node reached), not at the first decision.
+    const reference = input.explanationReference
+      ? { artifactSha256: input.explanationReference.artifactSha256, ...(await this.deps.explainer.checkReference(input.artifactSha256, input.explanationReference.artifactSha256, input.featureCodes)) }
+      : null;
     return this.deps.commands.execute(
       {
         type: 'RegisterModel',
         data: {
           ...input,
+          explanationReference: reference,
           inputs: signature.inputs.map((t) => ({ name: t.name, type: t.type, shape: [...t.shape] })),
           outputs: signature.outputs.map((t) => ({ name: t.name, type: t.type, shape: [...t.shape] })),
         } as never,
@@ -96,6 +105,7 @@ export class ModelService {
   async decide(input: MakeDecisionInput, metadata: CommandMetadata): Promise<CommandResult> {
     const { version, featureSet } = await this.lockedVersionFor(input);
     const decision = await this.deps.runner.decide(specOf(version, version.artifactSha256), featureSet.features);
+    const explanation = await this.explain(version, decision.verifiedSha256, decision.inputs);
     return this.deps.commands.execute(
       {
         type: 'MakeDecision',
@@ -109,10 +119,18 @@ export class ModelService {
           outputs: flattenOutputs(decision),
           threshold: decision.threshold,
           decision: decision.decision,
+          explanation,
         },
       },
       metadata,
     );
+  }
+
+  /** The decision's explanation from the bytes that ran and the version's reference (none when the version registered none). */
+  private async explain(version: ModelVersionState, modelSha256: string, row: readonly number[]): Promise<RecordedExplanation | null> {
+    const reference = version.explanationReference ?? null;
+    if (reference === null) return null;
+    return this.deps.explainer.explain({ modelSha256, referenceSha256: reference.artifactSha256, featureCodes: version.featureCodes, row });
   }
 
   /** `rerunDecision` with this service's runner. */
@@ -125,15 +143,21 @@ export class ModelService {
     const events = await this.deps.store.readStream(streamIds.decision(decisionId));
     const made = events.find((e) => e.type === 'ModelDecisionMade');
     if (!made) throw new NotFoundError(`decisionId: no decision ${decisionId}`, { field: 'decisionId' });
-    const d = made.data as { modelId: string; modelVersion: string; modelSha256: string; featureSetId: string; outputs: Record<string, number>; decision: string };
-    const recorded = { decision: d.decision, outputs: d.outputs, modelSha256: d.modelSha256 };
+    const d = made.data as { modelId: string; modelVersion: string; modelSha256: string; featureSetId: string; outputs: Record<string, number>; decision: string; explanation?: RecordedExplanation | null };
+    const recorded = { decision: d.decision, outputs: d.outputs, modelSha256: d.modelSha256, explanation: d.explanation ?? null };
     const model = await loadAggregate(this.deps.store, streamIds.model(d.modelId), modelsDecider);
     const version = model.state.versions[d.modelVersion];
     const featureSet = await loadAggregate(this.deps.store, streamIds.featureSet(d.featureSetId), featuresDecider);
     if (!version) return { decisionId, status: 'NOT_REPRODUCIBLE', reason: `model ${d.modelId} has no version ${d.modelVersion}`, recorded, differences: [] };
-    let recomputed: DecisionRerun;
+    let recomputed: DecisionRerun & { explanation: RecordedExplanation | null };
     try {
-      recomputed = await this.rerun({ decision: { modelSha256: d.modelSha256 }, model: version, features: featureSet.state.features });
+      const rerun = await this.rerun({ decision: { modelSha256: d.modelSha256 }, model: version, features: featureSet.state.features });
+      // Recomputed from the bytes the decision names and the reference the version registered, on the row the re-run fed the model.
+      const reference = version.explanationReference ?? null;
+      const explanation = reference
+        ? await this.deps.explainer.explain({ modelSha256: d.modelSha256, referenceSha256: reference.artifactSha256, featureCodes: version.featureCodes, row: rerun.inputs })
+        : null;
+      recomputed = { ...rerun, explanation };
     } catch (error) {
       return { decisionId, status: 'NOT_REPRODUCIBLE', reason: (error as Error).message, recorded, differences: [] };
     }
@@ -142,7 +166,9 @@ export class ModelService {
     for (const key of new Set([...Object.keys(recorded.outputs), ...Object.keys(recomputed.outputs)])) {
       if (!Object.is(recorded.outputs[key], recomputed.outputs[key])) differences.push(`outputs.${key}: recorded ${recorded.outputs[key]}, recomputed ${recomputed.outputs[key]}`);
     }
-    return { decisionId, status: differences.length === 0 ? 'MATCH' : 'MISMATCH', recorded, recomputed, differences };
+    differences.push(...explanationDifferences(recorded.explanation, recomputed.explanation));
+    const { inputs: _inputs, ...shown } = recomputed;
+    return { decisionId, status: differences.length === 0 ? 'MATCH' : 'MISMATCH', recorded, recomputed: shown, differences };
   }
 
   private async lockedVersionFor(input: MakeDecisionInput) {
@@ -174,7 +200,7 @@ export class ModelService {
  */
 export async function rerunDecision(runner: Pick<LockedModelRunner, 'decide'>, input: DecisionRerunInput): Promise<DecisionRerun> {
   const rerun = await runner.decide(specOf(input.model, input.decision.modelSha256), input.features);
-  return { decision: rerun.decision, outputs: flattenOutputs(rerun), modelSha256: rerun.verifiedSha256 };
+  return { decision: rerun.decision, outputs: flattenOutputs(rerun), modelSha256: rerun.verifiedSha256, inputs: rerun.inputs };
 }
 
 /** `expectedSha256`: the only bytes that may run (the locked artifact, or the bytes a recorded decision names). */

@@ -4,9 +4,10 @@ import { FileSystemArtifactStore } from '@radledger/artifacts';
 import { CommandService, createEventValidator } from '@radledger/domain';
 import { LedgerService, loadOrCreateSigningKey, openEventStore, type EventValidator, type LedgerStore, type LoadedSigningKey } from '@radledger/ledger';
 import { systemClock, type Clock, type IdGenerator } from '@radledger/platform';
-import { LockedModelRunner, OnnxPredictor } from '@radledger/inference';
+import { DecisionExplainer, LockedModelRunner, OnnxPredictor } from '@radledger/inference';
 import { artifactMaskSource } from './artifact-mask.source.js';
 import { FeatureService } from './feature.service.js';
+import { ScienceService } from './science.service.js';
 import { ModelService } from './model.service.js';
 import { AesGcmFieldCipher } from './field-encryption/aes-gcm-field.cipher.js';
 import { loadOrCreateKeyEncryptionKey, type LoadedKeyEncryptionKey } from './field-encryption/key-encryption-key.file.js';
@@ -45,6 +46,8 @@ export interface Runtime {
   /** Runs only locked model bytes (re-hashed), sessions cached per sha256. */
   runner: LockedModelRunner;
   features: FeatureService;
+  /** Image QC, feature reliability and RANO 2.0 response (issue 15). */
+  science: ScienceService;
   models: ModelService;
   /** Seals free text on the write path; `reveal`s it (or `[redacted]`) on the read side. */
   fieldCipher: AesGcmFieldCipher;
@@ -81,14 +84,15 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     const ledger = new LedgerService(store, { now: () => clock.now() });
     const runner = new LockedModelRunner({ artifactStore: artifacts, predictor: new OnnxPredictor() });
     const features = new FeatureService({ store, artifacts, commands });
-    const models = new ModelService({ store, commands, runner });
+    const science = new ScienceService({ store, artifacts, commands });
+    const models = new ModelService({ store, commands, runner, explainer: new DecisionExplainer(artifacts) });
     const close = async () => {
       await runner.close();
       await subjectKeys.close();
       await store.close();
     };
     const keyEncryptionKey = { path: kek.path, created: kek.created };
-    return { store, ledger, artifacts, commands, validator, signingKey, clock, runner, features, models, fieldCipher, subjectKeys, keyEncryptionKey, close };
+    return { store, ledger, artifacts, commands, validator, signingKey, clock, runner, features, science, models, fieldCipher, subjectKeys, keyEncryptionKey, close };
   } catch (error) {
     await store.close();
     throw error;

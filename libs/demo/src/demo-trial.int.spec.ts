@@ -8,7 +8,7 @@ import type { RecordedEvent } from '@radledger/ledger';
 import { AuditTrailQuery, LineageQuery, MonitoringQuery, openReadModelStore, ProjectionRunner, readModelProjections } from '@radledger/projections';
 import { extractFeatures, maskFromLabels, parseRadiomicsSettings, readNifti } from '@radledger/radiomics';
 import { openRuntime, type Runtime } from '@radledger/application';
-import { DEMO_USERS, DEVIATING_SUBJECT, POST_QC_CORRECTION_SUBJECT } from './scenario/demo-trial.plan.js';
+import { DEMO_SITES, DEMO_USERS, DEVIATING_SUBJECT, POST_QC_CORRECTION_SUBJECT, QC_FAILURE_SUBJECT, RANO_SUBJECT } from './scenario/demo-trial.plan.js';
 import { loadDemoTrial, type DemoTrialResult, type DemoTrialSummary } from './scenario/load-demo-trial.js';
 
 type Data = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -36,12 +36,13 @@ describe('demo trial loaded into an empty SQLite ledger', () => {
     assert.equal(result.skipped, false);
     const summary = result as DemoTrialSummary;
     assert.equal(summary.trialId, 'GLIO-RAD-01');
-    assert.equal(summary.subjects, 12);
+    assert.equal(summary.subjects, 16);
     assert.equal(events.length, summary.ledgerSize);
     assert.equal(summary.eventsAppended, events.length);
     for (const [type, n] of Object.entries(summary.eventsByType)) assert.equal(ofType(type).length, n, type);
-    assert.equal(ofType('SubjectEnrolled').length, 12);
-    assert.equal(ofType('ImageAcquired').length, 24);
+    assert.equal(ofType('SubjectEnrolled').length, 16);
+    // T1c and FLAIR per subject, and three RANO follow-up T1c scans.
+    assert.equal(ofType('ImageAcquired').length, 35);
     assert.deepEqual(new Set(ofType('ImageAcquired').map((e) => e.data.fieldStrengthT)), new Set([1.5, 3]));
     assert.deepEqual(new Set(ofType('ImageAcquired').map((e) => e.data.scanner.vendor)), new Set(['Siemens', 'GE', 'Philips']));
   });
@@ -66,14 +67,14 @@ describe('demo trial loaded into an empty SQLite ledger', () => {
 
   it('records second-reader edits with a reason and a Dice of 0.85-0.95 computed from the masks', () => {
     const edits = ofType('SegmentationEdited');
-    assert.equal(edits.length, 7);
+    assert.equal(edits.length, 9);
     for (const e of edits) {
       assert.ok(e.data.diceVsParent >= 0.85 && e.data.diceVsParent <= 0.95, `Dice ${e.data.diceVsParent}`);
       assert.ok(e.data.reason.length > 20);
       assert.equal(e.meta.actor, DEMO_USERS.reader.userId);
     }
     const needsEdit = ofType('SegmentationReviewed').filter((e) => e.data.verdict === 'needs-edit');
-    assert.equal(needsEdit.length, 6);
+    assert.equal(needsEdit.length, 8);
     // One correction after the segmentation had been accepted at QC (what QA audits).
     const accepted = ofType('SegmentationReviewed').filter((e) => e.data.verdict === 'accepted');
     const afterAcceptance = edits.filter((e) => accepted.some((r) => r.data.segmentationId === e.data.segmentationId && r.data.versionId === e.data.parentVersionId && Number(r.globalPosition) < Number(e.globalPosition)));
@@ -82,7 +83,8 @@ describe('demo trial loaded into an empty SQLite ledger', () => {
 
   it('computes IBSI features on the stored volumes, reproducibly', async () => {
     const featureSets = ofType('FeaturesComputed');
-    assert.equal(featureSets.length, 12);
+    // One per subject, and one on the independent reader's contour where the second reader drew the accepted one.
+    assert.equal(featureSets.length, 25);
     const fs = featureSets[0]!;
     assert.equal(fs.data.reproducible, true);
     for (const code of ['Q4LE', 'ECT3', 'KE2A', 'ACUI@IAZD', 'TU9B@IAZD', 'QCFX', 'RNU0']) assert.equal(typeof fs.data.features[code], 'number', code);
@@ -103,7 +105,7 @@ describe('demo trial loaded into an empty SQLite ledger', () => {
     assert.deepEqual(locks.map((e) => `${e.data.modelId}@${e.data.version}`).sort(), ['idh-logreg@1', 'idh-logreg@2', 'mgmt-trees@1']);
     assert.equal(locks.find((e) => e.data.version === '2')!.data.supersedesVersion, '1');
     const decisions = ofType('ModelDecisionMade');
-    assert.equal(decisions.length, 24);
+    assert.equal(decisions.length, 32);
     for (const d of decisions) {
       const lock = locks.filter((l) => l.data.modelId === d.data.modelId && l.data.version === d.data.modelVersion && Number(l.globalPosition) < Number(d.globalPosition));
       assert.equal(lock.length, 1, `${d.data.decisionId} follows a lock of its version`);
@@ -111,6 +113,69 @@ describe('demo trial loaded into an empty SQLite ledger', () => {
     }
     assert.ok(new Set(decisions.map((d) => d.data.decision)).size >= 3, 'decisions go both ways');
     assert.equal((result as DemoTrialSummary).example.modelSha256, decisions.find((d) => d.data.decisionId === (result as DemoTrialSummary).example.decisionId)!.data.modelSha256);
+  });
+
+  it('validates every lock on three held-out sites by someone other than the developer, under a plan whose lock gates every lock met', () => {
+    const development = new Set(DEMO_SITES.filter((s) => s.role === 'development').map((s) => s.siteId));
+    const validations = new Map(ofType('ModelValidationRecorded').map((v) => [v.data.validationId, v]));
+    const registrations = ofType('ModelRegistered');
+    const locks = ofType('ModelLocked');
+    assert.equal(locks.length, 3);
+    for (const lock of locks) {
+      const validation = validations.get(lock.data.validationId);
+      assert.ok(validation, `${lock.data.modelId}@${lock.data.version} rests on a validation`);
+      assert.ok(Number(validation.globalPosition) < Number(lock.globalPosition), 'validated before the lock');
+      const developer = registrations.find((r) => r.data.modelId === lock.data.modelId && r.data.version === lock.data.version)!.meta.actor;
+      assert.notEqual(validation.meta.actor, developer);
+      assert.equal(validation.meta.actor, DEMO_USERS.validator.userId);
+      assert.equal(validation.data.siteIds.length, 3);
+      for (const site of validation.data.siteIds) assert.ok(!development.has(site), `${site} took no part in development`);
+      const auc = validation.data.metrics.find((m: Data) => m.metric === 'AUC');
+      assert.ok(auc.ciLower <= auc.value && auc.value <= auc.ciUpper);
+      assert.ok(lock.data.planId, 'a plan gated the lock');
+      assert.deepEqual(lock.data.gates.map((g: Data) => `${g.gate}:${g.passed}`), ['independent-validator:true', 'independent-sites:true', 'intended-use:true', 'metrics-with-ci:true', 'feature-reliability:true']);
+    }
+  });
+
+  it('records a two-reader reliability study of every feature on the same T1c images', () => {
+    const [study] = ofType('FeatureReliabilityRecorded');
+    assert.ok(study);
+    assert.deepEqual([...study.data.raters].sort(), [DEMO_USERS.readerB.userId, DEMO_USERS.reader.userId].sort());
+    assert.equal(study.data.subjects, 9);
+    assert.ok(study.data.features.length > 100, `${study.data.features.length} features`);
+    const inputs = ['Q4LE', 'ECT3', 'KE2A', 'ACUI@IAZD', 'TU9B@IAZD', 'QCFX', 'RNU0'];
+    for (const code of inputs) assert.equal(study.data.features.find((f: Data) => f.featureCode === code).meetsThreshold, true, code);
+  });
+
+  it('assesses every acquisition\'s quality; the one FLAIR with a motion ghost fails and is excluded from feature sets', () => {
+    const qc = ofType('ImageQualityAssessed');
+    assert.equal(qc.length, 32);
+    const failed = qc.filter((e) => e.data.passed === false);
+    assert.deepEqual(failed.map((e) => e.data.imageId), [`img-${QC_FAILURE_SUBJECT}-FLAIR`]);
+    assert.deepEqual(failed[0]!.data.failures.map((f: Data) => f.check), ['GHOSTING']);
+    assert.equal(failed[0]!.data.excludedFromFeatures, true);
+  });
+
+  it('follows one subject under RANO 2.0 with both readers: progression preliminary at F1, confirmed at F2', () => {
+    const assessed = ofType('TimepointResponseAssessed').filter((e) => e.data.subjectId === RANO_SUBJECT);
+    const calls = assessed.map((e) => `${e.meta.actor}/${e.data.timepointId}: ${e.data.category}/${e.data.confirmation}`).sort();
+    assert.deepEqual(calls, [
+      `${DEMO_USERS.readerB.userId}/F1: PD/pending`,
+      `${DEMO_USERS.readerB.userId}/F2: PD/confirmed`,
+      `${DEMO_USERS.reader.userId}/F1: PD/pending`,
+      `${DEMO_USERS.reader.userId}/F2: PD/confirmed`,
+    ]);
+    for (const e of assessed.filter((x) => x.data.timepointId === 'F2')) assert.deepEqual(e.data.resolves, [{ timepointId: 'F1', category: 'PD', outcome: 'confirmed' }]);
+  });
+
+  it('explains every decision from the locked bytes, additively', () => {
+    for (const d of ofType('ModelDecisionMade')) {
+      const e = d.data.explanation;
+      assert.ok(e, `${d.data.decisionId} explained`);
+      const sum = e.contributions.reduce((s: number, c: Data) => s + c.contribution, 0);
+      assert.ok(Math.abs(sum - (e.modelOutput - e.expectedValue)) <= 1e-9);
+      assert.equal(e.method, d.data.modelId === 'mgmt-trees' ? 'tree-shap-path-dependent' : 'linear-exact');
+    }
   });
 
   it('carries e-signatures with printed names bound to the signed events', () => {
@@ -139,8 +204,8 @@ describe('demo trial loaded into an empty SQLite ledger', () => {
       const audit = await new AuditTrailQuery(readModels).page({ trialId: summary.trialId, subjectId: summary.example.subjectId }, 50);
       assert.ok(audit.edges.length >= 10, `audit trail of ${summary.example.subjectId}: ${audit.edges.length} entries`);
       const compliance = await new MonitoringQuery(readModels).lockedAlgorithmCompliance(summary.trialId);
-      assert.equal(compliance.totalDecisions, 24);
-      assert.equal(compliance.compliantDecisions, 24);
+      assert.equal(compliance.totalDecisions, 32);
+      assert.equal(compliance.compliantDecisions, 32);
       assert.deepEqual(compliance.deviations, []);
       // QA's question: which segmentations were edited after QC, by whom, why, with what Dice.
       const afterQc = await new MonitoringQuery(readModels).segmentationEdits(summary.trialId, true);

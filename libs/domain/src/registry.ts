@@ -21,6 +21,10 @@ import { redactionCommands, redactionOperations } from './redaction/redaction.op
 import { redactionEvents } from './redaction/redaction.events.js';
 import { auditReviewCommands, auditReviewOperations } from './audit-review/audit-review.operations.js';
 import { auditReviewEvents } from './audit-review/audit-review.events.js';
+import { reliabilityCommands, reliabilityOperations } from './reliability/reliability.operations.js';
+import { reliabilityEvents } from './reliability/reliability.events.js';
+import { responseAssessmentCommands, responseAssessmentOperations } from './response-assessment/response-assessment.operations.js';
+import { responseAssessmentEvents } from './response-assessment/response-assessment.events.js';
 import { provenanceOperations } from './provenance/provenance.operations.js';
 import { ledgerProofOperations } from './ledger-proofs/ledger-proofs.operations.js';
 
@@ -40,6 +44,8 @@ export const commandDeclarations = [
   ...identityCommands,
   ...redactionCommands,
   ...auditReviewCommands,
+  ...reliabilityCommands,
+  ...responseAssessmentCommands,
 ] as const;
 
 export const operationDeclarations = [
@@ -53,6 +59,8 @@ export const operationDeclarations = [
   ...identityOperations,
   ...redactionOperations,
   ...auditReviewOperations,
+  ...reliabilityOperations,
+  ...responseAssessmentOperations,
   ...provenanceOperations,
   ...ledgerProofOperations,
 ] as const;
@@ -68,6 +76,8 @@ export const eventDeclarations = [
   ...identityEvents,
   ...redactionEvents,
   ...auditReviewEvents,
+  ...reliabilityEvents,
+  ...responseAssessmentEvents,
 ] as const;
 
 type AnyCommand = (typeof commandDeclarations)[number];

@@ -264,6 +264,11 @@ export async function assembleDossier(deps: DossierExportDeps, sink: BundleSink,
       sequestration.sequestered,
       (v['changeControlPlans'] as unknown[]).length,
     ]);
+    for (const lock of v['locks'] as Array<{ eventId: string; trialId: string; planId: string | null; gates: Array<{ gate: string; code: string; passed: boolean; detail: string }> }>) {
+      // A lock no plan gated says so (ADR 0017): a reviewer sees the difference from a lock that met its gates.
+      if (lock.gates.length === 0) report.lockGates.push([v['modelId'], v['version'], lock.trialId, lock.planId ?? 'none', 'none', null, null, 'no change-control plan set lock gates for this lock', lock.eventId]);
+      for (const g of lock.gates) report.lockGates.push([v['modelId'], v['version'], lock.trialId, lock.planId, g.gate, g.code, g.passed, g.detail, lock.eventId]);
+    }
     for (const t of testedVsReleased) for (const f of t.findings) findings.push(`${v['modelId']} ${v['version']} (${t.trialId}): ${f}`);
     for (const f of sequestration.findings) findings.push(`${v['modelId']} ${v['version']}: ${f}`);
     if (v['deviationCount'] > 0) findings.push(`${v['modelId']} ${v['version']}: ${v['deviationCount']} decisions not made with the locked version/hash`);

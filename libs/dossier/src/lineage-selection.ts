@@ -121,7 +121,8 @@ export function scanEvent(canonical: string, scope: DossierScope, index: LedgerS
  * trial) the images with protocol deviations, through the references the events carry
  * (DESIGN "Lineage model"): decision → feature set → image (acquisition, preprocessing,
  * protocol deviations) and mask version with its ancestors and reviews → model version
- * (registration, PCCP, validation, lock, retirement; training feature sets) → trial,
+ * (registration, PCCP, validation, lock, retirement; training feature sets; the reliability
+ * study a lock gate read, with both readers' feature sets) → trial,
  * sites, subjects, protocols → signatures on any included event. Streams are read one
  * aggregate at a time (`readStream`), so memory follows the lineage, not the ledger.
  */
@@ -197,6 +198,15 @@ export async function selectLineage(store: Pick<EventStore, 'readStream'>, scope
         context(d);
         if (e.type === 'SegmentationCreated') enqueue(streamIds.image(String(d['imageId'])));
       }
+    } else if (streamId.startsWith('reliability-')) {
+      const before = Number(key);
+      const study = events.filter((e) => e.type === 'FeatureReliabilityRecorded' && Number(e.globalPosition) < before).at(-1);
+      if (study) {
+        include(study);
+        // Both readers' feature sets, with their masks and images: the study can be re-computed from the bundle.
+        const ids = (study.data as Data)['featureSetIds'];
+        for (const fs of Array.isArray(ids) ? ids : []) enqueue(streamIds.featureSet(String(fs)));
+      }
     } else if (streamId.startsWith('model-')) {
       const plans = new Set<string>();
       for (const e of events) {
@@ -205,7 +215,12 @@ export async function selectLineage(store: Pick<EventStore, 'readStream'>, scope
         if (e.type === 'ChangeControlPlanRecorded' || (mine && ['ModelRegistered', 'ModelValidationRecorded', 'ModelLocked', 'ModelRetired'].includes(e.type))) {
           include(e);
           if (e.type === 'ModelValidationRecorded') plans.add(String(d['planId']));
-          if (e.type === 'ModelLocked') trialOf(String(d['trialId']));
+          if (e.type === 'ModelLocked') {
+            trialOf(String(d['trialId']));
+            // The reliability study a feature-reliability gate read: the trial's latest one before the lock (ADR 0017).
+            const gates = Array.isArray(d['gates']) ? (d['gates'] as Data[]) : [];
+            if (gates.some((g) => g['gate'] === 'feature-reliability')) enqueue(streamIds.featureReliability(String(d['trialId'])), String(e.globalPosition));
+          }
           if (e.type === 'ModelRegistered' && includeTraining) {
             const lineage = (d['trainingLineage'] ?? {}) as { featureSetIds?: unknown };
             for (const fs of Array.isArray(lineage.featureSetIds) ? lineage.featureSetIds : []) enqueue(streamIds.featureSet(String(fs)));

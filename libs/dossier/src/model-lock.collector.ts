@@ -27,7 +27,20 @@ interface VersionState {
   modelId: string;
   version: string;
   registration?: { eventId: string; sha256: string; intendedUse: string; featureCodes: unknown; decisionRule: unknown; inputs: unknown; outputs: unknown; trainingLineage: { featureSetIds: string[]; trialIds: string[]; partitions: string[] }; performance: unknown; recordedAt: string; actor: string };
-  locks: Array<{ eventId: string; trialId: string; artifactSha256: string; approvalSignatureIds: string[]; validationId: string | null; supersedesVersion: string | null; recordedAt: string; actor: string }>;
+  locks: Array<{
+    eventId: string;
+    trialId: string;
+    artifactSha256: string;
+    approvalSignatureIds: string[];
+    validationId: string | null;
+    supersedesVersion: string | null;
+    /** The change-control plan whose lock gates were checked (null: the lock was gated by no plan, ADR 0017). */
+    planId: string | null;
+    /** Which gates the lock met (issue 15): every gate of the plan, each with what it found. */
+    gates: Array<{ gate: string; code: string; passed: boolean; detail: string }>;
+    recordedAt: string;
+    actor: string;
+  }>;
   validations: Array<{ eventId: string; validationId: string; planId: string; validatedSha256: string; passed: boolean; results: unknown; summary: string }>;
   retirements: Array<{ eventId: string; reason: string; unlockedTrialIds: unknown; recordedAt: string }>;
   signatures: SignatureSummary[];
@@ -115,6 +128,8 @@ export class ModelLockCollector {
           approvalSignatureIds: (d['approvalSignatureIds'] as string[] | undefined) ?? [],
           validationId: typeof d['validationId'] === 'string' ? str('validationId') : null,
           supersedesVersion: typeof d['supersedesVersion'] === 'string' ? str('supersedesVersion') : null,
+          planId: typeof d['planId'] === 'string' ? str('planId') : null,
+          gates: Array.isArray(d['gates']) ? (d['gates'] as Array<{ gate: string; code: string; passed: boolean; detail: string }>) : [],
           recordedAt: event.meta.recordedAt,
           actor: event.meta.actor,
         });

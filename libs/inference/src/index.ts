@@ -10,3 +10,6 @@ export { unsupportedOperatorOnnx } from './demo-models/onnx-model.builders.js';
 export * from './explanations/explainable-model.js';
 export * from './explanations/tree-shap.js';
 export * from './explanations/decision-explanation.js';
+export * from './explanations/explanation-reference.js';
+export * from './explanations/decision-explainer.js';
+export { bootstrapAucInterval, rocAuc, type BootstrapInterval } from './demo-models/classification-metrics.js';

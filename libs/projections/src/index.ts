@@ -15,6 +15,8 @@ export * from './queries/lineage.query.js';
 export * from './queries/audit-trail.query.js';
 export * from './queries/monitoring.query.js';
 export * from './queries/decision.query.js';
+export * from './queries/science.query.js';
+export * from './projections/science.projection.js';
 export * from './prov/prov-graph.js';
 export * from './prov/prov-o-jsonld.js';
 export * from './prov/prov-json.js';

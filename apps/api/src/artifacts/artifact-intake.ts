@@ -1,13 +1,16 @@
 import { ValidationError } from '@radledger/platform';
 import { DEFAULT_IMAGE_SIZE_LIMITS, deidentifyDicom, isDicomSeg, readDicomSeg, readNifti, readNrrd, sniffFormat, type ImageSizeLimits, type SniffedFormat } from '@radledger/radiomics';
-import { inspectModel, type ModelSignature } from '@radledger/inference';
+import { inspectModel, readExplanationReference, type ModelSignature } from '@radledger/inference';
 
-export type ArtifactKind = 'image' | 'mask' | 'model';
+/** `explanation-reference`: the JSON rows a model version's decisions are explained against (never sniffed: asked for by name). */
+export type ArtifactKind = 'image' | 'mask' | 'model' | 'explanation-reference';
 
 export interface ArtifactIntake {
   /** The bytes to store: de-identified for DICOM, as uploaded otherwise. */
   bytes: Uint8Array;
-  format: Exclude<SniffedFormat, 'unknown'>;
+  format: Exclude<SniffedFormat, 'unknown'> | 'explanation-reference';
+  /** For an explanation reference: its inputs and row count. */
+  reference?: { featureCodes: string[]; rows: number };
   dicom?: { uidHashes: Record<string, string>; blanked: string[] };
   model?: ModelSignature;
 }
@@ -16,6 +19,7 @@ const KIND_FORMATS: Record<ArtifactKind, readonly SniffedFormat[]> = {
   image: ['nifti', 'nifti-gz', 'nrrd', 'dicom'],
   mask: ['nifti', 'nifti-gz', 'nrrd', 'dicom'],
   model: ['onnx'],
+  'explanation-reference': [],
 };
 
 /**
@@ -27,6 +31,10 @@ const KIND_FORMATS: Record<ArtifactKind, readonly SniffedFormat[]> = {
  */
 export async function takeInArtifact(bytes: Uint8Array, expectedKind?: ArtifactKind, limits: ImageSizeLimits = DEFAULT_IMAGE_SIZE_LIMITS): Promise<ArtifactIntake> {
   if (bytes.length === 0) throw new ValidationError('ARTIFACT_EMPTY', 'body: the upload is empty (0 bytes)', { field: 'body' });
+  if (expectedKind === 'explanation-reference') {
+    const doc = readExplanationReference(bytes);
+    return { bytes, format: 'explanation-reference', reference: { featureCodes: doc.featureCodes, rows: doc.rows.length } };
+  }
   const format = sniffFormat(bytes);
   if (format === 'unknown') {
     throw new ValidationError('ARTIFACT_FORMAT_UNSUPPORTED', 'body: expected a NIfTI (.nii, .nii.gz), NRRD (.nrrd), DICOM Part 10 or ONNX file', { field: 'body' });
@@ -56,6 +64,6 @@ export async function takeInArtifact(bytes: Uint8Array, expectedKind?: ArtifactK
 
 export function parseArtifactKind(value: unknown): ArtifactKind | undefined {
   if (value === undefined || value === '') return undefined;
-  if (value === 'image' || value === 'mask' || value === 'model') return value;
-  throw new ValidationError('VALIDATION_FAILED', `kind: expected image, mask or model, got ${JSON.stringify(String(value).slice(0, 40))}`, { field: 'kind' });
+  if (value === 'image' || value === 'mask' || value === 'model' || value === 'explanation-reference') return value;
+  throw new ValidationError('VALIDATION_FAILED', `kind: expected image, mask, model or explanation-reference, got ${JSON.stringify(String(value).slice(0, 40))}`, { field: 'kind' });
 }

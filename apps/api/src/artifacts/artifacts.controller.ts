@@ -38,6 +38,7 @@ export class ArtifactsController {
       format: intake.format,
       ...(intake.dicom ? { dicom: intake.dicom } : {}),
       ...(intake.model ? { model: intake.model } : {}),
+      ...(intake.reference ? { reference: intake.reference } : {}),
     };
   }
 

@@ -14,12 +14,16 @@ describe('first start on an empty embedded ledger: the demo trial and the printe
   });
   after(async () => api.close());
 
-  test('the demo loads a 3-site trial with a protocol deviation, edits, features, locked-model decisions and signatures', () => {
+  test('the demo loads a 5-site trial with a protocol deviation, edits, QC, a reliability study, RANO timepoints, validated locks, decisions and signatures', () => {
     assert.equal(startup.result.skipped, false);
     if (startup.result.skipped) return;
-    assert.equal(startup.result.sites.length, 3);
+    // Two development sites and three held-out sites that validate each model before its lock.
+    assert.equal(startup.result.sites.length, 5);
     const by = startup.result.eventsByType;
-    for (const type of ['ProtocolDeviationDetected', 'SegmentationEdited', 'FeaturesComputed', 'ModelLocked', 'ModelDecisionMade', 'RecordSigned']) {
+    for (const type of [
+      'ProtocolDeviationDetected', 'SegmentationEdited', 'FeaturesComputed', 'ImageQualityAssessed', 'FeatureReliabilityRecorded', 'TimepointResponseAssessed',
+      'ModelValidationRecorded', 'ModelLocked', 'ModelDecisionMade', 'RecordSigned',
+    ]) {
       assert.ok((by[type] ?? 0) > 0, `${type} recorded`);
     }
   });

@@ -116,6 +116,22 @@ describe('exportDossier over GraphQL on the demo trial (SQLite)', () => {
     assert.ok(!report.includes('enc:v1:'), 'the report holds no sealed envelope');
   });
 
+  test('report.html lists the lock gates each lock met (issue 15): every gate of its plan, with what it found', () => {
+    const report = strFromU8(unzipSync(readFileSync(exported.location))['report.html']!);
+    const table = /<table id="table-lock-gates">[\s\S]*?<\/table>/.exec(report)?.[0];
+    assert.ok(table, 'a lock-gates table');
+    const rows = [...table.matchAll(/<tr><td>([\s\S]*?)<\/tr>/g)].map((m) => m[1]!.split('</td><td>').map((c) => c.replace(/<[^>]+>/g, '')));
+    const locks = ['idh-logreg 1', 'mgmt-trees 1', 'idh-logreg 2'];
+    const gates = ['independent-validator', 'independent-sites', 'intended-use', 'metrics-with-ci', 'feature-reliability'];
+    for (const lock of locks) {
+      const [model, version] = lock.split(' ');
+      const mine = rows.filter((r) => r[0] === model && r[1] === version);
+      assert.deepEqual(mine.map((r) => r[4]), gates, `${lock}: every gate of its plan`);
+      for (const r of mine) assert.equal(r[6], 'true', `${lock} met ${r[4]}: ${r[7]}`);
+    }
+    assert.match(table, /SITE-TYO/);
+  });
+
   test('model-lock.json agrees with the compliance view: no demo decision deviates from the version locked for its model at the time', () => {
     const doc = JSON.parse(strFromU8(unzipSync(readFileSync(exported.location))['model-lock.json']!)) as unknown;
     const counts: number[] = [];

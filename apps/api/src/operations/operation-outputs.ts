@@ -19,6 +19,7 @@ import {
 import { ConsistencyProofModel, InclusionProofModel, LedgerStatusModel, LedgerVerificationModel } from '../read-models/proofs.model.js';
 import { ReproductionModel } from '../read-models/reproduction.model.js';
 import { InteropExportModel } from '../read-models/interop.model.js';
+import { FeatureReliabilityModel, ImageQualityModel, ResponseAssessmentModel } from '../read-models/science.model.js';
 import { jsonText, toAuditEntryModel, toDecisionModel, toGraphModel } from '../read-models/read-model.mappers.js';
 
 /** How one operation's answer is shown in GraphQL: its object type and the mapping from the application's value. */
@@ -33,6 +34,19 @@ export function toResultModel(result: CommandResult): CommandResultModel {
     streamId: result.streamId,
     nextExpectedRevision: result.nextExpectedRevision,
     events: result.events.map((e) => ({ eventId: e.eventId, type: e.type, streamId: e.streamId, globalPosition: e.globalPosition, hash: e.hash, recordedAt: e.meta.recordedAt })),
+  };
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function presentResponse(view: any): unknown {
+  return {
+    ...view,
+    baseline: view.baseline ? { ...view.baseline, criteriaJson: jsonText(view.baseline.criteria) } : null,
+    readers: view.readers.map((r: { timepoints: Array<Record<string, unknown>> }) => ({
+      ...r,
+      timepoints: r.timepoints.map((t) => ({ ...t, lesionsJson: jsonText({ nonTarget: t['nonTarget'], newLesions: t['newLesions'] }), resolvesJson: jsonText(t['resolves']) })),
+    })),
+    recorded: view.recorded.map((r: { resolves: unknown }) => ({ ...r, resolvesJson: jsonText(r.resolves) })),
   };
 }
 
@@ -71,6 +85,9 @@ export const operationOutputs: Record<QueryField | ActionField, OperationOutput>
     type: () => [CompletedAuditReviewModel],
     present: (reviews: Array<{ parameters: unknown }>) => reviews.map(({ parameters, ...r }) => ({ ...r, parametersJson: parameters === null ? null : jsonText(parameters) })),
   },
+  imageQuality: { type: () => [ImageQualityModel] },
+  featureReliability: { type: () => FeatureReliabilityModel },
+  responseAssessment: { type: () => ResponseAssessmentModel, present: presentResponse },
   projectionStatus: { type: () => [ProjectionStatusModel] },
   ledgerStatus: { type: () => LedgerStatusModel },
   inclusionProof: { type: () => InclusionProofModel },
@@ -82,6 +99,8 @@ export const operationOutputs: Record<QueryField | ActionField, OperationOutput>
   computeFeatures: recorded,
   importFeatureSet: recorded,
   registerModel: recorded,
+  assessImageQuality: recorded,
+  computeFeatureReliability: recorded,
   lockModel: recorded,
   makeDecision: recorded,
   makeDecisions: { type: () => [CommandResultModel], present: (results: CommandResult[]) => results.map(toResultModel) },

@@ -119,7 +119,7 @@ for (const backend of ['sqlite', 'postgres'] as TestBackend[]) {
       });
       assert.equal(res.errors, undefined, JSON.stringify(res.errors));
       const types = res.data!.acquireImage!.events.map((e) => e.type);
-      assert.deepEqual(types, ['ImageAcquired', 'ProtocolDeviationDetected']);
+      assert.deepEqual(types, ['ImageAcquired', 'ProtocolDeviationDetected', 'ImageBytesClaimed']);
     });
 
     test('segmentation: create, edit with a reason (Dice computed), review; bad edits are refused', async () => {

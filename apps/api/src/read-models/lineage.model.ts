@@ -109,6 +109,32 @@ export class DecisionOverrideModel {
   @Field(() => String, { nullable: true }) at!: string | null;
 }
 
+@ObjectType('FeatureContribution', { description: "One input's share of the model output (its Shapley value)." })
+export class FeatureContributionModel {
+  @Field(() => String, { description: 'IBSI code of the input.' }) featureCode!: string;
+  @Field(() => Float, { description: 'The input value the model read (float32).' }) value!: number;
+  @Field(() => Float, { description: 'How far this input moved the output from the expected value, in outputSpace.' }) contribution!: number;
+}
+
+@ObjectType('ExplanationReference', { description: 'The reference data (an artifact) the baseline and node covers come from.' })
+export class ExplanationReferenceModel {
+  @Field(() => String) sha256!: string;
+  @Field(() => Int) rows!: number;
+}
+
+@ObjectType('DecisionExplanation', {
+  description: 'Exact additive explanation of a decision, computed from the locked bytes: Σ contributions = modelOutput − expectedValue (ADR 0010, 0017).',
+})
+export class DecisionExplanationModel {
+  @Field(() => String, { description: 'linear-exact | tree-shap-path-dependent' }) method!: string;
+  @Field(() => String, { description: 'log-odds (logistic model, two-class SOFTMAX trees) or raw' }) outputSpace!: string;
+  @Field(() => Float, { description: 'E[f] over the reference, in outputSpace.' }) expectedValue!: number;
+  @Field(() => Float, { description: 'f(x) in outputSpace.' }) modelOutput!: number;
+  @Field(() => [FeatureContributionModel]) contributions!: FeatureContributionModel[];
+  @Field(() => ExplanationReferenceModel) reference!: ExplanationReferenceModel;
+  @Field(() => Float, { description: '|Σ contributions − (modelOutput − expectedValue)|' }) additivityError!: number;
+}
+
 @ObjectType('DecisionView')
 export class DecisionModel {
   @Field(() => String) decisionId!: string;
@@ -119,6 +145,8 @@ export class DecisionModel {
   @Field(() => String, { nullable: true }) currentDecision!: string | null;
   @Field(() => String, { description: 'Model outputs as JSON text.' }) outputsJson!: string;
   @Field(() => Float, { nullable: true }) threshold!: number | null;
+  @Field(() => DecisionExplanationModel, { nullable: true, description: 'Recorded with the decision; null when the model version registered no explanation reference.' })
+  explanation!: DecisionExplanationModel | null;
   @Field(() => PersonModel, { nullable: true }) madeBy!: PersonModel | null;
   @Field(() => String, { nullable: true }) madeAt!: string | null;
   @Field(() => LedgerEventRefModel) event!: LedgerEventRefModel;

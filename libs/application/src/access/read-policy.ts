@@ -154,6 +154,8 @@ function blindRow(row: Row): void {
     for (const key of ['decision', 'currentDecision']) if (key in row) row[key] = BLINDED_TEXT;
     if ('outputs' in row) row['outputs'] = BLINDED_TEXT;
     if ('threshold' in row) row['threshold'] = null;
+    // The explanation's modelOutput is the decision's score in another unit.
+    if ('explanation' in row) row['explanation'] = null;
     const override = row['override'] as Row | null | undefined;
     if (override && typeof override === 'object') override['decision'] = BLINDED_TEXT;
   } else if ('canonical' in row) {

@@ -1,6 +1,6 @@
 import { accountTrials, identityDecider, streamIds, type RecordKind, type TargetScope } from '@radledger/domain';
 import type { EventStore, RecordedEvent } from '@radledger/ledger';
-import { LINEAGE_ARTIFACT_TABLE, LINEAGE_NODE_TABLE, type ReadModelStore } from '@radledger/projections';
+import { LINEAGE_ARTIFACT_TABLE, LINEAGE_NODE_TABLE, SCIENCE_TABLES, type ReadModelStore } from '@radledger/projections';
 import type { CredentialStore } from '../identity/credential-store.port.js';
 
 /** A record's place: the trials (and site) whose grants reach it, and who owns it when it is an account or a token. */
@@ -22,7 +22,7 @@ export class ScopeResolver {
   constructor(
     private readonly deps: {
       store: Pick<EventStore, 'readStream'> & { findEvent?(eventId: string): Promise<RecordedEvent | undefined> };
-      readModels?: Pick<ReadModelStore, 'get'>;
+      readModels?: Pick<ReadModelStore, 'get'> & Partial<Pick<ReadModelStore, 'all'>>;
       credentials?: Pick<CredentialStore, 'apiTokenById'>;
     },
   ) {}
@@ -58,7 +58,31 @@ export class ScopeResolver {
         return this.lineageNode(id);
       case 'artifact':
         return this.artifact(id);
+      case 'response':
+        return this.response(id);
     }
+  }
+
+  /**
+   * A subject's response record sits where its first timepoint's image sits (trial and site).
+   * A bare pseudonym (the responseAssessment query) reaches every trial enrolling it, from the
+   * subjects read model; the answer is then filtered to what the caller sees.
+   */
+  private async response(id: string): Promise<ResolvedScope | undefined> {
+    const slash = id.indexOf('/');
+    if (slash < 0) {
+      const rows = (await this.deps.readModels?.all?.<{ trial_id: string; site_id: string | null }>(`SELECT trial_id, site_id FROM ${SCIENCE_TABLES.subject} WHERE subject_id = ? ORDER BY trial_id`, [id])) ?? [];
+      if (rows.length === 0) return undefined;
+      const siteId = rows.length === 1 && rows[0]!.site_id ? rows[0]!.site_id : undefined;
+      return { scope: { trialIds: rows.map((r) => r.trial_id), ...(siteId ? { siteId } : {}) } };
+    }
+    const [first] = await this.deps.store.readStream(streamIds.responseAssessment(id.slice(0, slash), id.slice(slash + 1)));
+    const data = first?.data as Data | undefined;
+    const imageId = (data?.['imageIds'] as unknown[] | undefined)?.[0];
+    if (!data || typeof imageId !== 'string') return undefined;
+    const image = await this.fromAcquisition(imageId);
+    // The image must be of the record's trial (the decider guarantees it; a mismatch reaches no one).
+    return image && image.scope.trialIds.includes(String(data['trialId'])) ? image : undefined;
   }
 
   private async first(streamId: string): Promise<Data | undefined> {
@@ -124,6 +148,8 @@ export class ScopeResolver {
         return this.model(rest);
       case 'trial':
         return this.resolve('trial', rest);
+      case 'response':
+        return this.response(rest);
       case 'user':
         return this.user(rest);
       case 'signatures':

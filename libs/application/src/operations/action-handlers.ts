@@ -28,6 +28,8 @@ export function createActionHandlers(deps: ActionHandlerDeps): ActionHandlers {
     computeFeatures: (input, ctx) => runtime.features.compute({ ...input, settings: input.settings ?? defaultRadiomicsSettings() }, ctx.metadata),
     importFeatureSet: (input, ctx) => runtime.commands.execute({ type: 'ComputeFeatures', data: { ...input, provenance: 'imported' } }, ctx.metadata),
     registerModel: (input, ctx) => runtime.models.register(input, ctx.metadata),
+    assessImageQuality: (input, ctx) => runtime.science.assessImageQuality(input, ctx.metadata),
+    computeFeatureReliability: (input, ctx) => runtime.science.computeFeatureReliability(input, ctx.metadata),
     makeDecision: (input, ctx) => runtime.models.decide(input, ctx.metadata),
     makeDecisions: (input, ctx) => runtime.models.decide(input, ctx.metadata),
     lockModel: async (input, ctx) => {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { SAVED_AUDIT_QUERIES, type SavedAuditQuery, type Visibility } from '@radledger/domain';
 import { LedgerVerificationError, loadSigningKey, type CheckpointVerifier } from '@radledger/ledger';
-import { ValidationError } from '@radledger/platform';
+import { NotFoundError, ValidationError } from '@radledger/platform';
 import { collectInteropRecords, proveActivities, renderInterop, type InteropRecords } from '@radledger/interop';
 import { RADLEDGER_VERSION } from '../software-version.js';
 import {
@@ -9,6 +9,7 @@ import {
   DecisionQuery,
   LineageQuery,
   MonitoringQuery,
+  ScienceQuery,
   provId,
   toProvJson,
   toProvOJsonLd,
@@ -67,6 +68,7 @@ export function createQueryHandlers(deps: QueryHandlerDeps): QueryHandlers {
   const lineage = new LineageQuery(readModels);
   const decisions = new DecisionQuery(readModels);
   const monitoring = new MonitoringQuery(readModels);
+  const science = new ScienceQuery(readModels);
   const audit = new AuditTrailQuery(readModels);
   const review = <T>(result: AuditReviewResult<T>) => result;
   const pinnedKey = (): CheckpointVerifier | undefined => (existsSync(deps.signingKeyPath) ? loadSigningKey(deps.signingKeyPath).signer : undefined);
@@ -128,6 +130,25 @@ export function createQueryHandlers(deps: QueryHandlerDeps): QueryHandlers {
     actionsOutsideSiteHours: { run: (input) => monitoring.actionsOutsideSiteHours(input.trialId, input.startHourUtc, input.endHourUtc, input.includeWeekends) },
     unusualVolumePerUser: { run: (input) => monitoring.unusualVolumePerUser(input.trialId, input.factor, input.minEvents) },
     completedAuditReviews: { run: (input) => monitoring.completedAuditReviews(input.trialId) },
+    imageQuality: { run: (input) => science.imageQuality(input.trialId, input.failedOnly) },
+    featureReliability: {
+      run: async (input) => {
+        const view = await science.featureReliability(input.trialId, input.threshold);
+        if (!view) throw new NotFoundError(`trialId: trial ${input.trialId} has no recorded feature reliability study`, { field: 'trialId' });
+        return view;
+      },
+    },
+    responseAssessment: {
+      run: async (input, { auth }) => {
+        const trials = input.trialId ? [input.trialId] : (await science.subjectEnrolments(input.subjectId)).map((e) => e.trialId).filter((t) => auth.visibility.sees(t));
+        if (trials.length > 1) throw new ValidationError('TRIAL_REQUIRED', `trialId: subject ${input.subjectId} is enrolled in ${trials.join(', ')}; name one`, { field: 'trialId' });
+        const view = trials.length === 1 ? await runtime.science.responseAssessment(trials[0]!, input.subjectId) : null;
+        if (!view) throw new NotFoundError(`subjectId: no response assessment is recorded for subject ${input.subjectId}`, { field: 'subjectId' });
+        const recorded = await science.recordedAssessments(view.trialId, view.subjectId);
+        const siteId = (await science.subjectEnrolments(view.subjectId)).find((e) => e.trialId === view.trialId)?.siteId ?? null;
+        return { ...view, siteId, recorded };
+      },
+    },
     projectionStatus: { run: async () => (deps.projections ? deps.projections.lag() : []) },
     ledgerStatus: {
       run: async () => {

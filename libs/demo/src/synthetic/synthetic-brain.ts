@@ -39,6 +39,8 @@ export interface SyntheticSubjectOptions {
   scanner: ScannerProfile;
   /** Forced phenotype; drawn from the seed when absent. */
   phenotype?: Phenotype;
+  /** Tumour radii times this factor (a follow-up scan of the same head: growth or shrinkage); default 1. */
+  tumourScale?: number;
 }
 
 export interface TumourGeometry {
@@ -126,9 +128,14 @@ export function generateSyntheticSubject(options: SyntheticSubjectOptions): Synt
 
   // Tumour in one hemisphere, away from the midline and the skull.
   const side = rng.bernoulli(0.5) ? 1 : -1;
-  const necrosisRadiusMm = mutant ? 0 : rng.uniform(6, 9);
-  const enhancingRadiusMm = mutant ? rng.uniform(14, 18) : necrosisRadiusMm + rng.uniform(5, 7);
-  const oedemaRadiusMm = enhancingRadiusMm + (mutant ? rng.uniform(4, 6) : rng.uniform(3, 4.5));
+  // Drawn first, scaled after: a follow-up keeps every other draw (head, position, noise) of the subject.
+  const scale = options.tumourScale ?? 1;
+  const drawnNecrosis = mutant ? 0 : rng.uniform(6, 9);
+  const drawnEnhancing = mutant ? rng.uniform(14, 18) : drawnNecrosis + rng.uniform(5, 7);
+  const drawnOedema = drawnEnhancing + (mutant ? rng.uniform(4, 6) : rng.uniform(3, 4.5));
+  const necrosisRadiusMm = drawnNecrosis * scale;
+  const enhancingRadiusMm = drawnEnhancing * scale;
+  const oedemaRadiusMm = drawnOedema * scale;
   const centreMm: [number, number, number] = [side * rng.uniform(22, 28), rng.uniform(-8, 18), rng.uniform(2, 12)];
   const lobes: Lobulation = {
     bumps: Array.from({ length: mutant ? 3 : 8 }, () => ({ d: randomUnit(rng), amplitude: mutant ? rng.uniform(0.05, 0.12) : rng.uniform(0.25, 0.45), sharpness: rng.uniform(3, 8) })),
@@ -347,4 +354,48 @@ export function diceCoefficient(a: Uint8Array, b: Uint8Array): number {
     if (a[i] && b[i]) inter++;
   }
   return na + nb === 0 ? 1 : (2 * inter) / (na + nb);
+}
+
+/**
+ * An independent reader's whole-tumour contour: a voxel tighter than the truth at one pole of the
+ * lesion (a 45° cone of directions along left-right), where faint oedema fades into white matter.
+ * What two careful readers typically differ by; the pair feeds the demo's inter-reader reliability study.
+ */
+export function simulateIndependentReader(truth: Uint8Array, centreMm: readonly [number, number, number]): Uint8Array {
+  const { dims, spacing } = DEMO_GRID;
+  const [nx, ny, nz] = dims;
+  const out = new Uint8Array(truth);
+  const origin = [0, 1, 2].map((a) => (-(dims[a]! - 1) / 2) * spacing[a]!);
+  const coneCos = Math.SQRT1_2;
+  const inside = (i: number, j: number, k: number) => i >= 0 && j >= 0 && k >= 0 && i < nx && j < ny && k < nz && truth[i + nx * (j + ny * k)] === 1;
+  for (let k = 0; k < nz; k++) {
+    for (let j = 0; j < ny; j++) {
+      for (let i = 0; i < nx; i++) {
+        const idx = i + nx * (j + ny * k);
+        const dx = origin[0]! + i * spacing[0] - centreMm[0];
+        const dy = origin[1]! + j * spacing[1] - centreMm[1];
+        const dz = origin[2]! + k * spacing[2] - centreMm[2];
+        const d = Math.sqrt(dx * dx + dy * dy + dz * dz);
+        if (d === 0) continue;
+        const along = dx / d;
+        if (along < coneCos) continue;
+        const neighbours = [inside(i - 1, j, k), inside(i + 1, j, k), inside(i, j - 1, k), inside(i, j + 1, k), inside(i, j, k - 1), inside(i, j, k + 1)];
+        if (along > 0 && truth[idx] === 1 && neighbours.includes(false)) out[idx] = 0;
+      }
+    }
+  }
+  return out;
+}
+
+/** An N/2 ghost along the phase-encoding axis (y) at `fraction` of the signal: what patient motion leaves in a 2-D acquisition. */
+export function addPhaseGhost(volume: Int16Array, fraction: number): Int16Array {
+  const [nx, ny, nz] = DEMO_GRID.dims;
+  const out = new Int16Array(volume);
+  for (let k = 0; k < nz; k++)
+    for (let j = 0; j < ny; j++)
+      for (let i = 0; i < nx; i++) {
+        const target = i + nx * (((j + ny / 2) % ny) + ny * k);
+        out[target] = clampInt16(out[target]! + Math.round(fraction * volume[i + nx * (j + ny * k)]!));
+      }
+  return out;
 }

@@ -81,9 +81,9 @@ async function runWholeTrial(store: EventStore): Promise<void> {
       data: { imageId, trialId: 'GLIO-01', siteId, subjectId, modality: 'T1c', scanner: { vendor: 'Siemens', model: 'Prisma' }, fieldStrengthT: 3, trMs: 600, teMs: 10, sliceThicknessMm: 1, contrast: { agent: 'gadobutrol', injectionRateMlPerS, delayS: 90 }, artifactSha256: sha(`${imageId}-raw`) },
     });
     const img1 = await run(acq('IMG-1', 'GLIO01-A-0001', 'SITE-A', 3));
-    assert.deepEqual(img1.events.map((e) => e.type), ['ImageAcquired']);
+    assert.deepEqual(img1.events.map((e) => e.type), ['ImageAcquired', 'ImageBytesClaimed']);
     const img2 = await run(acq('IMG-2', 'GLIO01-B-0002', 'SITE-B', 6));
-    assert.deepEqual(img2.events.map((e) => e.type), ['ImageAcquired', 'ProtocolDeviationDetected']);
+    assert.deepEqual(img2.events.map((e) => e.type), ['ImageAcquired', 'ProtocolDeviationDetected', 'ImageBytesClaimed']);
 
     const n4 = sha('IMG-1-n4');
     await run({ type: 'ApplyPreprocessing', data: { imageId: 'IMG-1', tool: 'N4BiasFieldCorrection', toolVersion: '2.5.0', parameters: { shrinkFactor: 4 }, inputSha256: sha('IMG-1-raw'), outputSha256: n4 } });

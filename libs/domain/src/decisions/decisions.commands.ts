@@ -1,5 +1,6 @@
 import type { Command } from '../shared/decider.js';
 import { S, type Static } from '../shared/schema.js';
+import { DecisionExplanationSchema } from './decisions.events.js';
 
 export const MakeDecisionInput = S.obj({
   decisionId: S.optional(S.id()),
@@ -13,6 +14,8 @@ export const MakeDecisionInput = S.obj({
   outputs: S.numberMap(),
   threshold: S.num(),
   decision: S.text(200),
+  /** Computed by the application from the locked bytes and the version's reference; required when the version registered one. */
+  explanation: S.optional(S.nullable(DecisionExplanationSchema)),
 });
 export const OverrideDecisionInput = S.obj({ decisionId: S.id(), decision: S.text(200), reason: S.optional(S.reason()) });
 

@@ -26,6 +26,10 @@ export const OverrideDecisionCommand = defineCommand({
   input: OverrideDecisionInput,
   decider: decisionsDecider,
   stream: (d) => streamIds.decision(d.decisionId),
+  facts: async (_d, own, read) => {
+    const modelId = (own.state as { modelId?: string | null }).modelId;
+    return modelId ? { model: (await read.load(streamIds.model(modelId), modelsDecider)).state } : {};
+  },
 });
 
 export const decisionsCommands = [MakeDecisionCommand, OverrideDecisionCommand] as const;

@@ -103,6 +103,10 @@ export function decide(command: FeaturesCommand, state: FeatureSetState, ctx: Co
       const image = ctx.facts.image;
       if (!image || image.imageId === null) throw new NotFoundError(`imageId: image ${imageId} does not exist`, { field: 'imageId' });
       if (!image.versions.includes(imageSha256)) throw new NotFoundError(`imageSha256: ${imageSha256} is not a version of image ${imageId}`, { field: 'imageSha256' });
+      if (image.qc?.excludedFromFeatures) {
+        // Issue 15: an image that failed QC is flagged and left out of feature sets.
+        throw new IllegalStateError('IMAGE_QC_FAILED', `imageId: image ${imageId} failed image QC and is excluded from feature sets`, { field: 'imageId' });
+      }
       const seg = ctx.facts.segmentation;
       if (!seg || seg.segmentationId === null) throw new NotFoundError(`segmentationId: segmentation ${segmentationId} does not exist`, { field: 'segmentationId' });
       const mask = seg.versions[maskVersionId];

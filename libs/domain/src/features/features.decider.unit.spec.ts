@@ -81,3 +81,7 @@ test('ibsiSettingsSummary of the extractor defaults is a valid IBSI summary', ()
     if (d.settings.discretisation.method !== 'fixed-bin-number' || d.settings.discretisation.binCount !== 32 || d.settings.resamplingMm !== null) throw new Error(JSON.stringify(d.settings));
   });
 });
+test('an image that failed QC is excluded from feature sets (IMAGE_QC_FAILED)', () => {
+  const failed = { ...image, qc: { imageSha256: h('a'), passed: false, excludedFromFeatures: true } };
+  spec.given().withFacts({ image: failed, segmentation }).when({ type: 'ComputeFeatures', data: cmd }).thenThrows('IMAGE_QC_FAILED', 'imageId');
+});

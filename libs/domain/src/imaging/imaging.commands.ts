@@ -33,4 +33,37 @@ export const ApplyPreprocessingInput = S.obj({
 export type AcquireImage = Command<'AcquireImage', AcquireImageData>;
 export type ApplyPreprocessing = Command<'ApplyPreprocessing', Static<typeof ApplyPreprocessingInput>>;
 
-export type ImagingCommand = AcquireImage | ApplyPreprocessing;
+/** The QC result the application computed from the image's bytes (assessImageQuality). */
+export const RecordImageQualityInput = S.obj({
+  imageId: S.id(),
+  imageSha256: S.sha256(),
+  snr: S.nullable(S.num()),
+  cnr: S.nullable(S.num()),
+  ghostToSignalRatio: S.nullable(S.num()),
+  ghostAxis: S.nullable(S.text(10)),
+  metadataCompleteness: S.num({ minimum: 0, maximum: 1 }),
+  missingMetadata: S.list(S.text(100)),
+  thresholds: S.obj({ minSnr: S.num(), minCnr: S.num(), maxGhostToSignalRatio: S.num(), minMetadataCompleteness: S.num() }),
+  failures: S.list(S.obj({ check: S.text(50), detail: S.text(500) })),
+  software: S.obj({ name: S.text(100), version: S.text(50) }),
+});
+export type RecordImageQuality = Command<'RecordImageQuality', Static<typeof RecordImageQualityInput>>;
+
+export const AssessImageQualityRequest = S.obj({
+  imageId: S.id(),
+  imageSha256: S.optional(S.sha256('Which version (default: the acquired bytes).')),
+  thresholds: S.optional(
+    S.named(
+      'ImageQcThresholdsInput',
+      S.obj({
+        minSnr: S.optional(S.num({ minimum: 0 })),
+        minCnr: S.optional(S.num({ minimum: 0 })),
+        maxGhostToSignalRatio: S.optional(S.num({ minimum: 0, maximum: 1 })),
+        minMetadataCompleteness: S.optional(S.num({ minimum: 0, maximum: 1 })),
+      }),
+    ),
+  ),
+});
+export type AssessImageQualityRequest = Static<typeof AssessImageQualityRequest>;
+
+export type ImagingCommand = AcquireImage | ApplyPreprocessing | RecordImageQuality;

@@ -8,6 +8,7 @@ import type { ImagingProtocol } from '../trial/trial.events.js';
 import { IMAGING_MODALITIES, type ImagingModality } from './imaging-modality.js';
 import type { ImagingCommand } from './imaging.commands.js';
 import type { ImagingEvent, ImageAcquiredData, ProtocolDeviation } from './imaging.events.js';
+import { streamIds } from '../shared/stream-ids.js';
 
 export interface ImageState {
   imageId: string | null;
@@ -18,20 +19,39 @@ export interface ImageState {
   /** Every version of the image: the acquired artifact and each preprocessing output. */
   versions: readonly string[];
   deviations: number;
+  /** The latest QC verdict; a failed image is excluded from feature sets. */
+  qc?: { imageSha256: string; passed: boolean; excludedFromFeatures: boolean } | null;
 }
+
+/** Who first recorded some image bytes (stream `imagebytes-<sha256>`). */
+export interface ImageBytesState {
+  claim: { imageId: string; trialId: string; subjectId: string; modality: ImagingModality } | null;
+  revision: number | 'no-stream';
+}
+
+export const imageBytesDecider = {
+  initialState: (): ImageBytesState => ({ claim: null, revision: 'no-stream' }),
+  evolve: (state: ImageBytesState, event: ImagingEvent): ImageBytesState => {
+    if (event.type !== 'ImageBytesClaimed') return state;
+    const d = event.data;
+    return { claim: state.claim ?? { imageId: d.imageId, trialId: d.trialId, subjectId: d.subjectId, modality: d.modality }, revision: state.revision === 'no-stream' ? 0 : state.revision + 1 };
+  },
+};
 
 export interface ImagingFacts {
   /** The trial stream folded (for AcquireImage). */
   trial?: TrialState;
   /** The subject's own stream folded (for AcquireImage). */
   subject?: SubjectState;
+  /** AcquireImage: the first acquisition of the same bytes, if any. */
+  bytes?: ImageBytesState;
 }
 
 /** Field strength tolerance: vendors label 2.89 T systems "3T". */
 export const FIELD_STRENGTH_TOLERANCE_T = 0.15;
 
 export function initialState(): ImageState {
-  return { imageId: null, trialId: null, siteId: null, subjectId: null, modality: null, versions: [], deviations: 0 };
+  return { imageId: null, trialId: null, siteId: null, subjectId: null, modality: null, versions: [], deviations: 0, qc: null };
 }
 
 const fmt = (r: NumericRange, unit: string) => `${r.min}–${r.max} ${unit}`;
@@ -106,13 +126,25 @@ export function decide(command: ImagingCommand, state: ImageState, ctx: CommandC
         seriesUidHash: optionalSha('seriesUidHash', d.seriesUidHash),
         protocolId: null,
       };
+      // The same bytes are one acquisition of one subject and modality: a copy under another subject or modality is refused.
+      const bytes = ctx.facts.bytes;
+      const claim = bytes?.claim ?? null;
+      if (claim && (claim.trialId !== trialId || claim.subjectId !== subjectId)) {
+        throw new IllegalStateError('IMAGE_BYTES_OF_OTHER_SUBJECT', `artifactSha256: these bytes were acquired as image ${claim.imageId} of another subject`, { field: 'artifactSha256', imageId: claim.imageId });
+      }
+      if (claim && claim.modality !== modality) {
+        throw new IllegalStateError('IMAGE_BYTES_OF_OTHER_MODALITY', `artifactSha256: these bytes were acquired as image ${claim.imageId} (${claim.modality}), not ${modality}`, { field: 'artifactSha256', imageId: claim.imageId });
+      }
+      const claimed: ImagingEvent[] = claim
+        ? []
+        : [{ type: 'ImageBytesClaimed', data: { artifactSha256: data.artifactSha256, imageId, trialId, subjectId, modality }, stream: { id: streamIds.imageBytes(data.artifactSha256), expectedRevision: bytes?.revision ?? 'no-stream' } }];
       const protocol = trial.protocols[modality];
-      if (!protocol) return [{ type: 'ImageAcquired', data }];
+      if (!protocol) return [{ type: 'ImageAcquired', data }, ...claimed];
       data.protocolId = protocol.protocolId;
       const deviations = protocolDeviations(protocol, data);
       const acquired: ImagingEvent = { type: 'ImageAcquired', data };
       // A mismatch is recorded beside the acquisition, never silently accepted nor refused: the image exists.
-      return deviations.length === 0 ? [acquired] : [acquired, { type: 'ProtocolDeviationDetected', data: { imageId, trialId, siteId, protocolId: protocol.protocolId, deviations } }];
+      return deviations.length === 0 ? [acquired, ...claimed] : [acquired, { type: 'ProtocolDeviationDetected', data: { imageId, trialId, siteId, protocolId: protocol.protocolId, deviations } }, ...claimed];
     }
     case 'ApplyPreprocessing': {
       const d = command.data;
@@ -144,6 +176,37 @@ export function decide(command: ImagingCommand, state: ImageState, ctx: CommandC
         },
       ];
     }
+    case 'RecordImageQuality': {
+      const d = command.data;
+      const imageId = requireId('imageId', d.imageId);
+      if (state.imageId === null || state.trialId === null || state.siteId === null) throw new NotFoundError(`imageId: image ${imageId} does not exist`, { field: 'imageId' });
+      const imageSha256 = requireSha256('imageSha256', d.imageSha256);
+      if (!state.versions.includes(imageSha256)) throw new NotFoundError(`imageSha256: ${imageSha256} is not a version of image ${imageId}`, { field: 'imageSha256' });
+      const num = (field: string, v: number | null) => (v === null ? null : requireFiniteNumber(field, v));
+      const passed = d.failures.length === 0;
+      return [
+        {
+          type: 'ImageQualityAssessed',
+          data: {
+            imageId,
+            trialId: state.trialId,
+            siteId: state.siteId,
+            imageSha256,
+            snr: num('snr', d.snr),
+            cnr: num('cnr', d.cnr),
+            ghostToSignalRatio: num('ghostToSignalRatio', d.ghostToSignalRatio),
+            ghostAxis: d.ghostAxis,
+            metadataCompleteness: requireFiniteNumber('metadataCompleteness', d.metadataCompleteness, { min: 0, max: 1 }),
+            missingMetadata: d.missingMetadata,
+            thresholds: d.thresholds,
+            failures: d.failures,
+            passed,
+            excludedFromFeatures: !passed,
+            software: d.software,
+          },
+        },
+      ];
+    }
     default:
       return assertUnreachable(command);
   }
@@ -159,6 +222,10 @@ export function evolve(state: ImageState, event: ImagingEvent): ImageState {
       return { ...state, deviations: state.deviations + 1 };
     case 'PreprocessingApplied':
       return { ...state, versions: [...state.versions, event.data.outputSha256] };
+    case 'ImageQualityAssessed':
+      return { ...state, qc: { imageSha256: event.data.imageSha256, passed: event.data.passed, excludedFromFeatures: event.data.excludedFromFeatures } };
+    case 'ImageBytesClaimed':
+      return state;
     default:
       return ignoreUnknown(state, event);
   }

@@ -26,8 +26,36 @@ const acq: AcquireImageData = {
 };
 const acquired: ImagingEvent = { type: 'ImageAcquired', data: { ...acq, imageId: 'I1', contrast: acq.contrast!, studyUidHash: null, seriesUidHash: null, protocolId: 'P1' } };
 
-test('an acquisition within the protocol records ImageAcquired only', () => {
-  spec.given().withFacts({ trial }).when({ type: 'AcquireImage', data: acq }).then([acquired]);
+const claim: ImagingEvent = {
+  type: 'ImageBytesClaimed',
+  data: { artifactSha256: h('a'), imageId: 'I1', trialId: 'T1', subjectId: 'S-001', modality: 'T1c' },
+  stream: { id: `imagebytes-${h('a')}`, expectedRevision: 'no-stream' },
+};
+
+test('an acquisition within the protocol records ImageAcquired and claims its bytes', () => {
+  spec.given().withFacts({ trial }).when({ type: 'AcquireImage', data: acq }).then([acquired, claim]);
+});
+
+test('the same image bytes for another subject or modality are refused; for the same subject and modality they are not claimed twice', () => {
+  const bytes = (over: Record<string, unknown> = {}) => ({ claim: { imageId: 'I0', trialId: 'T1', subjectId: 'S-001', modality: 'T1c' as const, ...over }, revision: 0 as const });
+  spec.given().withFacts({ trial, bytes: bytes({ subjectId: 'S-002' }) }).when({ type: 'AcquireImage', data: acq }).thenThrows('IMAGE_BYTES_OF_OTHER_SUBJECT', 'artifactSha256');
+  spec.given().withFacts({ trial, bytes: bytes({ trialId: 'T2' }) }).when({ type: 'AcquireImage', data: acq }).thenThrows('IMAGE_BYTES_OF_OTHER_SUBJECT', 'artifactSha256');
+  spec.given().withFacts({ trial, bytes: bytes({ modality: 'FLAIR' }) }).when({ type: 'AcquireImage', data: acq }).thenThrows('IMAGE_BYTES_OF_OTHER_MODALITY', 'artifactSha256');
+  spec.given().withFacts({ trial, bytes: bytes() }).when({ type: 'AcquireImage', data: acq }).then([acquired]);
+});
+
+test('RecordImageQuality records the verdict on a version of the image; a failed image is excluded from feature sets', () => {
+  const qc = {
+    imageId: 'I1', imageSha256: h('a'), snr: 4.2, cnr: 1.1, ghostToSignalRatio: 0.06, ghostAxis: 'y', metadataCompleteness: 1, missingMetadata: [],
+    thresholds: { minSnr: 10, minCnr: 3, maxGhostToSignalRatio: 0.025, minMetadataCompleteness: 1 }, failures: [{ check: 'SNR', detail: 'SNR 4.2 < 10' }], software: { name: 'qc', version: '1' },
+  };
+  spec.given([acquired]).when({ type: 'RecordImageQuality', data: qc }).thenEvents((events) => {
+    assert.equal(events.length, 1);
+    const d = events[0]!.data as { passed: boolean; excludedFromFeatures: boolean; trialId: string; siteId: string };
+    assert.deepEqual([d.passed, d.excludedFromFeatures, d.trialId, d.siteId], [false, true, 'T1', 'A']);
+  });
+  spec.given([acquired]).when({ type: 'RecordImageQuality', data: { ...qc, imageSha256: h('c') } }).thenThrows('NOT_FOUND', 'imageSha256');
+  spec.given().when({ type: 'RecordImageQuality', data: qc }).thenThrows('NOT_FOUND', 'imageId');
 });
 
 test('each protocol mismatch is recorded as ProtocolDeviationDetected beside the acquisition', () => {
@@ -41,7 +69,7 @@ test('each protocol mismatch is recorded as ProtocolDeviationDetected beside the
   ];
   for (const [change, field] of cases) {
     spec.given().withFacts({ trial }).when({ type: 'AcquireImage', data: { ...acq, ...change } }).thenEvents((events) => {
-      assert.deepEqual(events.map((e) => e.type), ['ImageAcquired', 'ProtocolDeviationDetected']);
+      assert.deepEqual(events.map((e) => e.type), ['ImageAcquired', 'ProtocolDeviationDetected', 'ImageBytesClaimed']);
       const dev = events[1]!.data as { deviations: Array<{ field: string }> };
       assert.deepEqual(dev.deviations.map((d) => d.field), [field]);
     });

@@ -50,19 +50,48 @@ export const RegisterModelRequest = S.obj({
   inputModality: S.optional(S.oneOf(IMAGING_MODALITIES, 'Imaging modality the features must come from (e.g. T1c).')),
   trainingLineage: TrainingLineageSchema,
   performance: S.list(PerformanceSchema),
+  explanationReference: S.optional(
+    S.obj(
+      { artifactSha256: S.sha256('sha256 of the reference rows answered by POST /artifacts: JSON { featureCodes, rows } in input order, e.g. the training partition.') },
+      'Reference data the decisions of this version are explained against (linear baseline, TreeSHAP node covers).',
+    ),
+  ),
 });
 
 export const RegisterModelInput = S.obj({
   ...RegisterModelRequest.properties,
+  /** `rows`: counted by the application when it checked the reference against the model bytes. */
+  explanationReference: S.optional(S.nullable(S.obj({ artifactSha256: S.sha256(), rows: S.int({ minimum: 1 }) }))),
   inputs: S.list(TensorSignatureSchema, { minItems: 1 }),
   outputs: S.list(TensorSignatureSchema, { minItems: 1 }),
 });
+/** A metric of a validation with its confidence interval (FDA PCCP guidance: performance with CIs). */
+export const ValidationMetricSchema = S.obj({
+  /** `AUC` for classifiers, `C-index` for survival models, or any other named metric. */
+  metric: S.text(50),
+  value: S.num(),
+  ciLower: S.optional(S.nullable(S.num())),
+  ciUpper: S.optional(S.nullable(S.num())),
+});
+
+/**
+ * What the plan requires before any version of the model is locked (lock gates, issue 15;
+ * libs/domain/src/models/lock-gates.ts). Absent: the plan sets no gates (ADR 0017).
+ */
+export const LockGatePolicySchema = S.obj({
+  allowedIntendedUses: S.list(S.freeText(1000), { minItems: 1, maxItems: 20, description: 'Intended-use statements the plan allows (compared without case and spacing).' }),
+  minIndependentSites: S.optional(S.int({ minimum: 1, maximum: 100, description: 'Validation sites not used for training (default 3).' })),
+  requiredMetric: S.optional(S.oneOf(['AUC', 'C-index'] as const, 'AUC for classifiers (default), C-index for survival models; reported with its 95% CI.')),
+  minFeatureIcc: S.optional(S.nullable(S.num({ minimum: 0, maximum: 1, description: 'Every model input must reach this ICC in a recorded reliability study (e.g. 0.75); absent: no reliability gate.' }))),
+});
+
 export const RecordChangeControlPlanInput = S.obj({
   modelId: S.id(),
   planId: S.optional(S.id()),
   whatMayChange: S.freeText(4000),
   validationProtocol: S.freeText(4000),
   acceptanceCriteria: S.freeText(4000),
+  lockGates: S.optional(S.named('LockGatePolicyInput', LockGatePolicySchema)),
 });
 export const RecordModelValidationInput = S.obj({
   modelId: S.id(),
@@ -72,6 +101,9 @@ export const RecordModelValidationInput = S.obj({
   results: S.numberMap(),
   passed: S.bool(),
   summary: S.freeText(4000),
+  /** Sites whose data the validation used (lock gate: at least N not used for training). */
+  siteIds: S.optional(S.list(S.id(), { maxItems: 200 })),
+  metrics: S.optional(S.list(S.named('ValidationMetricInput', ValidationMetricSchema), { maxItems: 50 })),
 });
 export const LockModelRequest = S.obj({ modelId: S.id(), version: S.id(), trialId: S.id() });
 /**

@@ -10,6 +10,7 @@ import type { DecisionRule, ModelsCommand, TensorSignature } from './models.comm
 import type { ModelsEvent } from './models.events.js';
 import type { RecordSigned } from '../signatures/signatures.events.js';
 import { streamIds } from '../shared/stream-ids.js';
+import { DEFAULT_LOCK_GATE_POLICY, evaluateLockGates, type LockGateResult } from './lock-gates.js';
 
 export interface ModelVersionState {
   version: string;
@@ -22,13 +23,29 @@ export interface ModelVersionState {
   status: 'registered' | 'locked' | 'retired';
   /** Index in registration order: 0 is the first version of the model. */
   ordinal: number;
-  validations: ReadonlyArray<{ validationId: string; planId: string; passed: boolean; validatedSha256: string }>;
+  intendedUse?: string;
+  validations: ReadonlyArray<RecordedValidation>;
+  /** What this version's decisions are explained against (null: no explanation is recorded). */
+  explanationReference?: { artifactSha256: string; rows: number } | null;
 }
+
+export interface RecordedValidation {
+  validationId: string;
+  planId: string;
+  passed: boolean;
+  validatedSha256: string;
+  siteIds: readonly string[];
+  metrics: ReadonlyArray<{ metric: string; value: number; ciLower: number | null; ciUpper: number | null }>;
+}
+
+export type RecordedLockGatePolicy = { allowedIntendedUses: string[]; minIndependentSites: number; requiredMetric: string; minFeatureIcc: number | null };
 
 export interface ModelState {
   modelId: string | null;
   versions: Readonly<Record<string, ModelVersionState>>;
-  plans: Readonly<Record<string, { planId: string }>>;
+  plans: Readonly<Record<string, { planId: string; lockGates: RecordedLockGatePolicy | null }>>;
+  /** Plan ids in the order they were recorded (the latest plan with gates applies when no validation names one). */
+  planOrder?: readonly string[];
   /** trialId → locked version. */
   lockedByTrial: Readonly<Record<string, string>>;
 }
@@ -46,10 +63,23 @@ export interface ModelsFacts {
   trial?: TrialState;
   /** LockModel: the version's registration record, which an approval signature binds (its hash), and its signatures stream's revision. */
   registration?: { eventId: string; streamId: string; hash: string; signaturesRevision: number | 'no-stream' } | null;
+  /** LockModel: who recorded what (from the envelopes), the training sites and the trial's feature reliability. */
+  lockEvidence?: LockEvidence;
+}
+
+export interface LockEvidence {
+  /** The actor who registered the version (its developer). */
+  developerId: string | null;
+  /** validationId → the actor who recorded it. */
+  validators: Readonly<Record<string, string>>;
+  /** Sites of the training lineage's feature sets. */
+  trainingSiteIds: readonly string[];
+  /** The latest reliability study of the trial: IBSI code → ICC deciding (ICC(2,1) by default). */
+  featureIcc: Readonly<Record<string, number>> | null;
 }
 
 export function initialState(): ModelState {
-  return { modelId: null, versions: {}, plans: {}, lockedByTrial: {} };
+  return { modelId: null, versions: {}, plans: {}, planOrder: [], lockedByTrial: {} };
 }
 
 function requireTensors(field: string, value: unknown): TensorSignature[] {
@@ -116,6 +146,7 @@ export function decide(command: ModelsCommand, state: ModelState, ctx: CommandCo
               ciUpper: p.ciUpper === undefined || p.ciUpper === null ? null : requireFiniteNumber(`performance[${i}].ciUpper`, p.ciUpper),
               dataset: requireText(`performance[${i}].dataset`, p.dataset, 200),
             })),
+            explanationReference: explanationReferenceOf(d.explanationReference),
           },
         },
       ];
@@ -135,6 +166,7 @@ export function decide(command: ModelsCommand, state: ModelState, ctx: CommandCo
             whatMayChange: requireFreeText('whatMayChange', d.whatMayChange, 4000),
             validationProtocol: requireFreeText('validationProtocol', d.validationProtocol, 4000),
             acceptanceCriteria: requireFreeText('acceptanceCriteria', d.acceptanceCriteria, 4000),
+            lockGates: requireLockGatePolicy(d.lockGates),
           },
         },
       ];
@@ -152,7 +184,26 @@ export function decide(command: ModelsCommand, state: ModelState, ctx: CommandCo
       return [
         {
           type: 'ModelValidationRecorded',
-          data: { modelId, version: v.version, planId, validationId: requireId('validationId', d.validationId), validatedSha256: v.artifactSha256, results, passed: d.passed, summary: requireFreeText('summary', d.summary, 4000) },
+          data: {
+            modelId,
+            version: v.version,
+            planId,
+            validationId: requireId('validationId', d.validationId),
+            validatedSha256: v.artifactSha256,
+            results,
+            passed: d.passed,
+            summary: requireFreeText('summary', d.summary, 4000),
+            siteIds: [...new Set(requireStringList('siteIds', d.siteIds ?? []))].sort(),
+            metrics: (d.metrics ?? []).map((m, i) => {
+              const ciLower = m.ciLower === undefined || m.ciLower === null ? null : requireFiniteNumber(`metrics[${i}].ciLower`, m.ciLower);
+              const ciUpper = m.ciUpper === undefined || m.ciUpper === null ? null : requireFiniteNumber(`metrics[${i}].ciUpper`, m.ciUpper);
+              const value = requireFiniteNumber(`metrics[${i}].value`, m.value);
+              if (ciLower !== null && ciUpper !== null && !(ciLower <= value && value <= ciUpper)) {
+                throw new ValidationError('CI_EXCLUDES_ESTIMATE', `metrics[${i}]: the interval ${ciLower}–${ciUpper} does not contain ${value}`, { field: `metrics[${i}]` });
+              }
+              return { metric: requireText(`metrics[${i}].metric`, m.metric, 50), value, ciLower, ciUpper };
+            }),
+          },
         },
       ];
     }
@@ -175,14 +226,40 @@ export function decide(command: ModelsCommand, state: ModelState, ctx: CommandCo
       if (approvals.length === 0 && !signs) {
         throw new IllegalStateError('APPROVAL_SIGNATURE_REQUIRED', `version: ${modelId} ${v.version} needs an "approved" signature on its ModelRegistered record before it can be locked`, { field: 'version' });
       }
-      let validationId: string | null = null;
-      if (v.ordinal > 0) {
+      // The latest passed validation of exactly these bytes under a recorded plan.
+      const valid = [...v.validations].reverse().find((x) => x.passed && state.plans[x.planId] && x.validatedSha256 === v.artifactSha256) ?? null;
+      if (v.ordinal > 0 && !valid) {
         // A later version may only be locked under the PCCP: a passed validation that references a recorded plan.
-        const valid = v.validations.find((x) => x.passed && state.plans[x.planId] && x.validatedSha256 === v.artifactSha256);
-        if (!valid) {
-          throw new IllegalStateError('VALIDATION_REQUIRED', `version: ${modelId} ${v.version} is not the first version; it needs a passed ModelValidationRecorded referencing a change control plan`, { field: 'version' });
+        throw new IllegalStateError('VALIDATION_REQUIRED', `version: ${modelId} ${v.version} is not the first version; it needs a passed ModelValidationRecorded referencing a change control plan`, { field: 'version' });
+      }
+      const validationId = valid?.validationId ?? null;
+      // Lock gates (ADR 0017): the plan the validation rests on, or else the model's latest plan that sets gates.
+      const gatePlan = (valid && state.plans[valid.planId]?.lockGates ? state.plans[valid.planId] : undefined) ?? [...(state.planOrder ?? [])].reverse().map((p) => state.plans[p]!).find((p) => p.lockGates !== null);
+      let gates: LockGateResult[] = [];
+      if (gatePlan?.lockGates) {
+        const evidence = ctx.facts.lockEvidence;
+        gates = evaluateLockGates(
+          {
+            developerId: evidence?.developerId ?? '',
+            intendedUse: v.intendedUse ?? '',
+            featureCodes: v.featureCodes,
+            trainingSiteIds: evidence?.trainingSiteIds ?? [],
+            validation: valid
+              ? { validationId: valid.validationId, validatedBy: evidence?.validators[valid.validationId] ?? '', siteIds: valid.siteIds, metrics: valid.metrics }
+              : null,
+            ...(evidence?.featureIcc ? { featureIcc: evidence.featureIcc } : {}),
+          },
+          gatePlan.lockGates,
+        );
+        const failed = gates.find((g) => !g.passed);
+        if (failed) {
+          throw new IllegalStateError(failed.code, `version: ${modelId} ${v.version} cannot be locked under plan ${gatePlan.planId}: gate ${failed.gate} failed (${failed.detail})`, {
+            field: 'version',
+            gate: failed.gate,
+            planId: gatePlan.planId,
+            gates: gates.map((g) => ({ gate: g.gate, code: g.code, passed: g.passed, detail: g.detail })),
+          });
         }
-        validationId = valid.validationId;
       }
       const approval: RecordSigned[] = [];
       if (signs) {
@@ -206,7 +283,10 @@ export function decide(command: ModelsCommand, state: ModelState, ctx: CommandCo
       const approvalSignatureIds = [...approvals.map((a) => a.signatureId), ...approval.map((a) => a.data.signatureId)];
       return [
         ...approval,
-        { type: 'ModelLocked', data: { modelId, version: v.version, trialId, artifactSha256: v.artifactSha256, approvalSignatureIds, validationId, supersedesVersion: current ?? null } },
+        {
+          type: 'ModelLocked',
+          data: { modelId, version: v.version, trialId, artifactSha256: v.artifactSha256, approvalSignatureIds, validationId, supersedesVersion: current ?? null, planId: gates.length > 0 ? gatePlan!.planId : null, gates },
+        },
       ] as never;
     }
     case 'RetireModel': {
@@ -238,17 +318,23 @@ export function evolve(state: ModelState, event: ModelsEvent): ModelState {
         inputModality: d.inputModality ?? null,
         status: 'registered',
         ordinal: Object.keys(state.versions).length,
+        intendedUse: d.intendedUse,
         validations: [],
+        explanationReference: d.explanationReference ?? null,
       };
       return { ...state, modelId: d.modelId, versions: { ...state.versions, [d.version]: v } };
     }
     case 'ChangeControlPlanRecorded':
-      return { ...state, plans: { ...state.plans, [event.data.planId]: { planId: event.data.planId } } };
+      return {
+        ...state,
+        plans: { ...state.plans, [event.data.planId]: { planId: event.data.planId, lockGates: event.data.lockGates ?? null } },
+        planOrder: [...(state.planOrder ?? []), event.data.planId],
+      };
     case 'ModelValidationRecorded': {
       const d = event.data;
       const v = state.versions[d.version];
       if (!v) return state;
-      const validations = [...v.validations, { validationId: d.validationId, planId: d.planId, passed: d.passed, validatedSha256: d.validatedSha256 }];
+      const validations = [...v.validations, { validationId: d.validationId, planId: d.planId, passed: d.passed, validatedSha256: d.validatedSha256, siteIds: d.siteIds ?? [], metrics: metricsOf(d) }];
       return { ...state, versions: { ...state.versions, [d.version]: { ...v, validations } } };
     }
     case 'ModelLocked': {
@@ -293,4 +379,40 @@ function requireDecisionRule(rule: DecisionRule | undefined): DecisionRule {
     };
   }
   return out;
+}
+
+/**
+ * A validation's metrics with their intervals: the recorded `metrics`, or (validations recorded
+ * as a flat `results` map) `<metric>`, `<metric>_ciLower`, `<metric>_ciUpper`.
+ */
+function metricsOf(d: { results: Readonly<Record<string, number>>; metrics?: RecordedValidation['metrics'] }): RecordedValidation['metrics'] {
+  if (d.metrics && d.metrics.length > 0) return d.metrics;
+  const results = d.results ?? {};
+  return Object.keys(results)
+    .filter((k) => !/_ci(Lower|Upper)$/.test(k))
+    .map((k) => ({ metric: k, value: results[k]!, ciLower: results[`${k}_ciLower`] ?? null, ciUpper: results[`${k}_ciUpper`] ?? null }));
+}
+
+function requireLockGatePolicy(value: unknown): RecordedLockGatePolicy | null {
+  if (value === undefined || value === null) return null;
+  const p = value as { allowedIntendedUses?: unknown; minIndependentSites?: unknown; requiredMetric?: unknown; minFeatureIcc?: unknown };
+  if (!Array.isArray(p.allowedIntendedUses) || p.allowedIntendedUses.length === 0) {
+    throw new ValidationError('REQUIRED', 'lockGates.allowedIntendedUses: expected the intended uses the plan allows', { field: 'lockGates.allowedIntendedUses' });
+  }
+  const minIndependentSites = p.minIndependentSites === undefined || p.minIndependentSites === null ? DEFAULT_LOCK_GATE_POLICY.minIndependentSites : requireFiniteNumber('lockGates.minIndependentSites', p.minIndependentSites, { min: 1, max: 100 });
+  return {
+    allowedIntendedUses: p.allowedIntendedUses.map((u, i) => requireFreeText(`lockGates.allowedIntendedUses[${i}]`, u, 1000)),
+    minIndependentSites,
+    requiredMetric: p.requiredMetric === undefined || p.requiredMetric === null ? DEFAULT_LOCK_GATE_POLICY.requiredMetric : requireOneOf('lockGates.requiredMetric', p.requiredMetric, ['AUC', 'C-index'] as const),
+    minFeatureIcc: p.minFeatureIcc === undefined || p.minFeatureIcc === null ? DEFAULT_LOCK_GATE_POLICY.minFeatureIcc : requireFiniteNumber('lockGates.minFeatureIcc', p.minFeatureIcc, { min: 0, max: 1 }),
+  };
+}
+
+function explanationReferenceOf(ref: { artifactSha256: string; rows?: number } | null | undefined): { artifactSha256: string; rows: number } | null {
+  if (ref === undefined || ref === null) return null;
+  const artifactSha256 = requireSha256('explanationReference.artifactSha256', ref.artifactSha256);
+  if (!Number.isInteger(ref.rows) || (ref.rows ?? 0) < 1) {
+    throw new ValidationError('EXPLANATION_REFERENCE_INVALID', 'explanationReference.rows: expected the reference row count checked against the model bytes', { field: 'explanationReference.rows' });
+  }
+  return { artifactSha256, rows: ref.rows! };
 }

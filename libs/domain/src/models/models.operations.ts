@@ -1,11 +1,14 @@
 import { ROLES } from '../shared/access-scope.js';
-import { defineAction, defineCommand, defineQuery, exposeCommand } from '../shared/operation.js';
+import type { RecordedEvent } from '@radledger/ledger';
+import { defineAction, defineCommand, defineQuery, exposeCommand, type FactReader, type LoadedStream } from '../shared/operation.js';
+import { featuresDecider } from '../features/features.decider.js';
+import { reliabilityDecider } from '../reliability/reliability.decider.js';
 import { S } from '../shared/schema.js';
 import { streamIds } from '../shared/stream-ids.js';
 import type { TargetScope } from '../shared/access-scope.js';
 import { trialDecider } from '../trial/trial.decider.js';
 import { signaturesDecider } from '../signatures/signatures.decider.js';
-import { modelsDecider, type ApprovalFact } from './models.decider.js';
+import { modelsDecider, type ApprovalFact, type LockEvidence } from './models.decider.js';
 import { LockModelInput, LockModelRequest, RecordChangeControlPlanInput, RecordModelValidationInput, RegisterModelInput, RegisterModelRequest, RetireModelInput } from './models.commands.js';
 
 export const RegisterModelCommand = defineCommand({ type: 'RegisterModel', context: 'models', input: RegisterModelInput, decider: modelsDecider, stream: (d) => streamIds.model(d.modelId) });
@@ -36,6 +39,7 @@ export const LockModelCommand = defineCommand({
     const trial = (await read.load(streamIds.trial(d.trialId), trialDecider)).state;
     const registered = own.events.find((e) => e.type === 'ModelRegistered' && (e.data as { version?: string }).version === d.version);
     if (!registered) return { trial, signatures: [], registration: null };
+    const lockEvidence = await lockEvidenceOf(d.trialId, registered, own, read);
     const signed = await read.load(streamIds.signatures(registered.eventId), signaturesDecider);
     // Only signatures bound to the exact hash of the registration record count (21 CFR 11.70).
     const signatures: ApprovalFact[] = signed.events
@@ -44,9 +48,27 @@ export const LockModelCommand = defineCommand({
         const s = e.data as { signatureId: string; signerId: string; meaning: string };
         return { signatureId: s.signatureId, signerId: s.signerId, meaning: s.meaning };
       });
-    return { trial, signatures, registration: { eventId: registered.eventId, streamId: registered.streamId, hash: registered.hash, signaturesRevision: signed.expectedRevision } };
+    return { trial, signatures, lockEvidence, registration: { eventId: registered.eventId, streamId: registered.streamId, hash: registered.hash, signaturesRevision: signed.expectedRevision } };
   },
 });
+
+/**
+ * What the lock gates read besides the model's state (ADR 0017): who registered the version and
+ * who recorded each validation (their envelopes), the sites of the training feature sets, and
+ * the trial's latest feature reliability study.
+ */
+async function lockEvidenceOf(trialId: string, registered: RecordedEvent, own: LoadedStream, read: FactReader): Promise<LockEvidence> {
+  const validators: Record<string, string> = {};
+  for (const e of own.events) if (e.type === 'ModelValidationRecorded') validators[(e.data as { validationId: string }).validationId] = e.meta.actor;
+  const featureSetIds = (registered.data as { trainingLineage?: { featureSetIds?: string[] } }).trainingLineage?.featureSetIds ?? [];
+  const sites = new Set<string>();
+  for (const id of featureSetIds) {
+    const fs = (await read.load(streamIds.featureSet(id), featuresDecider)).state;
+    if (fs.siteId) sites.add(fs.siteId);
+  }
+  const reliability = await read.load(streamIds.featureReliability(trialId), reliabilityDecider);
+  return { developerId: registered.meta.actor, validators, trainingSiteIds: [...sites].sort(), featureIcc: reliability.state.studyIds.length > 0 ? reliability.state.latestIcc : null };
+}
 export const RetireModelCommand = defineCommand({ type: 'RetireModel', context: 'models', input: RetireModelInput, decider: modelsDecider, stream: (d) => streamIds.model(d.modelId) });
 
 export const modelsCommands = [RegisterModelCommand, RecordChangeControlPlanCommand, RecordModelValidationCommand, LockModelCommand, RetireModelCommand] as const;

@@ -3,6 +3,7 @@ import type { CommandContext } from '../shared/decider.js';
 import { assertUnreachable, ignoreUnknown } from '../shared/assert-unreachable.js';
 import { requireFiniteNumber, requireId, requireOneOf, requireReason } from '../shared/guards.js';
 import { requirePseudonym, type TrialState } from '../trial/trial.decider.js';
+import { subjectSite, type SubjectState } from '../trial/subject.decider.js';
 import type { ImageState } from '../imaging/imaging.decider.js';
 import type { SegmentationState } from '../segmentation/segmentation.decider.js';
 import {
@@ -38,6 +39,8 @@ export interface ResponseAssessmentState extends ResponseRecord {
  */
 export interface ResponseAssessmentFacts {
   trial?: TrialState;
+  /** The subject's own stream (enrolment and site). */
+  subject?: SubjectState;
   images?: Readonly<Record<string, ImageState>>;
   segmentation?: SegmentationState;
 }
@@ -113,7 +116,7 @@ export function decide(command: ResponseAssessmentCommand, state: ResponseAssess
       if (sameDay) throw new IllegalStateError('TIMEPOINT_DAY_TAKEN', `studyDay: timepoint ${sameDay.timepointId} is already on study day ${studyDay}; one examination per day`, { field: 'studyDay' });
       const trial = ctx.facts.trial;
       if (!trial || trial.trialId === null) throw new NotFoundError(`trialId: trial ${trialId} is not registered`, { field: 'trialId' });
-      if (!trial.subjects[subjectId]) throw new NotFoundError(`subjectId: subject ${subjectId} is not enrolled in trial ${trialId}`, { field: 'subjectId' });
+      if (subjectSite(ctx.facts.subject, trial, subjectId) === null) throw new NotFoundError(`subjectId: subject ${subjectId} is not enrolled in trial ${trialId}`, { field: 'subjectId' });
       if (!Array.isArray(d.imageIds) || d.imageIds.length === 0) throw new ValidationError('REQUIRED', 'imageIds: expected the images read at this timepoint', { field: 'imageIds' });
       const imageIds = d.imageIds.map((id, i) => requireId(`imageIds[${i}]`, id));
       const used = new Map<string, string>();

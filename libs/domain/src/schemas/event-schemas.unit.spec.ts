@@ -67,3 +67,26 @@ test('ImageAcquired v1 is upcast to v2 on read (sliceThicknessMm: null), stored 
   validate(ev('ImageAcquired', up.data, 2));
   assert.equal(upcast(up), up, 'a current event is returned as is');
 });
+
+test('ModelDecisionMade v1 and ModelRegistered v1 are upcast on read (no explanation, no reference), stored bytes untouched', () => {
+  const decisionV1 = { decisionId: 'D', trialId: 'T1', siteId: 'A', subjectId: 'S-1', modelId: 'M', modelVersion: '1', modelSha256: h, featureSetId: 'F', featureSetResultSha256: h, outputs: { p: 0.7 }, threshold: 0.5, decision: 'IDH-mutant' };
+  validate(ev('ModelDecisionMade', decisionV1, 1));
+  refuses(ev('ModelDecisionMade', decisionV1, 2), 'SCHEMA_INVALID', 'explanation');
+  const stored = { ...ev('ModelDecisionMade', decisionV1, 1), streamId: 'decision-D', streamRevision: '0', globalPosition: '0', prevHash: '0'.repeat(64), hash: h, canonical: '{"stored":"bytes"}' } as RecordedEvent;
+  const up = upcast(stored);
+  assert.equal(up.schemaVersion, 2);
+  assert.equal(up.data.explanation, null);
+  assert.equal(up.canonical, stored.canonical);
+  validate(ev('ModelDecisionMade', up.data, 2));
+
+  const tensor = { name: 'x', type: 'float32', shape: ['batch', 1] };
+  const registeredV1 = {
+    modelId: 'M', version: '1', artifactSha256: h, inputs: [tensor], outputs: [tensor], intendedUse: 'IDH status', featureCodes: ['Q4LE'],
+    decisionRule: { threshold: 0.5, positiveLabel: 'a', negativeLabel: 'b' }, trainingLineage: { featureSetIds: [], trialIds: ['T0'], partitions: ['train'] }, performance: [],
+  };
+  validate(ev('ModelRegistered', registeredV1, 1));
+  const upReg = upcast({ ...ev('ModelRegistered', registeredV1, 1), streamId: 'model-M', streamRevision: '0', globalPosition: '1', prevHash: h, hash: h, canonical: '{}' } as RecordedEvent);
+  assert.equal(upReg.schemaVersion, 2);
+  assert.equal(upReg.data.explanationReference, null);
+  validate(ev('ModelRegistered', upReg.data, 2));
+});

@@ -1,5 +1,6 @@
 import { IllegalStateError, NotFoundError, ValidationError } from '@radledger/platform';
 import type { CommandContext } from '../shared/decider.js';
+import { streamIds } from '../shared/stream-ids.js';
 import { assertUnreachable, ignoreUnknown } from '../shared/assert-unreachable.js';
 import { optionalFreeText, requireFreeText, requireId, requireOneOf, requireSha256, requireText, requireReason } from '../shared/guards.js';
 import type { ImageState } from '../imaging/imaging.decider.js';
@@ -27,7 +28,21 @@ export interface SegmentationState {
   order: readonly string[];
 }
 
+/** Who first recorded some mask bytes (stream `maskbytes-<sha256>`). */
+export interface MaskClaim {
+  claim: { segmentationId: string; imageId: string; subjectId: string } | null;
+  revision: number | 'no-stream';
+}
+
+export const maskBytesDecider = {
+  initialState: (): MaskClaim => ({ claim: null, revision: 'no-stream' }),
+  evolve: (state: MaskClaim, event: SegmentationEvent): MaskClaim =>
+    event.type === 'MaskBytesClaimed' && state.claim === null ? { ...state, claim: { segmentationId: event.data.segmentationId, imageId: event.data.imageId, subjectId: event.data.subjectId } } : state,
+};
+
 export interface SegmentationFacts {
+  /** CreateSegmentation, EditSegmentation: the first segmentation that recorded the new mask's bytes. */
+  maskClaim?: MaskClaim;
   /** CreateSegmentation: the image stream folded, and the new mask. */
   image?: ImageState;
   mask?: Mask;
@@ -47,6 +62,11 @@ function requireFact<T>(value: T | undefined, name: string): T {
 
 /** Dice/volume rounded to 1e-9 so the recorded numbers are stable across platforms' float printing. */
 const round9 = (x: number) => Math.round(x * 1e9) / 1e9;
+
+function claimMask(claim: MaskClaim | undefined, maskSha256: string, segmentationId: string, imageId: string, subjectId: string): SegmentationEvent[] {
+  if (!claim || claim.claim !== null) return [];
+  return [{ type: 'MaskBytesClaimed', data: { maskSha256, segmentationId, imageId, subjectId }, stream: { id: streamIds.maskBytes(maskSha256), expectedRevision: claim.revision } }];
+}
 
 export function decide(command: SegmentationCommand, state: SegmentationState, ctx: CommandContext<SegmentationFacts>): SegmentationEvent[] {
   switch (command.type) {
@@ -83,6 +103,7 @@ export function decide(command: SegmentationCommand, state: SegmentationState, c
             volumeMm3: round9(voxels * voxelVolumeMm3(mask.spacing)),
           },
         },
+        ...claimMask(ctx.facts.maskClaim, maskSha256, segmentationId, imageId, image.subjectId ?? ''),
       ];
     }
     case 'EditSegmentation': {
@@ -107,6 +128,14 @@ export function decide(command: SegmentationCommand, state: SegmentationState, c
           { field: 'maskSha256', expected: parent.grid, actual: { dims: newMask.dims, spacing: newMask.spacing } },
         );
       }
+      // Issue 15: an edit's mask belongs to the same image and subject (never another subject's mask).
+      const claim = ctx.facts.maskClaim?.claim ?? null;
+      if (claim && claim.subjectId !== state.subjectId) {
+        throw new ValidationError('MASK_OF_OTHER_SUBJECT', `maskSha256: this mask was recorded for another subject (segmentation ${claim.segmentationId})`, { field: 'maskSha256' });
+      }
+      if (claim && claim.imageId !== state.imageId) {
+        throw new ValidationError('MASK_OF_OTHER_IMAGE', `maskSha256: this mask was recorded on image ${claim.imageId}, not ${state.imageId ?? '?'} (segmentation ${claim.segmentationId})`, { field: 'maskSha256' });
+      }
       const change = volumeChange(parentMask, newMask);
       return [
         {
@@ -128,6 +157,7 @@ export function decide(command: SegmentationCommand, state: SegmentationState, c
             volumeChangeRelative: change.relative === null ? null : round9(change.relative),
           },
         },
+        ...claimMask(ctx.facts.maskClaim, maskSha256, segmentationId, state.imageId ?? '', state.subjectId ?? ''),
       ];
     }
     case 'ReviewSegmentation': {
@@ -165,6 +195,8 @@ export function evolve(state: SegmentationState, event: SegmentationEvent): Segm
       if (!v) return state;
       return { ...state, versions: { ...state.versions, [v.versionId]: { ...v, review: event.data.verdict } } };
     }
+    case 'MaskBytesClaimed':
+      return state;
     default:
       return ignoreUnknown(state, event);
   }

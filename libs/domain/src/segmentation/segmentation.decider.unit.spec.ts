@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { deciderSpec } from '../testing/decider-spec.js';
 import { imagingDecider } from '../imaging/imaging.decider.js';
 import { segmentationDecider } from './segmentation.decider.js';
+import { fold } from '../shared/decider.js';
 import { dice, volumeChange } from './mask-metrics.js';
 import type { Mask } from './mask-source.port.js';
 import type { SegmentationEvent } from './segmentation.events.js';
@@ -79,4 +80,15 @@ test('dice: symmetric, in [0,1], 1 for identical masks (property)', () => {
   // Textbook value: |A|=4, |B|=2, |A∩B|=2 → 2·2/6.
   assert.equal(dice(parent.data, child.data), 4 / 6);
   assert.deepEqual(volumeChange(parent, child), { parentVolumeMm3: 8, newVolumeMm3: 4, deltaMm3: -4, relative: -0.5 });
+});
+
+test("EditSegmentation: the new mask must not be another subject's or another image's (its bytes are claimed by the first segmentation that recorded them)", () => {
+  const facts = (claim: { segmentationId: string; imageId: string; subjectId: string } | null) => ({ parentMask: parent, newMask: child, maskClaim: { claim, revision: claim ? (0 as const) : ('no-stream' as const) } });
+  const s = fold(segmentationDecider, [created]);
+  spec.given([created]).withFacts(facts({ segmentationId: 'OTHER', imageId: 'I9', subjectId: 'S-999' })).when({ type: 'EditSegmentation', data: edit }).thenThrows('MASK_OF_OTHER_SUBJECT', 'maskSha256');
+  spec.given([created]).withFacts(facts({ segmentationId: 'OTHER', imageId: 'I9', subjectId: s.subjectId! })).when({ type: 'EditSegmentation', data: edit }).thenThrows('MASK_OF_OTHER_IMAGE', 'maskSha256');
+  spec.given([created]).withFacts(facts(null)).when({ type: 'EditSegmentation', data: edit }).thenEvents((events) => {
+    assert.deepEqual(events.map((e) => e.type), ['SegmentationEdited', 'MaskBytesClaimed']);
+    assert.deepEqual(events[1]!.data, { maskSha256: edit.maskSha256, segmentationId: s.segmentationId, imageId: s.imageId, subjectId: s.subjectId });
+  });
 });

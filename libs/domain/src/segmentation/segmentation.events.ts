@@ -55,5 +55,13 @@ export type SegmentationCreated = EventOf<typeof SegmentationCreatedEvent>;
 export type SegmentationEdited = EventOf<typeof SegmentationEditedEvent>;
 export type SegmentationReviewed = EventOf<typeof SegmentationReviewedEvent>;
 
-export const segmentationEvents = [SegmentationCreatedEvent, SegmentationEditedEvent, SegmentationReviewedEvent] as const;
-export type SegmentationEvent = SegmentationCreated | SegmentationEdited | SegmentationReviewed;
+/**
+ * The segmentation that first recorded these mask bytes (stream `maskbytes-<sha256>`), appended
+ * with its SegmentationCreated or SegmentationEdited: an edit may not adopt another image's or
+ * another subject's mask.
+ */
+export const MaskBytesClaimedEvent = defineEvent('MaskBytesClaimed', S.obj({ maskSha256: S.sha256(), segmentationId: S.id(), imageId: S.id(), subjectId: S.id() }));
+export type MaskBytesClaimed = EventOf<typeof MaskBytesClaimedEvent>;
+
+export const segmentationEvents = [MaskBytesClaimedEvent, SegmentationCreatedEvent, SegmentationEditedEvent, SegmentationReviewedEvent] as const;
+export type SegmentationEvent = SegmentationCreated | SegmentationEdited | SegmentationReviewed | MaskBytesClaimed;

@@ -1,10 +1,15 @@
 import { ROLES } from '../shared/access-scope.js';
-import { defineCommand, defineQuery, exposeCommand } from '../shared/operation.js';
+import { defineCommand, defineQuery, exposeCommand, type FactReader } from '../shared/operation.js';
 import { S } from '../shared/schema.js';
 import { streamIds } from '../shared/stream-ids.js';
 import { imagingDecider } from '../imaging/imaging.decider.js';
-import { segmentationDecider, type SegmentationState } from './segmentation.decider.js';
+import { maskBytesDecider, segmentationDecider, type MaskClaim, type SegmentationState } from './segmentation.decider.js';
 import { CreateSegmentationInput, EditSegmentationInput, ReviewSegmentationInput } from './segmentation.commands.js';
+
+async function maskClaimOf(maskSha256: string, read: FactReader): Promise<MaskClaim> {
+  const loaded = await read.load(streamIds.maskBytes(maskSha256), maskBytesDecider as never);
+  return { claim: (loaded.state as MaskClaim).claim, revision: loaded.expectedRevision };
+}
 
 export const CreateSegmentationCommand = defineCommand({
   type: 'CreateSegmentation',
@@ -16,7 +21,7 @@ export const CreateSegmentationCommand = defineCommand({
   facts: async (d, _own, read) => {
     const image = (await read.load(streamIds.image(d.imageId), imagingDecider)).state;
     // The mask is loaded only once the image is known, so an unknown image reports NOT_FOUND on imageId.
-    return image.imageId === null ? { image } : { image, mask: await read.loadMask(d.maskSha256) };
+    return image.imageId === null ? { image } : { image, mask: await read.loadMask(d.maskSha256), maskClaim: await maskClaimOf(d.maskSha256, read) };
   },
 });
 
@@ -31,7 +36,7 @@ export const EditSegmentationCommand = defineCommand({
     const parent = (own.state as SegmentationState).versions[d.parentVersionId];
     if (!parent || parent.maskSha256 === d.maskSha256) return {};
     const [parentMask, newMask] = await Promise.all([read.loadMask(parent.maskSha256), read.loadMask(d.maskSha256)]);
-    return { parentMask, newMask };
+    return { parentMask, newMask, maskClaim: await maskClaimOf(d.maskSha256, read) };
   },
 });
 

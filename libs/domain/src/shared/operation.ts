@@ -21,6 +21,7 @@ export type BoundedContext =
   | 'identity'
   | 'redaction'
   | 'audit'
+  | 'response-assessment'
   | 'provenance'
   | 'ledger';
 
@@ -37,7 +38,9 @@ export type RecordKind =
   | 'user'
   | 'lineage-node'
   | 'artifact'
-  | 'api-token';
+  | 'api-token'
+  /** A subject's response-assessment record: `<trialId>/<subjectId>`, or a bare subject pseudonym (every trial enrolling it). */
+  | 'response';
 
 /**
  * How the trial and site of an operation's target are found.

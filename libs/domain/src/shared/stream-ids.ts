@@ -7,7 +7,11 @@ export const streamIds = {
   /** One subject of one trial (`/` cannot occur in an id, so the pair is unambiguous). */
   subject: (trialId: string, subjectId: string) => `subject-${trialId}/${subjectId}`,
   image: (imageId: string) => `image-${imageId}`,
+  /** Who first acquired these image bytes (one claim: the same bytes for another subject or modality are refused). */
+  imageBytes: (sha256: string) => `imagebytes-${sha256}`,
   segmentation: (segmentationId: string) => `segmentation-${segmentationId}`,
+  /** Which segmentation first recorded these mask bytes (an edit may not adopt another image's mask). */
+  maskBytes: (sha256: string) => `maskbytes-${sha256}`,
   featureSet: (featureSetId: string) => `featureset-${featureSetId}`,
   model: (modelId: string) => `model-${modelId}`,
   decision: (decisionId: string) => `decision-${decisionId}`,
@@ -19,4 +23,8 @@ export const streamIds = {
   redaction: (eventId: string) => `redaction-${eventId}`,
   /** One completed review of a saved audit query. */
   auditReview: (reviewId: string) => `audit-review-${reviewId}`,
+  /** A trial's feature reliability studies (few per trial: one per study). */
+  featureReliability: (trialId: string) => `reliability-${trialId}`,
+  /** One subject's response assessment in one trial (`/` cannot occur in an id). */
+  responseAssessment: (trialId: string, subjectId: string) => `response-${trialId}/${subjectId}`,
 } as const;

@@ -115,6 +115,7 @@ ${table('preprocessing', 'Preprocessing', tables.preprocessing, 'No preprocessin
 ${table('segmentation-edits', 'Segmentation versions, edits and reviews', tables.segmentationEdits, 'No segmentations.')}
 ${table('feature-settings', 'Feature extraction settings (IBSI)', tables.featureSettings, 'No feature sets.')}
 ${table('model-versions', 'Model versions', tables.modelVersions, 'No model versions.')}
+${table('lock-gates', 'Lock gates each lock met (change-control plan)', tables.lockGates, 'No locks.')}
 ${table('decisions', 'Decisions', tables.decisions, 'No decisions.')}
 ${table('signatures', 'Electronic signatures (21 CFR 11.50: printed name, time, meaning)', tables.signatures, 'No signatures on the included records.')}
 <h2 id="checklists">Reporting checklists <span class="note">(${summary.checklist.items.length} items)</span></h2>

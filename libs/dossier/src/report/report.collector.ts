@@ -25,6 +25,8 @@ export class ReportCollector {
   readonly segmentationEdits = new CappedTable(['mask version', 'parent', 'kind', 'by', 'reason / verdict', 'Dice vs parent', 'volume change (mm³)', 'recorded', 'event']);
   readonly featureSettings = new CappedTable(['extractor', 'IBSI settings', 'feature sets', 'reproducible', 'attested', 'first event']);
   readonly modelVersions = new CappedTable(['model', 'version', 'sha256', 'locked for', 'validated sha256', 'tested = released', 'decisions', 'deviations', 'test set sequestered', 'PCCPs']);
+  /** One row per gate of each lock (issue 15): what the change-control plan required and what the lock found. */
+  readonly lockGates = new CappedTable(['model', 'version', 'locked for', 'plan', 'gate', 'code if refused', 'met', 'what it found', 'lock event']);
   readonly decisions = new CappedTable(['decision', 'subject', 'site', 'model', 'model sha256', 'outputs', 'threshold', 'decision', 'overridden to', 'event']);
   readonly signatures = new CappedTable(['printed name', 'signed at', 'meaning', 'signed record', 'signer id', 'bound hash', 'event']);
   readonly signatureList: SignatureSummary[] = [];

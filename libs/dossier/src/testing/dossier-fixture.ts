@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { FileSystemArtifactStore } from '@radledger/artifacts';
 import { CommandService, createEventValidator, type CommandMetadata, type IbsiSettings, type WorkflowCommand } from '@radledger/domain';
 import { generateCheckpointSigner, SqliteEventStore, type CheckpointSigner, type CheckpointVerifier, type LedgerStore } from '@radledger/ledger';
-import { inspectModel, LockedModelRunner, OnnxPredictor } from '@radledger/inference';
+import { DecisionExplainer, inspectModel, LockedModelRunner, OnnxPredictor } from '@radledger/inference';
 import { FixedClock, uuidV7IdGenerator } from '@radledger/platform';
 import { extractFeatures, writeNifti, type Volume } from '@radledger/radiomics';
 import { FeatureService, ModelService, artifactMaskSource, radiomicsSettingsFromSummary } from '@radledger/application';
@@ -215,7 +215,7 @@ export async function buildDossierFixture(): Promise<DossierFixture> {
   await run({ type: 'LockModel', data: { modelId: 'mgmt-trees', version: '1', trialId } }, qa);
 
   const signer = generateCheckpointSigner('radledger-test');
-  const reproducibility: ReproducibilityPorts = reproducibilityFromRuntime({ artifacts, features, models: new ModelService({ store, commands: svc, runner }) });
+  const reproducibility: ReproducibilityPorts = reproducibilityFromRuntime({ artifacts, features, models: new ModelService({ store, commands: svc, runner, explainer: new DecisionExplainer(artifacts) }) });
   return {
     dir,
     store,

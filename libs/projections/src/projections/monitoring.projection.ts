@@ -112,6 +112,8 @@ const tables: TableSchema[] = [
       overridden_by: 'text',
       overridden_at: 'text',
       override_reason: 'text',
+      /** ModelDecisionMade v2: contributions as JSON (null for v1 decisions and versions without a reference). */
+      explanation: 'text',
       ...EVENT_COLUMNS,
     },
     primaryKey: ['decision_id'],
@@ -461,6 +463,7 @@ function evolve(event: RecordedEvent): RowOperation[] {
             overridden_by: null,
             overridden_at: null,
             override_reason: null,
+            explanation: d['explanation'] && typeof d['explanation'] === 'object' ? json(d['explanation']) : null,
             ...e,
           },
         },
@@ -529,7 +532,8 @@ function evolve(event: RecordedEvent): RowOperation[] {
 export const monitoringProjection: Projection = {
   name: 'monitoring',
   // v2: unused indexes dropped, SQLite tables keyed by their primary key (WITHOUT ROWID).
-  version: 2,
+  // v3: decisions keep their explanation (ModelDecisionMade v2).
+  version: 3,
   tables,
   canHandle: (type) => HANDLED.has(type),
   evolve,

@@ -21,6 +21,8 @@ export interface DecisionView {
   currentDecision: string | null;
   outputs: unknown;
   threshold: number | null;
+  /** Per-input contributions to the model output, recorded with the decision (null: none recorded). */
+  explanation: DecisionExplanationView | null;
   madeBy: PersonView | null;
   madeAt: string | null;
   event: LedgerEventRef;
@@ -49,6 +51,16 @@ export interface DecisionView {
   signatures: SignatureView[];
   /** The full upstream lineage the fields above were read from. */
   lineage: LineageGraph;
+}
+
+export interface DecisionExplanationView {
+  method: string;
+  outputSpace: string;
+  expectedValue: number;
+  modelOutput: number;
+  contributions: Array<{ featureCode: string; value: number; contribution: number }>;
+  reference: { sha256: string; rows: number };
+  additivityError: number;
 }
 
 /** Everything behind one decision: model (and whether it was the locked one), features, masks, images, people, signatures. */
@@ -94,6 +106,7 @@ export class DecisionQuery {
       currentDecision: (row['current_decision'] as string | null) ?? null,
       outputs: parseJson(row['outputs']),
       threshold: row['threshold'] === null || row['threshold'] === undefined ? null : Number(row['threshold']),
+      explanation: row['explanation'] ? (parseJson(row['explanation']) as DecisionExplanationView) : null,
       madeBy: madeById ? (people.find((p) => p.userId === madeById) ?? { userId: madeById, printedName: null }) : null,
       madeAt: (row['recorded_at'] as string | null) ?? null,
       event: {

@@ -87,20 +87,22 @@ function requireSameGrid(field: string, volume: Volume, mask: Mask | undefined):
   }
 }
 
-function meanSd(data: ArrayLike<number>, select: (i: number) => boolean): { mean: number; sd: number; meanSquare: number; count: number } {
-  let count = 0;
-  let sum = 0;
-  let sum2 = 0;
-  for (let i = 0; i < data.length; i++) {
-    if (!select(i)) continue;
-    const v = data[i]!;
-    count++;
-    sum += v;
-    sum2 += v * v;
+/** Running count, sum and sum of squares of one region's intensities. */
+class RegionStats {
+  count = 0;
+  private sum = 0;
+  private sum2 = 0;
+  add(v: number): void {
+    this.count++;
+    this.sum += v;
+    this.sum2 += v * v;
   }
-  const mean = count > 0 ? sum / count : Number.NaN;
-  const variance = count > 1 ? (sum2 - count * mean * mean) / (count - 1) : Number.NaN;
-  return { mean, sd: Math.sqrt(Math.max(0, variance)), meanSquare: count > 0 ? sum2 / count : Number.NaN, count };
+  result(): { mean: number; sd: number; meanSquare: number; count: number } {
+    const { count, sum, sum2 } = this;
+    const mean = count > 0 ? sum / count : Number.NaN;
+    const variance = count > 1 ? (sum2 - count * mean * mean) / (count - 1) : Number.NaN;
+    return { mean, sd: Math.sqrt(Math.max(0, variance)), meanSquare: count > 0 ? sum2 / count : Number.NaN, count };
+  }
 }
 
 export function assessImageQuality(volume: Volume, options: ImageQcOptions = {}): ImageQcReport {
@@ -115,39 +117,66 @@ export function assessImageQuality(volume: Volume, options: ImageQcOptions = {})
   const excluded = dilate(head, volume.dims, margin);
   const ghostAxes = options.ghostAxes ?? ['x', 'y'];
   const ghosts = ghostAxes.map((axis) => ({ axis, mask: halfFovShift(head, volume.dims, AXES.indexOf(axis) as 0 | 1 | 2) }));
-  const isBackground = (i: number) => excluded[i] === 0;
-  const inAnyGhost = (i: number) => ghosts.some((g) => g.mask[i] === 1);
-  let noiseRegion = meanSd(data, (i) => isBackground(i) && !inAnyGhost(i));
-  // A head that fills the field of view leaves little background outside every ghost region: use all of it.
-  if (noiseRegion.count < MIN_BACKGROUND_VOXELS) noiseRegion = meanSd(data, isBackground);
-  const background = meanSd(data, isBackground);
+  // Every region's statistics in one pass over the voxels (each accumulator adds in voxel order, as
+  // a pass per region would): the demo assesses every acquisition, so this runs on every image.
+  const n = data.length;
+  const anyGhost = new Uint8Array(n);
+  for (const g of ghosts) for (let i = 0; i < n; i++) anyGhost[i]! |= g.mask[i]!;
   const roi = options.roi;
-  const signal = meanSd(data, roi ? (i) => roi.data[i] === 1 : (i) => head[i] === 1);
-  const headSignal = meanSd(data, (i) => head[i] === 1);
   const reference = options.reference;
-  const referenceStats = reference ? meanSd(data, (i) => reference.data[i] === 1) : noiseRegion;
+  const noiseOutsideGhosts = new RegionStats();
+  const background = new RegionStats();
+  const signal = new RegionStats();
+  const headSignal = new RegionStats();
+  const referenceRoi = new RegionStats();
+  const perGhost = ghosts.map(() => ({ inGhost: new RegionStats(), outside: new RegionStats(), outsideThis: new RegionStats() }));
+  for (let i = 0; i < n; i++) {
+    const v = data[i]!;
+    const inHead = head[i] === 1;
+    if (inHead) headSignal.add(v);
+    if (roi ? roi.data[i] === 1 : inHead) signal.add(v);
+    if (reference && reference.data[i] === 1) referenceRoi.add(v);
+    if (excluded[i] !== 0) continue;
+    background.add(v);
+    const ghosted = anyGhost[i] === 1;
+    if (!ghosted) noiseOutsideGhosts.add(v);
+    for (let k = 0; k < ghosts.length; k++) {
+      const stats = perGhost[k]!;
+      if (ghosts[k]!.mask[i] === 1) stats.inGhost.add(v);
+      else {
+        stats.outsideThis.add(v);
+        if (!ghosted) stats.outside.add(v);
+      }
+    }
+  }
+  // A head that fills the field of view leaves little background outside every ghost region: use all of it.
+  const noiseRegion = noiseOutsideGhosts.count < MIN_BACKGROUND_VOXELS ? background.result() : noiseOutsideGhosts.result();
+  const backgroundStats = background.result();
+  const signalStats = signal.result();
+  const headStats = headSignal.result();
+  const referenceStats = reference ? referenceRoi.result() : noiseRegion;
   const rayleigh = (options.noise ?? 'rayleigh') === 'rayleigh';
   const noiseSigma = rayleigh ? noiseRegion.sd / RAYLEIGH_SD_FACTOR : noiseRegion.sd;
   const ghostToSignalRatio: Partial<Record<GhostAxis, number>> = {};
   let worstGhost: ImageQcMetrics['worstGhost'] = null;
-  for (const g of ghosts) {
-    const inGhost = meanSd(data, (i) => isBackground(i) && g.mask[i] === 1);
-    const outside = meanSd(data, (i) => isBackground(i) && g.mask[i] === 0 && !inAnyGhost(i));
-    const clean = outside.count >= MIN_BACKGROUND_VOXELS ? outside : meanSd(data, (i) => isBackground(i) && g.mask[i] === 0);
+  for (const [k, g] of ghosts.entries()) {
+    const inGhost = perGhost[k]!.inGhost.result();
+    const outside = perGhost[k]!.outside.result();
+    const clean = outside.count >= MIN_BACKGROUND_VOXELS ? outside : perGhost[k]!.outsideThis.result();
     if (inGhost.count === 0 || clean.count === 0) continue;
     // Magnitude noise biases a faint ghost's mean upwards less than its amplitude (Rician); its power does
     // not: E[M²] = A² + 2σ² (Gudbjartsson & Patz, Magn Reson Med 1995), so A = sqrt(E[M²]ghost − E[M²]clean).
-    const ratio = rayleigh ? Math.sqrt(Math.max(0, inGhost.meanSquare - clean.meanSquare)) / headSignal.mean : (inGhost.mean - clean.mean) / headSignal.mean;
+    const ratio = rayleigh ? Math.sqrt(Math.max(0, inGhost.meanSquare - clean.meanSquare)) / headStats.mean : (inGhost.mean - clean.mean) / headStats.mean;
     ghostToSignalRatio[g.axis] = ratio;
     if (worstGhost === null || Math.abs(ratio) > Math.abs(worstGhost.ratio)) worstGhost = { axis: g.axis, ratio };
   }
   const metrics: ImageQcMetrics = {
     otsuThreshold: threshold,
-    voxels: { head: headSignal.count, background: background.count, noiseRegion: noiseRegion.count, roi: signal.count },
+    voxels: { head: headStats.count, background: backgroundStats.count, noiseRegion: noiseRegion.count, roi: signalStats.count },
     noiseSigma,
-    signalMean: signal.mean,
-    snr: signal.mean / noiseSigma,
-    cnr: Math.abs(signal.mean - referenceStats.mean) / noiseSigma,
+    signalMean: signalStats.mean,
+    snr: signalStats.mean / noiseSigma,
+    cnr: Math.abs(signalStats.mean - referenceStats.mean) / noiseSigma,
     contrastReference: reference ? 'reference-roi' : 'background',
     ghostToSignalRatio,
     worstGhost,
