@@ -6,7 +6,6 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { TerminusModule } from '@nestjs/terminus';
 import { join } from 'node:path';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { AppConfig } from './config/app.config.js';
 import { AuthGuard } from './auth/auth.guard.js';
@@ -57,8 +56,8 @@ export class AppModule {
             plugins: [
               queryCostPlugin,
               ...(config.production ? [introspectionForCallersOnly(() => app)] : []),
-              // Apollo Sandbox only in development (issue 4 §6); elsewhere GET /graphql serves no landing page.
-              config.development ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }) : ApolloServerPluginLandingPageDisabled(),
+              // No landing page (Apollo Sandbox loads from a CDN): development serves GraphiQL from /graphiql (console/console-static.ts).
+              ApolloServerPluginLandingPageDisabled(),
             ],
             context: ({ req }: { req: unknown }) => ({ req }),
             formatError: (formatted, error) => formatGraphqlError(formatted, error, logger),
