@@ -102,9 +102,9 @@ export function App() {
         </div>
       </header>
       <main id="main">
-        {current === '/ledger' && <LedgerPage initialEventId={params.get('event') ?? undefined} trialId={trialId} />}
+        {current === '/ledger' && <LedgerPage key={params.get('event') ?? ''} initialEventId={params.get('event') ?? undefined} trialId={trialId} />}
         {current === '/monitor' && <MonitorPage trialId={trialId} />}
-        {current === '/qa/lineage' && <LineagePage trialId={trialId} initialId={params.get('id') ?? undefined} />}
+        {current === '/qa/lineage' && <LineagePage key={params.get('id') ?? ''} trialId={trialId} initialId={params.get('id') ?? undefined} />}
         {current === '/qa/audit' && <AuditTrailPage trialId={trialId} />}
         {current === '/regulatory' && <RegulatoryPage trialId={trialId} />}
       </main>

@@ -20,9 +20,10 @@ const QUIET = ['--headless', '--disable-gpu', '--disable-background-networking',
 /**
  * @sparticuz/chromium's own flags relax the same-origin policy and mixed content
  * (`--disable-web-security`, `--allow-running-insecure-content`) for its serverless users;
- * a test that checks what a page may load must run with the browser's normal rules.
+ * a test that checks what a page may load must run with the browser's normal rules. Its
+ * `--single-process` makes closing one browser context end the whole browser.
  */
-const RELAXING = new Set(['--disable-web-security', '--allow-running-insecure-content']);
+const RELAXING = new Set(['--disable-web-security', '--allow-running-insecure-content', '--single-process']);
 
 export interface TestBrowser {
   browser: Browser;
