@@ -24,6 +24,8 @@ import { SecurityModule } from './security/security.module.js';
 import { DossiersController } from './operations/dossiers.controller.js';
 import type { Application } from '@radledger/application';
 import { WitnessingModule } from './witness/witnessing.module.js';
+import { AlertsModule } from './alerts/alerts.module.js';
+import { graphqlContext, graphqlWsErrorHooks } from './alerts/subscription-context.js';
 
 /** Wiring only: every behaviour lives in libs/ and in the feature modules imported here. */
 @Module({})
@@ -39,6 +41,7 @@ export class AppModule {
         ReadModelsModule.forConfig(config),
         SecurityModule.forConfig(config),
         OperationsModule,
+        AlertsModule,
         WitnessingModule.forConfig(config),
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
@@ -59,7 +62,9 @@ export class AppModule {
               // No landing page (Apollo Sandbox loads from a CDN): development serves GraphiQL from /graphiql (console/console-static.ts).
               ApolloServerPluginLandingPageDisabled(),
             ],
-            context: ({ req }: { req: unknown }) => ({ req }),
+            // HTTP requests carry their headers; a WebSocket subscription its connectionParams (graphql-ws).
+            context: graphqlContext,
+            subscriptions: config.serveHttp ? { 'graphql-ws': { path: '/graphql', ...graphqlWsErrorHooks((formatted, error) => formatGraphqlError(formatted, error, logger)) } } : undefined,
             formatError: (formatted, error) => formatGraphqlError(formatted, error, logger),
           }),
         }),

@@ -159,11 +159,24 @@ describe('web console served by the API', () => {
     await w.page.locator('[data-testid=protocol-deviations] tbody tr').first().waitFor();
     assert.match(await w.page.getByTestId('protocol-deviations').innerText(), /SITE-TYO\s+GRA-TYO-003/);
     await axe(w.page, 'monitor');
+    // Live alerts (graphql-ws): an acquisition outside the protocol recorded now appears without a reload.
+    await w.page.waitForFunction(() => document.querySelector('[data-testid=alerts-state]')?.textContent === 'live');
+    const events = await api.application.runtime.store.readAll(0, 1000);
+    const enrolled = events.find((e) => e.type === 'SubjectEnrolled' && (e.data as { siteId: string }).siteId === 'SITE-BER')!.data as { subjectId: string };
+    const image = events.find((e) => e.type === 'ImageAcquired')!.data as { artifactSha256: string };
+    const operator = await api.tokenFor('console-operator-ber', [{ role: 'site-operator', trialId: 'GLIO-RAD-01', siteId: 'SITE-BER' }]);
+    const acquired = await api.graphql(operator, 'mutation ($input: AcquireImageInput!) { acquireImage(input: $input) { streamId } }', {
+      input: { trialId: 'GLIO-RAD-01', siteId: 'SITE-BER', subjectId: enrolled.subjectId, modality: 'T1c', scanner: { vendor: 'Siemens', model: 'MAGNETOM Prisma' }, fieldStrengthT: 3, trMs: 2400, teMs: 9, sliceThicknessMm: 2, contrast: { agent: 'gadobutrol 0.1 mmol/kg', injectionRateMlPerS: 3, delayS: 90 }, artifactSha256: image.artifactSha256 },
+    });
+    assert.equal(acquired.errors, undefined, JSON.stringify(acquired.errors));
+    await w.page.locator('[data-testid=live-alerts] li', { hasText: 'Protocol deviation' }).waitFor();
+    assert.match(await w.page.getByTestId('live-alerts').innerText(), /Protocol deviation · SITE-BER — Acquisition .* outside protocol GLIO-RAD-01-T1C-v1: trMs 2400 ms/);
+    await w.page.screenshot({ path: join(SHOTS, 'console-monitor.png'), fullPage: true });
     await w.page.getByRole('combobox', { name: /^Site/ }).selectOption('SITE-TYO');
     await w.page.getByRole('heading', { name: 'SITE-TYO' }).waitFor();
     await w.page.waitForFunction(() => /^8\s/.test(document.querySelector('[data-testid=compliance-summary]')?.textContent ?? ''));
     assert.equal(await w.page.locator('[data-testid=compliance-table] tbody tr').count(), 2);
-    await finish(w, 'monitor');
+    await finish(w, 'monitor-site');
   });
 
   test('QA: lineage graph of a decision, focus on a node, change depth, export CSV; audit trail filtered by subject and paged', async () => {

@@ -149,6 +149,26 @@ export const EXPORT_DOSSIER = /* GraphQL */ `
   }
 `;
 
+/** Live alerts for monitors (graphql-ws subscription on /graphql). */
+export const MONITOR_ALERTS = /* GraphQL */ `
+  subscription ConsoleMonitorAlerts($trialId: ID!, $siteId: ID) {
+    monitorAlerts(trialId: $trialId, siteId: $siteId) {
+      alertId
+      kind
+      trialId
+      siteId
+      subjectId
+      modelId
+      modelVersion
+      code
+      message
+      eventId
+      globalPosition
+      at
+    }
+  }
+`;
+
 /** Every document above, by name, for the schema test. */
 export const CONSOLE_DOCUMENTS: Record<string, string> = {
   LOGIN,
@@ -160,4 +180,5 @@ export const CONSOLE_DOCUMENTS: Record<string, string> = {
   COMPLIANCE,
   MODEL_VERSION,
   EXPORT_DOSSIER,
+  MONITOR_ALERTS,
 };
