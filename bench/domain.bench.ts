@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FixedClock, NotFoundError, uuidV7IdGenerator } from '@radledger/platform';
 import { SqliteEventStore } from '@radledger/ledger';
-import { CommandService, createEventValidator, trialDecider, fold, type CommandMetadata, type TrialEvent } from '@radledger/domain';
+import { CommandService, createEventValidator, subjectDecider, trialDecider, fold, type CommandMetadata, type TrialEvent } from '@radledger/domain';
 
 const N = 1000;
 
@@ -19,10 +19,11 @@ export async function run(): Promise<void> {
     { type: 'TrialRegistered', data: { trialId: 'T', title: 't', sponsor: 's', phase: null, blinded: false } },
     { type: 'SiteEnrolled', data: { trialId: 'T', siteId: 'A', name: 'A' } },
   ];
-  const state = fold(trialDecider, history);
+  const facts = { trial: fold(trialDecider, history) };
+  const fresh = subjectDecider.initialState();
   let t = performance.now();
   for (let i = 0; i < 50_000; i++) {
-    trialDecider.decide({ type: 'EnrollSubject', data: { trialId: 'T', siteId: 'A', subjectId: `T-A-${i}` } }, state, { actor: 'a', role: 'r', now: new Date(0), facts: {} });
+    subjectDecider.decide({ type: 'EnrollSubject', data: { trialId: 'T', siteId: 'A', subjectId: `T-A-${i}` } }, fresh, { actor: 'a', role: 'r', now: new Date(0), facts });
   }
   const decideMs = performance.now() - t;
   console.log(`decide(EnrollSubject) incl. PHI check: ${perSecond(50_000, decideMs)} (${((decideMs / 50_000) * 1000).toFixed(2)} µs each)`);

@@ -4,7 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AppConfig } from './config/app.config.js';
 import { AppModule } from './app.module.js';
 import { applyHttpHardening } from './security/http-hardening.js';
-import { correlationMiddleware, requestLogger } from './logging/request-context.js';
+import { accessLog, correlationMiddleware } from './logging/request-context.js';
 import { serveConsole } from './console/console-static.js';
 
 /** Builds the API application (used by main.ts and by the e2e tests). */
@@ -15,7 +15,7 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
     cors: false,
   });
   app.use(correlationMiddleware);
-  app.use(requestLogger);
+  app.use(accessLog());
   applyHttpHardening(app, config);
   serveConsole(app, config);
   app.enableShutdownHooks();

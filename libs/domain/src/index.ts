@@ -12,6 +12,7 @@ export * from './trial/trial.commands.js';
 export * from './trial/trial.events.js';
 export * from './trial/trial.operations.js';
 export { trialDecider, requirePseudonym, type TrialState, type TrialFacts } from './trial/trial.decider.js';
+export { subjectDecider, subjectSite, type SubjectState, type SubjectFacts } from './trial/subject.decider.js';
 export * from './imaging/imaging-modality.js';
 export * from './imaging/imaging.commands.js';
 export * from './imaging/imaging.events.js';

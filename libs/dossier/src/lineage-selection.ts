@@ -227,6 +227,10 @@ export async function selectLineage(store: Pick<EventStore, 'readStream'>, scope
             (e.type === 'ImagingProtocolDefined' && t.protocols.has(String(d['protocolId'])));
           if (keep) include(e);
         }
+        // Subjects enrolled since they have streams of their own (older ledgers: on the trial's stream, above).
+        for (const subjectId of t.subjects) {
+          for (const e of await read(streamIds.subject(trialId, subjectId))) if (e.type === 'SubjectEnrolled') include(e);
+        }
       }
     }
   }

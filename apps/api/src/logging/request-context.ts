@@ -1,8 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import { pinoHttp } from 'pino-http';
-import { logger } from './logger.js';
+import type { Logger } from 'pino';
+import { logger as apiLogger } from './logger.js';
 
 interface RequestContext {
   correlationId: string;
@@ -31,13 +31,32 @@ export function correlationMiddleware(req: Request, res: Response, next: NextFun
   storage.run({ correlationId }, () => next());
 }
 
-/** Structured access log (pino) with the correlation id; headers are redacted by the logger. */
-export const requestLogger = pinoHttp({
-  logger,
-  genReqId: (req) => (req as { id?: string }).id ?? randomUUID(),
-  customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-  serializers: {
-    req: (req: { id?: string; method?: string; url?: string }) => ({ id: req.id, method: req.method, url: req.url }),
-    res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
-  },
-});
+/**
+ * One structured access-log line per request, written when the response is finished: the
+ * correlation id, method, path (never the query string: it may carry a token or an id), status
+ * and duration. Nothing is serialised unless the line's level is enabled (the API's default
+ * level answers 2xx at info; 4xx are warn, 5xx error).
+ */
+export function accessLog(logger: Logger = apiLogger) {
+  return function accessLogMiddleware(req: Request, res: Response, next: NextFunction): void {
+    const started = process.hrtime.bigint();
+    res.once('finish', () => {
+      const status = res.statusCode;
+      const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
+      if (!logger.isLevelEnabled(level)) return;
+      const url = req.originalUrl ?? req.url;
+      const query = url.indexOf('?');
+      logger[level](
+        {
+          reqId: (req as Request & { id?: string }).id,
+          method: req.method,
+          path: query < 0 ? url : url.slice(0, query),
+          statusCode: status,
+          ms: Number(process.hrtime.bigint() - started) / 1e6,
+        },
+        'request completed',
+      );
+    });
+    next();
+  };
+}

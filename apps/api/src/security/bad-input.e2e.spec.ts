@@ -226,10 +226,15 @@ for (const backend of ['sqlite', 'postgres'] as TestBackend[]) {
             if (res.errors) {
               assertTypedGraphqlError(res.errors, label);
               refused++;
-              // A failed password check (login, or a signer's re-entered password) is audited as LoginFailed; anything else leaves the ledger as it was.
+              // A failed password check (login, or a signer's re-entered password) is audited as LoginFailed (the fifth in a row locks the account); anything else leaves the ledger as it was.
               // (Failed logins for ids that name no account are counted and recorded once per window.)
+              // A call over an operation's declared rate (e.g. exportDossier, 6 a minute) is refused before it runs and audited as one AccessDenied.
               const passwordCheck = op.name === 'login' || op.name === 'changePassword' || path.includes('password');
-              assert.ok(appended.every((e) => passwordCheck && (e.type === 'LoginFailed' || e.type === 'UnknownUserLoginsFailed')), `${label}: appended ${appended.map((e) => e.type).join(', ')}`);
+              const rateLimited = res.errors[0]?.extensions?.code === 'RATE_LIMITED';
+              const audited = (e: { type: string; data: unknown }) =>
+                (passwordCheck && ['LoginFailed', 'UnknownUserLoginsFailed', 'AccountLocked'].includes(e.type)) ||
+                (rateLimited && e.type === 'AccessDenied' && (e.data as { reasonCode?: string }).reasonCode === 'RATE_LIMITED');
+              assert.ok(appended.every(audited), `${label}: appended ${appended.map((e) => e.type).join(', ')}`);
             } else {
               accepted++;
               // Accepted only as data: the payload is in the recorded event verbatim (parameterised SQL, no interpretation).

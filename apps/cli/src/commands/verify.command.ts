@@ -60,7 +60,7 @@ export function register(program: Command): void {
             rootAt: (size) => ledger.rootAt(size),
           });
           for (const line of witnessing.summary) process.stdout.write(`${line}\n`);
-          if (!witnessing.ok) failed.push(witnessing.failures.length > 0 ? `witnesses contradict the ledger: ${[...new Set(witnessing.failures.map((f) => f.witness))].join(', ')}` : `newest checkpoint lacks quorum ${witnessing.quorum}`);
+          if (!witnessing.ok) failed.push(witnessing.failures.length > 0 ? `witnesses contradict the ledger: ${[...new Set(witnessing.failures.map((f) => f.witness))].sort().join(', ')}` : `newest checkpoint lacks quorum ${witnessing.quorum}`);
         }
         if (tsaRoot) failed = failed.concat(await checkTimestamps(cosignatures, await store.listCheckpoints(), tsaRoot));
         if (failed.length > 0) throw new CliFailure(`FAIL ${failed.join('; ')}`, 1);

@@ -47,6 +47,13 @@ export function loadOrCreateAuthSecret(path: string): { secret: Uint8Array; crea
  * configured (verified against its JWKS).
  */
 export class TokenService {
+  /**
+   * Tokens whose signature and claims were already checked, until their `exp` (bounded; the
+   * oldest entry goes first). Only the cryptographic check is remembered: grants, account
+   * locks and revocations are still read on every request.
+   */
+  private readonly verified = new Map<string, { claim: CredentialClaim; expiresAtMs: number }>();
+  private static readonly VERIFIED_CACHE_SIZE = 10_000;
   private readonly secret: Uint8Array;
   private readonly jwks?: ReturnType<typeof createRemoteJWKSet>;
   readonly createdSecret: boolean;
@@ -76,7 +83,17 @@ export class TokenService {
   }
 
   /** A session JWT or an OIDC token (`rlt_…` API tokens are the identity service's). Tokens without `exp` are refused. */
-  async verify(token: string): Promise<CredentialClaim> {
+  async verify(token: string, now = Date.now()): Promise<CredentialClaim> {
+    const known = this.verified.get(token);
+    if (known && now < known.expiresAtMs) return known.claim;
+    if (known) this.verified.delete(token);
+    const { claim, expiresAtMs } = await this.verifyUncached(token);
+    if (this.verified.size >= TokenService.VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value as string);
+    this.verified.set(token, { claim, expiresAtMs });
+    return claim;
+  }
+
+  private async verifyUncached(token: string): Promise<{ claim: CredentialClaim; expiresAtMs: number }> {
     try {
       const unverifiedIssuer = peekIssuer(token);
       if (this.jwks && this.options.oidc && unverifiedIssuer === this.options.oidc.issuer) {
@@ -86,10 +103,10 @@ export class TokenService {
           algorithms: ['RS256', 'ES256', 'EdDSA', 'PS256'],
           requiredClaims: ['exp', 'iat'],
         });
-        return claimOf(payload, 'oidc');
+        return { claim: claimOf(payload, 'oidc'), expiresAtMs: (payload.exp ?? 0) * 1000 };
       }
       const { payload } = await jwtVerify(token, this.secret, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'], requiredClaims: ['exp', 'iat'] });
-      return claimOf(payload, 'session');
+      return { claim: claimOf(payload, 'session'), expiresAtMs: (payload.exp ?? 0) * 1000 };
     } catch (error) {
       if (error instanceof AuthenticationError) throw error;
       if (error instanceof joseErrors.JWTExpired) throw new AuthenticationError('token expired: log in again');

@@ -242,3 +242,38 @@ test('concurrent commands on one stream are re-decided, not lost; a pinned stale
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('subjects are their own streams: concurrent enrolments from two PostgreSQL writers never conflict and never touch the trial stream', async () => {
+  const schema = `domain_${randomBytes(6).toString('hex')}`;
+  // Two stores with their own connection pools on one schema: two API replicas, as far as the ledger can tell.
+  const a = await PostgresEventStore.open({ connectionString: POSTGRES_URL, schema, validator: createEventValidator() });
+  const b = await PostgresEventStore.open({ connectionString: POSTGRES_URL, schema, validator: createEventValidator() });
+  try {
+    const svc = (store: PostgresEventStore) => new CommandService({ store, clock: new FixedClock(new Date('2026-03-01T09:00:00.000Z')), ids: uuidV7IdGenerator, masks: new InMemoryMaskSource() });
+    const [first, second] = [svc(a), svc(b)];
+    const m: CommandMetadata = { actor: 'op-1', role: 'site-operator', correlationId: 'c', client: 'test' };
+    await first.execute({ type: 'RegisterTrial', data: { trialId: 'T', title: 't', sponsor: 's' } }, m);
+    await first.execute({ type: 'EnrollSite', data: { trialId: 'T', siteId: 'S1', name: 'S1' } }, m);
+    const trialBefore = (await a.readStream('trial-T')).length;
+    const enrol = (s: CommandService, i: number) => s.execute({ type: 'EnrollSubject', data: { trialId: 'T', siteId: 'S1', subjectId: `T-S1-${String(i).padStart(4, '0')}` } }, m);
+    const results = await Promise.allSettled(Array.from({ length: 120 }, (_, i) => enrol(i % 2 ? first : second, i)));
+    assert.deepEqual(results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason)), []);
+    assert.equal((await a.readStream('trial-T')).length, trialBefore, 'enrolments leave the trial stream alone');
+    assert.equal((await b.readStream('subject-T/T-S1-0007'))[0]?.type, 'SubjectEnrolled');
+    // The same subject from both writers at once: exactly one enrolment, the other told why.
+    const twice = await Promise.allSettled([enrol(first, 9999), enrol(second, 9999)]);
+    assert.equal(twice.filter((r) => r.status === 'fulfilled').length, 1);
+    assert.match(String((twice.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason?.code), /SUBJECT_ALREADY_ENROLLED/);
+    // Images of an enrolled subject check its site against the subject's own stream.
+    const image = { imageId: 'I1', trialId: 'T', siteId: 'S1', subjectId: 'T-S1-0007', modality: 'T1' as const, scanner: { vendor: 'v', model: 'm' }, fieldStrengthT: 3, trMs: 500, teMs: 10, sliceThicknessMm: 1, artifactSha256: 'a'.repeat(64) };
+    assert.equal((await second.execute({ type: 'AcquireImage', data: image }, m)).events[0]?.type, 'ImageAcquired');
+    await expectCode(second.execute({ type: 'AcquireImage', data: { ...image, imageId: 'I2', subjectId: 'T-S1-5000' } }, m), 'NOT_FOUND');
+  } finally {
+    await a.close();
+    await b.close();
+    const client = new pg.Client({ connectionString: POSTGRES_URL });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await client.end();
+  }
+});

@@ -52,8 +52,18 @@ export interface CommandServiceDeps {
 }
 
 /** RFC 9562 §5.5 name-based ids under a RadLedger namespace: the same commandId always names the same events. */
-/** Re-decisions after a lost optimistic-concurrency race before giving up. */
-const MAX_ATTEMPTS = 3;
+/**
+ * How long a command without a client-pinned revision keeps re-deciding after lost
+ * optimistic-concurrency races (another process appended to its stream first) before the
+ * conflict is reported. Decide is pure and nothing was written, so a re-decision is safe.
+ */
+export const CONFLICT_RETRY_DEADLINE_MS = 10_000;
+
+/** Full-jitter back-off between re-decisions: up to 2^attempt ms, capped at 100 ms. */
+function backOff(attempt: number): Promise<void> {
+  const ms = Math.random() * Math.min(100, 2 ** attempt);
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
 
 const RADLEDGER_COMMAND_NAMESPACE = '3b0c6f1e-9a57-5c8e-8d3f-6c1f2f0b7a41';
 
@@ -86,7 +96,8 @@ export class CommandService {
     // Commands on one stream queue up inside this process (no self-inflicted conflicts); a
     // race with another process is re-decided on the new state (decide is pure, nothing
     // was written). A client-pinned revision is never retried.
-    const attempts = metadata.expectedRevision === undefined ? MAX_ATTEMPTS : 1;
+    const retries = metadata.expectedRevision === undefined;
+    const deadline = Date.now() + CONFLICT_RETRY_DEADLINE_MS;
     return this.withStreamLock(streamId, async () => {
       for (let attempt = 1; ; attempt++) {
         try {
@@ -97,7 +108,9 @@ export class CommandService {
           // The record comes first, the key destruction second; a repeated request finishes a
           // destruction that an earlier crash left undone (shredding is idempotent).
           if (e instanceof IllegalStateError && e.code === 'ALREADY_REDACTED') await this.shredRedactedPayloads(await this.deps.store.readStream(streamId));
-          if (!(e instanceof ConcurrencyError && e.code === 'STREAM_REVISION_CONFLICT' && e.details['field'] !== 'expectedRevision') || attempt >= attempts) throw e;
+          const lostRace = e instanceof ConcurrencyError && e.code === 'STREAM_REVISION_CONFLICT' && e.details['field'] !== 'expectedRevision';
+          if (!lostRace || !retries || Date.now() >= deadline) throw e;
+          await backOff(attempt);
         }
       }
     });

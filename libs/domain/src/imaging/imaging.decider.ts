@@ -3,6 +3,7 @@ import type { CommandContext } from '../shared/decider.js';
 import { assertUnreachable, ignoreUnknown } from '../shared/assert-unreachable.js';
 import { requireFiniteNumber, requireId, requireOneOf, requireSha256, requireText, type NumericRange } from '../shared/guards.js';
 import { requirePseudonym, type TrialState } from '../trial/trial.decider.js';
+import { subjectSite, type SubjectState } from '../trial/subject.decider.js';
 import type { ImagingProtocol } from '../trial/trial.events.js';
 import { IMAGING_MODALITIES, type ImagingModality } from './imaging-modality.js';
 import type { ImagingCommand } from './imaging.commands.js';
@@ -22,6 +23,8 @@ export interface ImageState {
 export interface ImagingFacts {
   /** The trial stream folded (for AcquireImage). */
   trial?: TrialState;
+  /** The subject's own stream folded (for AcquireImage). */
+  subject?: SubjectState;
 }
 
 /** Field strength tolerance: vendors label 2.89 T systems "3T". */
@@ -73,10 +76,10 @@ export function decide(command: ImagingCommand, state: ImageState, ctx: CommandC
       const trial = ctx.facts.trial;
       if (!trial || trial.trialId === null) throw new NotFoundError(`trialId: trial ${trialId} is not registered`, { field: 'trialId' });
       if (!trial.sites[siteId]) throw new NotFoundError(`siteId: site ${siteId} is not enrolled in trial ${trialId}`, { field: 'siteId' });
-      const subject = trial.subjects[subjectId];
-      if (!subject) throw new NotFoundError(`subjectId: subject ${subjectId} is not enrolled in trial ${trialId}`, { field: 'subjectId' });
-      if (subject.siteId !== siteId) {
-        throw new ValidationError('SUBJECT_SITE_MISMATCH', `siteId: subject ${subjectId} belongs to site ${subject.siteId}, not ${siteId}`, { field: 'siteId' });
+      const subjectSiteId = subjectSite(ctx.facts.subject, trial, subjectId);
+      if (subjectSiteId === null) throw new NotFoundError(`subjectId: subject ${subjectId} is not enrolled in trial ${trialId}`, { field: 'subjectId' });
+      if (subjectSiteId !== siteId) {
+        throw new ValidationError('SUBJECT_SITE_MISMATCH', `siteId: subject ${subjectId} belongs to site ${subjectSiteId}, not ${siteId}`, { field: 'siteId' });
       }
       const modality = requireOneOf('modality', d.modality, IMAGING_MODALITIES);
       if (!d.scanner || typeof d.scanner !== 'object') throw new ValidationError('REQUIRED', 'scanner: expected { vendor, model }', { field: 'scanner' });

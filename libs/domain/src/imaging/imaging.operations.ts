@@ -3,6 +3,7 @@ import { defineCommand, defineQuery, exposeCommand } from '../shared/operation.j
 import { S } from '../shared/schema.js';
 import { streamIds } from '../shared/stream-ids.js';
 import { trialDecider } from '../trial/trial.decider.js';
+import { subjectDecider } from '../trial/subject.decider.js';
 import { imagingDecider } from './imaging.decider.js';
 import { AcquireImageInput, ApplyPreprocessingInput } from './imaging.commands.js';
 
@@ -13,7 +14,10 @@ export const AcquireImageCommand = defineCommand({
   decider: imagingDecider,
   prepare: (d, newId) => ({ ...d, imageId: d.imageId ?? newId('imageId') }),
   stream: (d) => streamIds.image(d.imageId!),
-  facts: async (d, _own, read) => ({ trial: (await read.load(streamIds.trial(d.trialId), trialDecider)).state }),
+  facts: async (d, _own, read) => ({
+    trial: (await read.load(streamIds.trial(d.trialId), trialDecider)).state,
+    subject: (await read.load(streamIds.subject(d.trialId, d.subjectId), subjectDecider)).state,
+  }),
 });
 
 export const ApplyPreprocessingCommand = defineCommand({

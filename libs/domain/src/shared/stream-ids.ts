@@ -4,6 +4,8 @@
  */
 export const streamIds = {
   trial: (trialId: string) => `trial-${trialId}`,
+  /** One subject of one trial (`/` cannot occur in an id, so the pair is unambiguous). */
+  subject: (trialId: string, subjectId: string) => `subject-${trialId}/${subjectId}`,
   image: (imageId: string) => `image-${imageId}`,
   segmentation: (segmentationId: string) => `segmentation-${segmentationId}`,
   featureSet: (featureSetId: string) => `featureset-${featureSetId}`,

@@ -44,7 +44,10 @@ function within(outer: { min: number; max: number }, inner: { min: number; max: 
   return inner.min >= outer.min && inner.max <= outer.max;
 }
 
-export function decide(command: TrialCommand, state: TrialState, _ctx: CommandContext<TrialFacts>): TrialEvent[] {
+/** The trial's own stream: registration, sites and protocols. Subjects have streams of their own (subject.decider.ts). */
+export type TrialStreamCommand = Exclude<TrialCommand, { type: 'EnrollSubject' }>;
+
+export function decide(command: TrialStreamCommand, state: TrialState, _ctx: CommandContext<TrialFacts>): TrialEvent[] {
   switch (command.type) {
     case 'RegisterTrial': {
       const d = command.data;
@@ -64,16 +67,6 @@ export function decide(command: TrialCommand, state: TrialState, _ctx: CommandCo
       const siteId = requireId('siteId', d.siteId);
       if (state.sites[siteId]) throw new IllegalStateError('SITE_ALREADY_ENROLLED', `siteId: site ${siteId} is already enrolled in trial ${trialId}`, { field: 'siteId' });
       return [{ type: 'SiteEnrolled', data: { trialId, siteId, name: requireText('name', d.name, 300) } }];
-    }
-    case 'EnrollSubject': {
-      const d = command.data;
-      const trialId = requireId('trialId', d.trialId);
-      const subjectId = requirePseudonym('subjectId', d.subjectId);
-      requireRegistered(state, trialId);
-      const siteId = requireId('siteId', d.siteId);
-      if (!state.sites[siteId]) throw new NotFoundError(`siteId: site ${siteId} is not enrolled in trial ${trialId}`, { field: 'siteId' });
-      if (state.subjects[subjectId]) throw new IllegalStateError('SUBJECT_ALREADY_ENROLLED', `subjectId: subject ${subjectId} is already enrolled in trial ${trialId}`, { field: 'subjectId' });
-      return [{ type: 'SubjectEnrolled', data: { trialId, siteId, subjectId } }];
     }
     case 'DefineImagingProtocol': {
       const d = command.data;
@@ -111,7 +104,7 @@ export function evolve(state: TrialState, event: TrialEvent): TrialState {
       return { ...state, trialId: event.data.trialId, title: event.data.title, blinded: event.data.blinded };
     case 'SiteEnrolled':
       return { ...state, sites: { ...state.sites, [event.data.siteId]: { name: event.data.name } } };
-    case 'SubjectEnrolled':
+    case 'SubjectEnrolled': // ledgers written before subjects had streams of their own
       return { ...state, subjects: { ...state.subjects, [event.data.subjectId]: { siteId: event.data.siteId } } };
     case 'ImagingProtocolDefined': {
       const { trialId: _t, ...protocol } = event.data;

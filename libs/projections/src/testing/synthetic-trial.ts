@@ -127,7 +127,7 @@ export function* syntheticTrial(options: SyntheticTrialOptions = {}): Generator<
     const siteId = `SITE-${site}`;
     const operator = `op-${site}`;
     const subjectId = `SUBJ-${String(i + 1).padStart(6, '0')}`;
-    yield make(trialStream, 'SubjectEnrolled', { trialId, siteId, subjectId }, operator, 'site-operator');
+    yield make(`subject-${trialId}/${subjectId}`, 'SubjectEnrolled', { trialId, siteId, subjectId }, operator, 'site-operator');
     const subjectFeatureSets: string[] = [];
     for (const modality of modalities) {
       images++;
