@@ -30,7 +30,7 @@ const LABELS: Record<string, string> = {
  * Live alerts for monitors: the `monitorAlerts` subscription over graphql-ws on the API's own
  * /graphql (same origin, the session's bearer token as connection parameter).
  */
-export function LiveAlerts({ trialId }: { trialId: string }) {
+export function LiveAlerts({ trialId, onAlert }: { trialId: string; onAlert?: (kind: string) => void }) {
   const [alerts, setAlerts] = useState<Alert[]>([]);
   const [state, setState] = useState<'connecting' | 'live' | 'closed'>('connecting');
   const [problem, setProblem] = useState<string>();
@@ -51,7 +51,10 @@ export function LiveAlerts({ trialId }: { trialId: string }) {
         next: (message) => {
           if (message.errors?.[0]) setProblem(message.errors[0].message);
           const alert = message.data?.monitorAlerts;
-          if (alert) setAlerts((list) => [alert, ...list].slice(0, 50));
+          if (alert) {
+            setAlerts((list) => [alert, ...list].slice(0, 50));
+            onAlert?.(alert.kind);
+          }
         },
         error: (error: unknown) => {
           setProblem(Array.isArray(error) ? String((error[0] as { message?: string })?.message) : 'the alert connection was closed');
@@ -64,6 +67,7 @@ export function LiveAlerts({ trialId }: { trialId: string }) {
       stop();
       void client.dispose();
     };
+    // onAlert is read when an alert arrives; a new callback does not reconnect.
   }, [trialId]);
 
   return (

@@ -64,7 +64,16 @@ export function MonitorPage({ trialId }: { trialId: string }) {
     <>
       <h1>Locked-algorithm compliance</h1>
       <p className="muted">Did every decision of trial {trialId} come from the locked algorithm, with the locked bytes?</p>
-      <LiveAlerts trialId={trialId} />
+      <LiveAlerts
+        trialId={trialId}
+        onAlert={() => {
+          // What the alert is about is in the read models a moment later: refresh the tables.
+          setTimeout(() => {
+            all.reload();
+            scoped.reload();
+          }, 300);
+        }}
+      />
       <div className="row">
         <label>
           Site
