@@ -8,8 +8,9 @@
 const LEAF_PREFIX = 0x00;
 const NODE_PREFIX = 0x01;
 
+/** A SHA-256 hash as hex: exactly 32 bytes (an empty or truncated hash is refused, RFC 9162 §2.1.3.2). */
 function hexToBytes(hex: string): Uint8Array {
-  if (!/^([0-9a-f]{2})*$/i.test(hex)) throw new Error(`not hex: ${hex.slice(0, 16)}…`);
+  if (!/^[0-9a-f]{64}$/i.test(hex)) throw new Error(`not a SHA-256 hash (64 hex digits): "${hex.slice(0, 16)}…"`);
   const out = new Uint8Array(hex.length / 2);
   for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
   return out;
@@ -61,6 +62,11 @@ export async function rootFromInclusionProof(leafIndex: number, treeSize: number
   return bytesToHex(r);
 }
 
+/** Compares a computed root with the expected one, refusing an expected value that is not a hash. */
+export function sameRoot(computed: string, expected: string): boolean {
+  return /^[0-9a-f]{64}$/i.test(expected) && computed.toLowerCase() === expected.toLowerCase();
+}
+
 export interface OfflineCheck {
   leafHashMatches: boolean | null;
   rootMatches: boolean;
@@ -92,7 +98,7 @@ export async function checkInclusion(p: { leafIndex: number; treeSize: number; l
   const fromCheckpoint = p.checkpoint ? checkpointRootHex(p.checkpoint) : undefined;
   return {
     leafHashMatches,
-    rootMatches: computedRoot === p.rootHash,
+    rootMatches: computedRoot !== '' && sameRoot(computedRoot, p.rootHash),
     checkpointNamesRoot: fromCheckpoint === undefined ? null : fromCheckpoint === computedRoot,
     computedRoot,
     ...(problem ? { problem } : {}),
