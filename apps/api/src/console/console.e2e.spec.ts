@@ -200,6 +200,17 @@ describe('web console served by the API', () => {
     const csv = readFileSync((await download.path())!, 'utf8');
     assert.match(csv, /^record,id,type_or_relation,kind,label,depth,from,to/);
     assert.ok(csv.split('\r\n').filter((l) => l.startsWith('node,')).length >= 2, 'nodes in the CSV');
+    // PROV export of the same walk (W3C PROV-O, JSON-LD).
+    const [prov] = await Promise.all([w.page.waitForEvent('download'), w.page.getByRole('button', { name: 'Export PROV' }).click()]);
+    const provDoc = JSON.parse(readFileSync((await prov.path())!, 'utf8')) as Record<string, unknown>;
+    assert.ok('@context' in provDoc, 'a JSON-LD document');
+    // Compared with the ledger as it was at the first decision: the later decisions are new.
+    const firstDecision = (await api.application.runtime.store.readAll(0, 2000)).find((e) => e.type === 'ModelDecisionMade')!;
+    await w.page.getByLabel('Compare with ledger position').fill(String(firstDecision.globalPosition));
+    await w.page.getByRole('button', { name: 'Compare' }).click();
+    await w.page.getByTestId('lineage-diff').waitFor();
+    const added = Number(/: (\d+) nodes added/.exec(await w.page.getByTestId('lineage-diff').innerText())?.[1]);
+    assert.ok(added > 0, `nodes added since position ${firstDecision.globalPosition}: ${added}`);
     await w.page.screenshot({ path: join(SHOTS, 'console-lineage.png'), fullPage: true });
 
     await w.page.getByRole('link', { name: 'Audit trail' }).click();

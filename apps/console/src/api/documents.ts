@@ -91,6 +91,18 @@ export const LINEAGE = /* GraphQL */ `
   }
 `;
 
+export const PROV_DOCUMENT = /* GraphQL */ `
+  query ConsoleProvDocument($id: ID!, $format: ProvFormat!, $maxDepth: Int!, $asOf: AsOfInput) {
+    provDocument(id: $id, format: $format, maxDepth: $maxDepth, asOf: $asOf) {
+      format
+      mediaType
+      document
+      complete
+      asOfPosition
+    }
+  }
+`;
+
 export const COMPLIANCE = /* GraphQL */ `
   query ConsoleCompliance($trialId: ID!, $siteId: ID) {
     lockedAlgorithmCompliance(trialId: $trialId, siteId: $siteId) {
@@ -177,6 +189,7 @@ export const CONSOLE_DOCUMENTS: Record<string, string> = {
   INCLUSION_PROOF,
   RECENT_EVENTS,
   LINEAGE,
+  PROV_DOCUMENT,
   COMPLIANCE,
   MODEL_VERSION,
   EXPORT_DOSSIER,

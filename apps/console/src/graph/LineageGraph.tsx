@@ -43,6 +43,8 @@ export function LineageGraph(props: {
   edges: GraphEdge[];
   rootId: string;
   selectedId?: string;
+  /** Nodes to outline (what a comparison with an earlier ledger position found new). */
+  highlighted?: ReadonlySet<string>;
   onSelect: (id: string | undefined) => void;
   onDrawn?: (t: DrawTiming) => void;
 }) {
@@ -83,6 +85,7 @@ export function LineageGraph(props: {
           },
         },
         { selector: 'node[root = 1]', style: { 'border-width': 3, 'border-color': '#1a202c', width: 26, height: 26 } },
+        { selector: 'node.added', style: { 'border-width': 3, 'border-color': '#38a169', 'border-style': 'double' } },
         { selector: 'node:selected', style: { 'border-width': 4, 'border-color': '#d69e2e' } },
         {
           selector: 'edge',
@@ -105,6 +108,13 @@ export function LineageGraph(props: {
       cy.current = undefined;
     };
   }, [nodes, edges, rootId, onSelect, onDrawn]);
+
+  useEffect(() => {
+    const instance = cy.current;
+    if (!instance) return;
+    instance.nodes().removeClass('added');
+    for (const id of props.highlighted ?? []) instance.getElementById(id).addClass('added');
+  }, [props.highlighted, nodes]);
 
   useEffect(() => {
     const instance = cy.current;

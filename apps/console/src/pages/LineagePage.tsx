@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
 import { downloadText, graphql } from '../api/client.js';
-import { LINEAGE, RECENT_EVENTS } from '../api/documents.js';
+import { LINEAGE, PROV_DOCUMENT, RECENT_EVENTS } from '../api/documents.js';
 import { LineageGraph, type DrawTiming } from '../graph/LineageGraph.js';
 import { ErrorNote } from './common.js';
 
@@ -54,6 +54,8 @@ export function LineagePage({ trialId, initialId }: { trialId: string; initialId
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   const [timing, setTiming] = useState<DrawTiming>();
+  const [comparePosition, setComparePosition] = useState('');
+  const [diff, setDiff] = useState<{ position: number; added: Node[]; removed: string[] }>();
 
   // Open on the trial's first recorded decision when no id is given.
   useEffect(() => {
@@ -111,7 +113,38 @@ export function LineagePage({ trialId, initialId }: { trialId: string; initialId
     }
   }
 
+  /** The same walk at an earlier ledger position: what the lineage gained (or lost) since. */
+  async function compare() {
+    if (!graph || comparePosition.trim() === '') return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      const { lineage } = await graphql<LineageData>(LINEAGE, { id: graph.rootId, direction, maxDepth: depth, asOf: { position: Number(comparePosition) } });
+      const before = new Set(lineage.nodes.map((n) => n.id));
+      const now = new Set(graph.nodes.map((n) => n.id));
+      setDiff({ position: lineage.asOfPosition, added: graph.nodes.filter((n) => !before.has(n.id)), removed: [...before].filter((id) => !now.has(id)) });
+    } catch (e) {
+      setError(e);
+      setDiff(undefined);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function exportProv() {
+    if (!graph) return;
+    try {
+      const variables: Record<string, unknown> = { id: graph.rootId, format: 'PROV_O_JSONLD', maxDepth: Math.max(depth, 1) };
+      if (asOf.trim() !== '') variables['asOf'] = { position: Number(asOf) };
+      const { provDocument } = await graphql<{ provDocument: { document: string; mediaType: string } }>(PROV_DOCUMENT, variables);
+      downloadText(`lineage-${graph.rootId.replace(/[^A-Za-z0-9._-]/g, '_')}.prov.jsonld`, provDocument.document, provDocument.mediaType);
+    } catch (e) {
+      setError(e);
+    }
+  }
+
   const node = useMemo(() => graph?.nodes.find((n) => n.id === selected), [graph, selected]);
+  const added = useMemo(() => new Set(diff?.added.map((n) => n.id) ?? []), [diff]);
   const onDrawn = useCallback((t: DrawTiming) => setTiming(t), []);
   const counts = useMemo(() => {
     const by = new Map<string, number>();
@@ -163,7 +196,7 @@ export function LineagePage({ trialId, initialId }: { trialId: string; initialId
             {timing ? <span className="muted" data-testid="lineage-draw-ms" data-ms={timing.ms.toFixed(1)}>{` · drawn in ${timing.ms.toFixed(0)} ms`}</span> : null}
           </p>
           <div className="graph-layout">
-            <LineageGraph nodes={graph.nodes} edges={graph.edges} rootId={graph.rootId} selectedId={selected} onSelect={setSelected} onDrawn={onDrawn} />
+            <LineageGraph nodes={graph.nodes} edges={graph.edges} rootId={graph.rootId} selectedId={selected} onSelect={setSelected} onDrawn={onDrawn} highlighted={added} />
             <aside className="card" aria-label="Selected node">
               {node ? (
                 <>
@@ -208,7 +241,36 @@ export function LineagePage({ trialId, initialId }: { trialId: string; initialId
                 <button type="button" onClick={() => downloadText(`lineage-${graph.rootId.replace(/[^A-Za-z0-9._-]/g, '_')}.csv`, lineageCsv(graph.nodes, graph.edges), 'text/csv')}>
                   Export CSV
                 </button>
+                <button type="button" onClick={() => void exportProv()}>
+                  Export PROV
+                </button>
               </p>
+              <form
+                className="row"
+                aria-label="Compare with an earlier ledger position"
+                onSubmit={(e: FormEvent) => {
+                  e.preventDefault();
+                  void compare();
+                }}
+              >
+                <label>
+                  Compare with ledger position
+                  <input value={comparePosition} onChange={(e) => setComparePosition(e.target.value.replace(/[^0-9]/g, ''))} size={8} inputMode="numeric" required />
+                </label>
+                <button type="submit" disabled={busy}>
+                  Compare
+                </button>
+              </form>
+              {diff ? (
+                <p className="small" data-testid="lineage-diff">
+                  Since position {diff.position}: {diff.added.length} nodes added{diff.removed.length > 0 ? `, ${diff.removed.length} no longer reached` : ''} (outlined in green).{' '}
+                  {diff.added.slice(0, 8).map((n) => (
+                    <button key={n.id} type="button" className="chip" onClick={() => setSelected(n.id)}>
+                      {n.label ?? n.id}
+                    </button>
+                  ))}
+                </p>
+              ) : null}
             </aside>
           </div>
           <details>
