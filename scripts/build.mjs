@@ -6,6 +6,7 @@
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { transform } from '@swc/core';
+import { buildConsole } from './build-console.mjs';
 
 const root = process.cwd();
 const tsconfig = JSON.parse(readFileSync(join(root, 'tsconfig.json'), 'utf8'));
@@ -17,7 +18,8 @@ function walk(dir, out) {
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) {
-      if (name !== 'node_modules') walk(path, out);
+      // apps/console is a browser app: Vite builds it (build-console.mjs), not this server build.
+      if (name !== 'node_modules' && path !== join(root, 'apps', 'console')) walk(path, out);
     } else if (name.endsWith('.ts') && !name.endsWith('.spec.ts') && !name.endsWith('.d.ts')) out.push(path);
   }
   return out;
@@ -53,3 +55,5 @@ await Promise.all(
   }),
 );
 console.log(`built ${files.length} files into dist/ in ${Date.now() - started} ms`);
+const web = await buildConsole();
+console.log(web.built ? `built the web console into dist/console in ${web.ms} ms` : 'web console up to date (dist/console)');

@@ -6,7 +6,6 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { TerminusModule } from '@nestjs/terminus';
 import { join } from 'node:path';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { AppConfig } from './config/app.config.js';
 import { AuthGuard } from './auth/auth.guard.js';
@@ -25,6 +24,8 @@ import { SecurityModule } from './security/security.module.js';
 import { DossiersController } from './operations/dossiers.controller.js';
 import type { Application } from '@radledger/application';
 import { WitnessingModule } from './witness/witnessing.module.js';
+import { AlertsModule } from './alerts/alerts.module.js';
+import { graphqlContext, graphqlWsErrorHooks } from './alerts/subscription-context.js';
 
 /** Wiring only: every behaviour lives in libs/ and in the feature modules imported here. */
 @Module({})
@@ -40,6 +41,7 @@ export class AppModule {
         ReadModelsModule.forConfig(config),
         SecurityModule.forConfig(config),
         OperationsModule,
+        AlertsModule,
         WitnessingModule.forConfig(config),
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
@@ -57,10 +59,12 @@ export class AppModule {
             plugins: [
               queryCostPlugin,
               ...(config.production ? [introspectionForCallersOnly(() => app)] : []),
-              // Apollo Sandbox only in development (issue 4 §6); elsewhere GET /graphql serves no landing page.
-              config.development ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }) : ApolloServerPluginLandingPageDisabled(),
+              // No landing page (Apollo Sandbox loads from a CDN): development serves GraphiQL from /graphiql (console/console-static.ts).
+              ApolloServerPluginLandingPageDisabled(),
             ],
-            context: ({ req }: { req: unknown }) => ({ req }),
+            // HTTP requests carry their headers; a WebSocket subscription its connectionParams (graphql-ws).
+            context: graphqlContext,
+            subscriptions: config.serveHttp ? { 'graphql-ws': { path: '/graphql', ...graphqlWsErrorHooks((formatted, error) => formatGraphqlError(formatted, error, logger)) } } : undefined,
             formatError: (formatted, error) => formatGraphqlError(formatted, error, logger),
           }),
         }),

@@ -5,6 +5,7 @@ import type { AppConfig } from './config/app.config.js';
 import { AppModule } from './app.module.js';
 import { applyHttpHardening } from './security/http-hardening.js';
 import { accessLog, correlationMiddleware } from './logging/request-context.js';
+import { serveConsole } from './console/console-static.js';
 
 /** Builds the API application (used by main.ts and by the e2e tests). */
 export async function createApiApp(config: AppConfig): Promise<NestExpressApplication> {
@@ -16,6 +17,7 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
   app.use(correlationMiddleware);
   app.use(accessLog());
   applyHttpHardening(app, config);
+  serveConsole(app, config);
   app.enableShutdownHooks();
   await app.init();
   return app;

@@ -1,5 +1,5 @@
 /**
- * The IBSI digital phantom (../shared/ibsi/): every reference row of
+ * The IBSI digital phantom (libs/radiomics/testdata/ibsi-phantom/): every reference row of
  * digital_phantom_reference.csv must be reproduced within its tolerance (tolerance 0: the
  * value rounded to 3 significant figures equals the printed value). One test per family,
  * so a miss names its family; no row is skipped.
@@ -16,7 +16,7 @@ import {
   type FeatureExtraction,
 } from './index.js';
 
-const IBSI = join(process.cwd(), '..', 'shared', 'ibsi');
+const IBSI = join(process.cwd(), 'libs', 'radiomics', 'testdata', 'ibsi-phantom');
 
 interface ReferenceRow {
   family: string;

@@ -5,6 +5,7 @@ import { operationsByField } from '@radledger/domain';
 import { AuthenticationError, type Application } from '@radledger/application';
 import { APPLICATION } from '../ledger/ledger.tokens.js';
 import { ROUTE_KEY, requestOf } from './auth.decorators.js';
+import { SUBSCRIPTION_ACCESS } from '../alerts/monitor-alerts.resolver.js';
 
 /**
  * Authentication only: every GraphQL field and REST route is a declared operation; unless its
@@ -24,7 +25,9 @@ export class AuthGuard implements CanActivate {
       context.getType<string>() === 'graphql'
         ? GqlExecutionContext.create(context).getInfo<{ fieldName: string }>().fieldName
         : this.reflector.get<string | undefined>(ROUTE_KEY, context.getHandler());
-    const declaration = field ? operationsByField.get(field) : undefined;
+    // A subscription is authorised as the declared query it watches (ADR 0015).
+    const declared = field && field in SUBSCRIPTION_ACCESS ? SUBSCRIPTION_ACCESS[field as keyof typeof SUBSCRIPTION_ACCESS] : field;
+    const declaration = declared ? operationsByField.get(declared) : undefined;
     if (!declaration) throw new AuthenticationError('this operation is not declared; refused');
     const request = requestOf(context);
     const header = request.headers['authorization'];

@@ -5,8 +5,10 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
+import request from 'supertest';
 import { loadDemoTrial, type DemoTrialSummary } from '@radledger/demo';
 import type { Runtime } from '@radledger/application';
+import { DOSSIER_DOWNLOAD_TTL_MS } from '@radledger/application';
 import { RUNTIME } from '../ledger/ledger.tokens.js';
 import { startTestApi, type TestApi } from '../testing/api-test-harness.js';
 
@@ -181,6 +183,59 @@ describe('exportDossier over GraphQL on the demo trial (SQLite)', () => {
       assert.equal(res.data, undefined);
     }
     assert.equal(readdirSync(join(api.dataDir, 'dossiers')).length, before, 'a refused export writes nothing');
+  });
+
+  test('issue 16: the download URL serves the zip while its user may export the trial; a tampered, expired, foreign or revoked link gets one 404', async () => {
+    const token = await api.tokenFor('reg-download', [{ role: 'regulatory', trialId: demo.trialId }], 'Dana Download');
+    const res = await api.graphql<{ exportDossier: { downloadUrl: string; downloadExpiresAt: string; sha256: string } }>(
+      token,
+      'mutation ($trialId: String!) { exportDossier(trialId: $trialId) { downloadUrl downloadExpiresAt sha256 } }',
+      { trialId: demo.trialId },
+    );
+    assert.equal(res.errors, undefined, JSON.stringify(res.errors));
+    const { downloadUrl, downloadExpiresAt, sha256 } = res.data!.exportDossier;
+    const left = Date.parse(downloadExpiresAt) - Date.now();
+    assert.ok(left > 0 && left <= DOSSIER_DOWNLOAD_TTL_MS, `expires within ${DOSSIER_DOWNLOAD_TTL_MS} ms: ${left}`);
+    const server = api.app.getHttpServer();
+    const binary = (r: NodeJS.ReadableStream & { on: (e: string, f: (c?: Buffer) => void) => void }, done: (e: Error | null, body: Buffer) => void) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (c) => chunks.push(c!));
+      r.on('end', () => done(null, Buffer.concat(chunks)));
+    };
+    const get = (url: string, bearer?: string) => {
+      const req = request(server).get(url).buffer(true).parse(binary as never);
+      return bearer ? req.set('authorization', `Bearer ${bearer}`) : req;
+    };
+    const ok = await get(downloadUrl);
+    assert.equal(ok.status, 200);
+    assert.match(String(ok.headers['content-disposition']), /attachment/);
+    assert.equal(createHash('sha256').update(ok.body as Buffer).digest('hex'), sha256);
+    assert.equal((await get(downloadUrl, token)).status, 200, 'with the same user\'s bearer token');
+
+    const url = new URL(downloadUrl, 'http://x');
+    const variant = (key: string, value: string) => {
+      const v = new URL(url);
+      v.searchParams.set(key, value);
+      return `${v.pathname}${v.search}`;
+    };
+    const someoneElse = await api.tokenFor('reg-other', [{ role: 'regulatory', trialId: demo.trialId }]);
+    const refusals = [
+      await get(variant('trial', 'OTHER-TRIAL')),
+      await get(variant('user', 'reg-other')),
+      await get(variant('expires', String(Date.now() - 1000))),
+      await get(variant('sig', 'A'.repeat(43))),
+      await get(downloadUrl, someoneElse),
+    ];
+    for (const r of refusals) {
+      assert.equal(r.status, 404);
+      assert.equal(JSON.parse((r.body as Buffer).toString('utf8')).error.code, 'NOT_FOUND');
+    }
+    // Revoked: the link stops working at once, and the refusal is in the audit trail.
+    await api.tokenFor('reg-download', [], 'Dana Download');
+    const revoked = await get(downloadUrl);
+    assert.equal(revoked.status, 404);
+    const denied = (await runtime.store.readAll(0, 100000)).filter((e) => e.type === 'AccessDenied' && e.meta.actor === 'reg-download');
+    assert.equal(denied.length, 1);
   });
 
   test('an unknown trial is a typed error (DOSSIER_EMPTY in extensions.code) and leaves no file behind', async () => {

@@ -39,7 +39,18 @@ export class LedgerModule implements OnApplicationShutdown {
                 ...(config.oidc ? { oidc: config.oidc } : {}),
                 client: CLIENT_NAME,
               },
-              { projections: () => holder.runner, witnessing: () => holder.witnessing, observer: metrics, onVerify: (seconds) => metrics.verifyDuration.observe(seconds) },
+              {
+                projections: () => holder.runner,
+                witnessing: () => holder.witnessing,
+                observer: {
+                  finished: (field, outcome, seconds, results) => metrics.finished(field, outcome, seconds, results),
+                  refused: (field, code, message, target, _caller, input) => holder.alerts?.refused(field, code, message, target, input),
+                },
+                onVerify: (seconds, ok) => {
+                  metrics.verifyDuration.observe(seconds);
+                  if (!ok) holder.alerts?.verificationFailed();
+                },
+              },
             );
             const { runtime } = app;
             if (runtime.keyEncryptionKey.created) logger.warn({ path: runtime.keyEncryptionKey.path }, 'generated a key-encryption key for sealed free text; back it up with keys.db');

@@ -11,4 +11,6 @@ export const PROJECTIONS_HOLDER = Symbol('ProjectionsHolder');
 export interface ProjectionsHolder {
   runner?: import('@radledger/projections').ProjectionRunner;
   witnessing?: import('@radledger/application').Witnessing;
+  /** The monitors' live alerts (alerts/alert-bus.service.ts): told of refusals and failed verifications. */
+  alerts?: Pick<import('../alerts/alert-bus.service.js').AlertBus, 'refused' | 'verificationFailed'>;
 }

@@ -133,7 +133,7 @@ function samples(r: TrialRecords): Record<string, Sample> {
     reproduceDecision: { target: site, args: { decisionId: r.decisionId } },
     'POST /artifacts': { target: ANY, http: { method: 'post', path: '/artifacts', body: Buffer.from('not an image') } },
     'GET /artifacts/:sha256': { target: site, http: { method: 'get', path: `/artifacts/${r.imageArtifactSha256}` } },
-    'GET /dossiers/:name': { target: PUBLIC, http: { method: 'get', path: `/dossiers/x.zip?user=u&expires=1&sig=${'a'.repeat(43)}` } },
+    'GET /dossiers/:name': { target: PUBLIC, http: { method: 'get', path: `/dossiers/x.zip?trial=GLIO-RAD-01&user=u&expires=1&sig=${'a'.repeat(43)}` } },
     'GET /health': { target: PUBLIC, http: { method: 'get', path: '/health' } },
     'GET /ready': { target: PUBLIC, http: { method: 'get', path: '/ready' } },
     'GET /metrics': { target: PUBLIC, http: { method: 'get', path: '/metrics' } },

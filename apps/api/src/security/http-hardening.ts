@@ -68,13 +68,6 @@ function bodyError(error: { type?: string; status?: number; bodyErrorCode?: stri
   }
 }
 
-const SANDBOX_CSP = {
-  imgSrc: [`'self'`, 'data:', 'apollo-server-landing-page.cdn.apollographql.com'],
-  scriptSrc: [`'self'`, `https: 'unsafe-inline'`],
-  manifestSrc: [`'self'`, 'apollo-server-landing-page.cdn.apollographql.com'],
-  frameSrc: [`'self'`, 'sandbox.embed.apollographql.com'],
-};
-
 /**
  * HTTP-level hardening (issue 6 part 5), applied before any route: security headers
  * (helmet), CORS only for configured origins, a JSON body limit, strict UTF-8, and typed
@@ -82,8 +75,9 @@ const SANDBOX_CSP = {
  */
 export function applyHttpHardening(app: NestExpressApplication, config: AppConfig): void {
   app.disable('x-powered-by');
-  // In development only, the CSP admits the Apollo Sandbox landing page's CDN assets and embed frame.
-  app.use(helmet(config.development ? { contentSecurityPolicy: { directives: SANDBOX_CSP } } : {}));
+  // One strict CSP everywhere (script-src 'self'): the console and GraphiQL are served from
+  // dist/console, nothing from a CDN (ADR 0015). CORS stays off unless origins are configured.
+  app.use(helmet());
   if (config.security.corsOrigins.length > 0) {
     app.enableCors({ origin: config.security.corsOrigins, methods: ['GET', 'POST'], allowedHeaders: ['authorization', 'content-type'], credentials: false, maxAge: 600 });
   }

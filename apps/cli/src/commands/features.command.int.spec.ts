@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import { readNifti, writeNifti } from '@radledger/radiomics';
 import { writeCtSlice } from '../../../../libs/radiomics/src/io/dicom.fixture.js';
 
-const PHANTOM = join(process.cwd(), '..', 'shared', 'ibsi', 'ibsi_1_digital_phantom', 'nifti');
+const PHANTOM = join(process.cwd(), 'libs', 'radiomics', 'testdata', 'ibsi-phantom', 'ibsi_1_digital_phantom', 'nifti');
 const IMAGE = join(PHANTOM, 'image', 'phantom.nii.gz');
 const MASK = join(PHANTOM, 'mask', 'mask.nii.gz');
 const SETTINGS = join(process.cwd(), 'settings', 'ibsi-digital-phantom.json');

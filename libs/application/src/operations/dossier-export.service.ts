@@ -66,7 +66,7 @@ export class DossierExportService {
     const expiresAt = new Date(this.runtime.clock.now().getTime() + DOSSIER_DOWNLOAD_TTL_MS);
     const name = basename(location);
     return {
-      downloadUrl: `/dossiers/${encodeURIComponent(name)}?expires=${expiresAt.getTime()}&user=${encodeURIComponent(requestedBy)}&sig=${this.sign(name, requestedBy, expiresAt.getTime())}`,
+      downloadUrl: `/dossiers/${encodeURIComponent(name)}?trial=${encodeURIComponent(trialId)}&expires=${expiresAt.getTime()}&user=${encodeURIComponent(requestedBy)}&sig=${this.sign(name, trialId, requestedBy, expiresAt.getTime())}`,
       downloadExpiresAt: expiresAt.toISOString(),
       trialId,
       modelVersion: manifest.scope.modelVersion,
@@ -82,20 +82,21 @@ export class DossierExportService {
   }
 
   /**
-   * The file a download link names, when the link is genuine (HMAC over name, user and expiry),
-   * unexpired, and presented by the user it was issued to; otherwise undefined.
+   * The file a download link names, when the link is genuine (HMAC over name, trial, user and
+   * expiry) and unexpired; otherwise undefined. The caller then checks that the user still may
+   * export the trial's dossier (issue 16: the link alone is not enough once a grant is revoked).
    */
-  resolveDownload(name: string, userId: string, expires: number, signature: string): string | undefined {
+  resolveDownload(name: string, trialId: string, userId: string, expires: number, signature: string): string | undefined {
     if (!/^[A-Za-z0-9._-]{1,200}\.zip$/.test(name) || !Number.isFinite(expires) || expires < this.runtime.clock.now().getTime()) return undefined;
-    const expected = Buffer.from(this.sign(name, userId, expires), 'base64url');
+    const expected = Buffer.from(this.sign(name, trialId, userId, expires), 'base64url');
     const given = Buffer.from(String(signature), 'base64url');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
     const path = join(this.options.dataDir, 'dossiers', name);
     return existsSync(path) ? path : undefined;
   }
 
-  private sign(name: string, userId: string, expires: number): string {
-    return createHmac('sha256', this.options.downloadSecret).update(`dossier-download\n${name}\n${userId}\n${expires}`).digest('base64url');
+  private sign(name: string, trialId: string, userId: string, expires: number): string {
+    return createHmac('sha256', this.options.downloadSecret).update(`dossier-download\n${name}\n${trialId}\n${userId}\n${expires}`).digest('base64url');
   }
 
   /** `<trial>-<UTC timestamp>.zip`; the trial id is reduced to file-name characters, and a second export in the same millisecond gets a suffix. */

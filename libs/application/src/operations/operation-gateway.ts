@@ -12,7 +12,8 @@ import {
   type Static,
   type WorkflowCommand,
 } from '@radledger/domain';
-import { ValidationError } from '@radledger/platform';
+import { DomainError, ValidationError } from '@radledger/platform';
+import type { TargetScope } from '@radledger/domain';
 import type { AccessControl, Authorisation } from '../access/access-control.js';
 import type { Caller } from '../access/caller.js';
 import type { ReadPolicy } from '../access/read-policy.js';
@@ -59,6 +60,19 @@ export type QueryHandlers = {
 /** Called around every mutation (metrics); optional. */
 export interface OperationObserver {
   finished(field: string, outcome: string, seconds: number, results: readonly CommandResult[]): void;
+  /**
+   * An authorised command the domain refused (e.g. MODEL_HASH_MISMATCH, MODEL_NOT_LOCKED):
+   * nothing was appended, so the ledger cannot tell; live alerts are fed from here (ADR 0015).
+   */
+  refused?(field: string, code: string, message: string, target: TargetScope, caller: Caller | undefined, input: Readonly<Record<string, unknown>>): void;
+}
+
+/** A live feed authorised as a declared query: what a GraphQL subscription delivers goes through `filter`. */
+export interface OperationFeed {
+  /** The query's validated arguments. */
+  args: Record<string, unknown>;
+  /** The query's result policy for this caller: rows outside their trials and sites dropped, blinded values replaced, sealed text opened. */
+  filter<T>(value: T): Promise<T>;
 }
 
 /**
@@ -121,6 +135,26 @@ export class OperationGateway {
     return handler.finish ? handler.finish(revealed, args) : revealed;
   }
 
+  /**
+   * A live feed (GraphQL subscription) authorised exactly as the declared query `field` with
+   * this input: validated, the caller's current grants checked (refusals recorded), and every
+   * pushed value filtered and blinded by that query's result policy. Call it again for each
+   * delivery so a revoked grant or a locked account stops the feed at once.
+   */
+  async feed(field: string, input: unknown, caller: Caller | undefined): Promise<OperationFeed> {
+    const declaration = this.declaration(field);
+    if (declaration.kind !== 'query') throw new ValidationError('UNKNOWN_OPERATION', `operation: ${field} is not a query`, { field: 'operation' });
+    const args = validateInput<Record<string, unknown>>(declaration.input, input ?? {});
+    const auth = await this.deps.access.authorise(declaration, args, caller);
+    return {
+      args,
+      filter: async <T>(value: T): Promise<T> => {
+        const filtered = await this.deps.reads.apply(declaration.result, value, caller, auth.visibility);
+        return (this.deps.reveal ? await this.deps.reveal(filtered) : filtered) as T;
+      },
+    };
+  }
+
   /** A REST route: validated and authorised here; the controller does the transfer. */
   async route(field: string, input: unknown, caller: Caller | undefined): Promise<Authorisation> {
     const declaration = this.declaration(field);
@@ -144,12 +178,24 @@ export class OperationGateway {
     const auth = await this.deps.access.authorise(declaration, data, caller);
     const metadata = this.metadata(caller, auth, options);
     if (declaration.kind === 'mutation') {
-      const result = await this.deps.commands.execute({ type: declaration.command.type, data } as WorkflowCommand, metadata);
+      let result: CommandResult;
+      try {
+        result = await this.deps.commands.execute({ type: declaration.command.type, data } as WorkflowCommand, metadata);
+      } catch (error) {
+        if (error instanceof DomainError) this.deps.observer?.refused?.(declaration.field, error.code, error.message, auth.target, caller, data);
+        throw error;
+      }
       results.push(result);
       return result;
     }
     const handler = this.deps.actions[declaration.field as ActionField] as (i: unknown, c: ActionContext) => Promise<unknown>;
-    const answer = await handler(data, { caller: caller!, auth, metadata, options });
+    let answer: unknown;
+    try {
+      answer = await handler(data, { caller: caller!, auth, metadata, options });
+    } catch (error) {
+      if (error instanceof DomainError) this.deps.observer?.refused?.(declaration.field, error.code, error.message, auth.target, caller, data);
+      throw error;
+    }
     if (isCommandResult(answer)) results.push(answer);
     return answer;
   }

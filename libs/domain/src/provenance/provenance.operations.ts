@@ -90,8 +90,8 @@ export const provenanceOperations = [
   defineRoute({
     field: 'GET /dossiers/:name',
     context: 'provenance',
-    description: 'Download an exported dossier through the link exportDossier answered: signed for one user, expiring; the link is the authorisation.',
-    input: S.obj({ name: S.str({ pattern: '^[A-Za-z0-9._-]{1,200}\\.zip$' }), user: S.id(), expires: S.str({ pattern: '^[0-9]{1,16}$' }), sig: S.str({ pattern: '^[A-Za-z0-9_-]{43}$' }) }),
+    description: "Download an exported dossier through the link exportDossier answered: signed for one user and trial, expiring; the link's user must still hold a grant that may export that trial's dossier (and a bearer token, if sent, must be theirs).",
+    input: S.obj({ name: S.str({ pattern: '^[A-Za-z0-9._-]{1,200}\\.zip$' }), trial: S.id(), user: S.id(), expires: S.str({ pattern: '^[0-9]{1,16}$' }), sig: S.str({ pattern: '^[A-Za-z0-9_-]{43}$' }) }),
     access: { roles: [], scope: { kind: 'public' } },
     result: 'none',
   }),

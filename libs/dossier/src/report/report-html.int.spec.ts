@@ -4,26 +4,23 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { exportDossier, DOSSIER_FILES } from '@radledger/dossier';
 import { buildDossierFixture, type DossierFixture } from '../testing/dossier-fixture.js';
-
-const CHROMIUM = '/usr/bin/chromium';
+import { launchTestBrowser } from '../testing/test-browser.js';
 
 let fx: DossierFixture;
 let work: string;
 let browser: Browser;
 
 before(async () => {
-  // Never pass silently without a browser: the report's rendering is what this test is for.
-  assert.ok(existsSync(CHROMIUM), `Chromium is required at ${CHROMIUM} for the report test: install it with "apt-get update && apt-get install -y --no-install-recommends chromium"`);
   fx = await buildDossierFixture();
   work = mkdtempSync(join(tmpdir(), 'radledger-dossier-report-'));
   await exportDossier({ store: fx.store, signer: fx.signer, radledgerVersion: 'test', reproducibility: fx.reproducibility }, { trialId: fx.trialId, out: join(work, 'bundle') });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  // Never skips: without /usr/bin/chromium it drives the Chromium shipped in @sparticuz/chromium.
+  const launched = await launchTestBrowser();
+  browser = launched.browser;
+  console.log(`report test browser: ${launched.source} (${launched.executablePath})`);
 });
 
 after(async () => {

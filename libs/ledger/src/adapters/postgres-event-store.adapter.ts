@@ -75,6 +75,10 @@ export class PostgresEventStore implements LedgerStore {
   private queue: PendingAppend[] = [];
   private flushing: Promise<void> | undefined;
   private closed = false;
+  /** LISTENs on `appendChannel` while subscriptions are open: appends by other processes wake them at once (polling stays the fallback). */
+  private listener: Promise<pg.Client | undefined> | undefined;
+  /** The NOTIFY channel of this schema's appends (every process appending to it notifies it). */
+  readonly appendChannel: string;
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -89,6 +93,7 @@ export class PostgresEventStore implements LedgerStore {
     this.table = `"${schema}".events`;
     this.checkpointsTable = `"${schema}".checkpoints`;
     this.appendStatement = `radledger_append_${createHash('sha256').update(schema).digest('hex').slice(0, 16)}`;
+    this.appendChannel = `radledger_appended_${createHash('sha256').update(schema).digest('hex').slice(0, 16)}`;
     this.subscriptions = new StoreSubscriptions(
       { readAll: (from, limit) => this.readAll(from, limit), headSize: async () => (await this.head()).size },
       this.signal,
@@ -220,7 +225,32 @@ export class PostgresEventStore implements LedgerStore {
 
   subscribe(fromPosition: number, handler: (event: RecordedEvent) => Promise<void> | void): Subscription {
     this.assertOpen();
+    this.listener ??= this.listen();
     return this.subscriptions.subscribe(fromPosition, handler);
+  }
+
+  /**
+   * One connection of its own (not the pool's) LISTENing on the append channel: an append
+   * committed by another process or API replica wakes this process's subscriptions (read
+   * models, live GraphQL subscriptions) within milliseconds instead of the next poll. Without
+   * it (connection lost, LISTEN refused) the subscriptions still poll every `pollMs`.
+   */
+  private async listen(): Promise<pg.Client | undefined> {
+    const client = new pg.Client(this.pool.options);
+    client.on('error', () => {
+      this.listener = undefined;
+      void client.end().catch(() => undefined);
+    });
+    client.on('notification', () => this.signal.notify());
+    try {
+      await client.connect();
+      await client.query(`LISTEN "${this.appendChannel}"`);
+      return client;
+    } catch {
+      this.listener = undefined;
+      await client.end().catch(() => undefined);
+      return undefined;
+    }
   }
 
   async head(): Promise<LedgerHead> {
@@ -260,6 +290,9 @@ export class PostgresEventStore implements LedgerStore {
     this.closed = true;
     await this.flushing;
     await this.subscriptions.closeAll();
+    const listener = await this.listener;
+    this.listener = undefined;
+    await listener?.end().catch(() => undefined);
     if (this.ownsPool) await this.pool.end();
   }
 
@@ -280,6 +313,9 @@ export class PostgresEventStore implements LedgerStore {
       }
       settleBatch(batch, outcomes);
       this.signal.notify();
+      // Other processes' subscriptions (LISTEN above). Not awaited: the append is committed and
+      // answered; a lost notification only means they see it at their next poll.
+      this.pool.query('SELECT pg_notify($1, $2)', [this.appendChannel, String(this.guess.head?.size ?? '')]).catch(() => undefined);
     }
     this.flushing = undefined;
   }

@@ -24,7 +24,7 @@ import {
 } from '@radledger/ledger';
 import { DomainError } from '@radledger/platform';
 
-const VECTORS = join(process.cwd(), '..', 'shared', 'merkle-vectors');
+const VECTORS = join(process.cwd(), 'libs', 'ledger', 'testdata', 'rfc6962');
 const b64 = (s: string): Buffer => Buffer.from(s, 'base64');
 const hex = (s: string): Buffer => Buffer.from(s, 'hex');
 

@@ -129,6 +129,8 @@ export interface ModelVersionView {
 }
 
 export interface ProtocolDeviationView {
+  /** The trial: the read policy decides by trial and site which rows a caller sees (a row with a site but no trial is hidden). */
+  trialId: string;
   imageId: string | null;
   siteId: string | null;
   subjectId: string | null;
@@ -340,6 +342,7 @@ export class MonitoringQuery {
     await this.requireTrial(trialId);
     const rows = await this.store.all<Record<string, unknown>>(`SELECT * FROM ${T.protocolDeviation} WHERE trial_id = ? ORDER BY global_position`, [trialId]);
     return rows.map((row) => ({
+      trialId,
       imageId: (row['image_id'] as string | null) ?? null,
       siteId: (row['site_id'] as string | null) ?? null,
       subjectId: (row['subject_id'] as string | null) ?? null,

@@ -7,7 +7,7 @@ import { symmetricEigenvalues3 } from './symmetric-eigen.js';
 
 /**
  * IBSI 3.1 morphological features. The mesh comes from marching cubes on the zero-padded
- * morphological mask at iso-level 0.5 (IBSI 3.1, note 3 of ../shared/ibsi/README.md);
+ * morphological mask at iso-level 0.5 (IBSI 3.1, note 3 of libs/radiomics/testdata/ibsi-phantom/README.md);
  * V and A are the mesh volume and area in mm³ and mm².
  */
 export const morphologyDefinitions: FeatureDefinition[] = [

@@ -101,14 +101,14 @@ test('a larger ROI (a 3,400-voxel ellipsoid in a 24 × 22 × 16 grid) agrees too
 });
 
 test('IBSI digital phantom: N365 and NPT7 equal the pair-by-pair sums to 1e-12 and the IBSI reference within its tolerance', () => {
-  const dir = join(process.cwd(), '..', 'shared', 'ibsi', 'ibsi_1_digital_phantom', 'nifti');
+  const dir = join(process.cwd(), 'libs', 'radiomics', 'testdata', 'ibsi-phantom', 'ibsi_1_digital_phantom', 'nifti');
   const image = readNifti(readFileSync(join(dir, 'image', 'phantom.nii.gz'))).volume;
   const mask = maskFromLabels(readNifti(readFileSync(join(dir, 'mask', 'mask.nii.gz'))), 1).data;
   const exact = spatialAutocorrelationExact(image, mask);
   const reference = spatialAutocorrelationBruteForce(image, mask);
   assert.ok(Math.abs(exact.moranI / reference.moranI - 1) <= TOLERANCE, `${exact.moranI} vs ${reference.moranI}`);
   assert.ok(Math.abs(exact.gearyC / reference.gearyC - 1) <= TOLERANCE, `${exact.gearyC} vs ${reference.gearyC}`);
-  // ../shared/ibsi/digital_phantom_reference.csv: N365 0.0397 ± 0.0003, NPT7 0.974 ± 0.006.
+  // libs/radiomics/testdata/ibsi-phantom/digital_phantom_reference.csv: N365 0.0397 ± 0.0003, NPT7 0.974 ± 0.006.
   assert.ok(Math.abs(exact.moranI - 0.0397) <= 0.0003, String(exact.moranI));
   assert.ok(Math.abs(exact.gearyC - 0.974) <= 0.006, String(exact.gearyC));
 });

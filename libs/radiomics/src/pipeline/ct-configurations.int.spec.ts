@@ -2,7 +2,7 @@
  * The shipped IBSI CT configurations A–E run end to end on a synthetic CT-like volume
  * (anisotropic 0.98 × 0.98 × 3 mm voxels, HU values): every requested family produces
  * finite values, the resampled grids follow IBSI 2.4, and the aggregation keys match the
- * configuration's slice mode. (The IBSI CT phantom itself is not in ../shared.)
+ * configuration's slice mode. (The IBSI CT phantom itself is not vendored in testdata/.)
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

@@ -1,6 +1,6 @@
 /**
  * The 3D texture matrices of the IBSI digital phantom against the manual's tables
- * (../shared/ibsi/digital_phantom_texture_matrices_3d.csv; only the merged GLCM/GLRLM tables,
+ * (libs/radiomics/testdata/ibsi-phantom/digital_phantom_texture_matrices_3d.csv; only the merged GLCM/GLRLM tables,
  * per the README, since the per-direction captions are garbled).
  */
 import assert from 'node:assert/strict';

@@ -1,5 +1,5 @@
 /**
- * Every texture row of the IBSI digital-phantom reference table (../shared/ibsi, values and
+ * Every texture row of the IBSI digital-phantom reference table (libs/radiomics/testdata/ibsi-phantom, values and
  * tolerances from the IBSI manual, 03_Image_features.rst) reproduced, for every aggregation.
  */
 import assert from 'node:assert/strict';

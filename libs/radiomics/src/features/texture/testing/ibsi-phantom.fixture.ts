@@ -1,5 +1,5 @@
 /**
- * Test fixture: the IBSI digital phantom (../shared/ibsi, see its README) as a
+ * Test fixture: the IBSI digital phantom (libs/radiomics/testdata/ibsi-phantom, see its README) as a
  * DiscretisedRoi. Grey levels are the phantom intensities (1..6, N_g = 6); no
  * discretisation. Decoded with nifti-reader-js after node:zlib gunzip.
  */
@@ -9,7 +9,7 @@ import { gunzipSync } from 'node:zlib';
 import * as nifti from 'nifti-reader-js';
 import type { DiscretisedRoi } from '../../../volume.js';
 
-export const IBSI_DIR = join(process.cwd(), '..', 'shared', 'ibsi');
+export const IBSI_DIR = join(process.cwd(), 'libs', 'radiomics', 'testdata', 'ibsi-phantom');
 
 function readNifti(path: string): { dims: [number, number, number]; spacing: [number, number, number]; values: Float64Array } {
   const raw = gunzipSync(readFileSync(path));

@@ -1,0 +1,197 @@
+/**
+ * Every GraphQL document the console sends. Only operations the API already declares
+ * (libs/domain declarations → generated resolvers); `console-documents.unit.spec.ts` validates
+ * each against the server's schema, so the console cannot drift from it.
+ */
+
+export const LOGIN = /* GraphQL */ `
+  mutation ConsoleLogin($userId: String!, $password: String!) {
+    login(userId: $userId, password: $password) {
+      token
+      expiresAt
+      actor { userId printedName authMethod grants { role trialId siteId } }
+    }
+  }
+`;
+
+export const ME = /* GraphQL */ `
+  query ConsoleMe {
+    me { userId printedName authMethod grants { role trialId siteId } }
+  }
+`;
+
+export const LEDGER_STATUS = /* GraphQL */ `
+  query ConsoleLedgerStatus {
+    ledgerStatus {
+      size
+      lastHash
+      rootHash
+      latestCheckpoint { treeSize rootHash issuedAt note }
+    }
+    projectionStatus { projection lastPosition lag }
+  }
+`;
+
+export const INCLUSION_PROOF = /* GraphQL */ `
+  query ConsoleInclusionProof($eventId: ID!) {
+    inclusionProof(eventId: $eventId) {
+      eventId
+      leafIndex
+      treeSize
+      leafHash
+      rootHash
+      proof
+      checkpoint
+      canonical
+      blinded
+      bundleJson
+    }
+  }
+`;
+
+export const RECENT_EVENTS = /* GraphQL */ `
+  query ConsoleRecentEvents($filter: AuditTrailFilterInput, $first: Int!, $after: String) {
+    auditTrail(filter: $filter, first: $first, after: $after) {
+      edges {
+        cursor
+        node {
+          globalPosition
+          eventId
+          eventType
+          eventHash
+          recordedAt
+          actor
+          actorName
+          role
+          reason
+          summary
+          trialId
+          siteId
+          subjectId
+          entityId
+          streamId
+        }
+      }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+`;
+
+export const LINEAGE = /* GraphQL */ `
+  query ConsoleLineage($id: ID!, $direction: LineageDirection!, $maxDepth: Int!, $asOf: AsOfInput) {
+    lineage(id: $id, direction: $direction, maxDepth: $maxDepth, asOf: $asOf) {
+      complete
+      asOfPosition
+      truncatedAtDepth
+      unresolvedNodeIds
+      root { id }
+      nodes { id type kind label depth refId trialId siteId subjectId createdBy { eventId globalPosition recordedAt } }
+      edges { id from to relation role }
+    }
+  }
+`;
+
+export const PROV_DOCUMENT = /* GraphQL */ `
+  query ConsoleProvDocument($id: ID!, $format: ProvFormat!, $maxDepth: Int!, $asOf: AsOfInput) {
+    provDocument(id: $id, format: $format, maxDepth: $maxDepth, asOf: $asOf) {
+      format
+      mediaType
+      document
+      complete
+      asOfPosition
+    }
+  }
+`;
+
+export const COMPLIANCE = /* GraphQL */ `
+  query ConsoleCompliance($trialId: ID!, $siteId: ID) {
+    lockedAlgorithmCompliance(trialId: $trialId, siteId: $siteId) {
+      trialId
+      siteId
+      totalDecisions
+      compliantDecisions
+      deviationsTruncated
+      counts { siteId modelId modelVersion decisions compliant deviations }
+      currentLocks { modelId version artifactSha256 lockedAtPosition }
+      deviations { decisionId siteId subjectId modelId modelVersion lockedVersion reasons recordedAt event { eventId globalPosition } }
+    }
+    protocolDeviations(trialId: $trialId) {
+      imageId
+      siteId
+      subjectId
+      protocolId
+      detectedBy
+      deviations { field expected actual }
+      event { eventId globalPosition recordedAt }
+    }
+  }
+`;
+
+export const MODEL_VERSION = /* GraphQL */ `
+  query ConsoleModelVersion($id: ID!) {
+    modelVersion(id: $id) {
+      id
+      modelId
+      version
+      artifactSha256
+      intendedUse
+      retiredAt
+      retiredReason
+      locks { trialId version current lockedAt lockedBy supersedesVersion artifactSha256 event { eventId globalPosition } }
+      signatures { signatureId printedName meaning signedAt }
+    }
+  }
+`;
+
+export const EXPORT_DOSSIER = /* GraphQL */ `
+  mutation ConsoleExportDossier($trialId: String!, $modelVersion: String, $options: CommandOptionsInput) {
+    exportDossier(trialId: $trialId, modelVersion: $modelVersion, options: $options) {
+      trialId
+      modelVersion
+      downloadUrl
+      downloadExpiresAt
+      sha256
+      bytes
+      eventCount
+      decisionCount
+      publicKey
+      checkpoint { origin treeSize rootHash issuedAt reused }
+      verification { ok checks { check status detail failures } }
+    }
+  }
+`;
+
+/** Live alerts for monitors (graphql-ws subscription on /graphql). */
+export const MONITOR_ALERTS = /* GraphQL */ `
+  subscription ConsoleMonitorAlerts($trialId: ID!, $siteId: ID) {
+    monitorAlerts(trialId: $trialId, siteId: $siteId) {
+      alertId
+      kind
+      trialId
+      siteId
+      subjectId
+      modelId
+      modelVersion
+      code
+      message
+      eventId
+      globalPosition
+      at
+    }
+  }
+`;
+
+/** Every document above, by name, for the schema test. */
+export const CONSOLE_DOCUMENTS: Record<string, string> = {
+  LOGIN,
+  ME,
+  LEDGER_STATUS,
+  INCLUSION_PROOF,
+  RECENT_EVENTS,
+  LINEAGE,
+  PROV_DOCUMENT,
+  COMPLIANCE,
+  MODEL_VERSION,
+  EXPORT_DOSSIER,
+  MONITOR_ALERTS,
+};
