@@ -160,7 +160,9 @@ describe('monitorAlerts on SQLite (the demo trial): access policy, site filterin
     const bos = await fx.api.tokenFor('alert-operator-bos', [{ role: 'site-operator', trialId: TRIAL, siteId: OTHER_SITE }]);
     const events = await fx.events();
     const bosSubject = (events.find((e) => e.type === 'SubjectEnrolled' && (e.data as { siteId: string }).siteId === OTHER_SITE)!.data as { subjectId: string }).subjectId;
-    const own = await fx.api.graphql(bos, ACQUIRE, { input: acquisition(TRIAL, OTHER_SITE, bosSubject, r.imageArtifactSha256, 3000) });
+    // Other bytes: the same bytes for another subject are refused (IMAGE_BYTES_OF_OTHER_SUBJECT, issue 15).
+    const bosBytes = (await fx.api.application.runtime.artifacts.put(fixtureImage(8))).sha256;
+    const own = await fx.api.graphql(bos, ACQUIRE, { input: acquisition(TRIAL, OTHER_SITE, bosSubject, bosBytes, 3000) });
     assert.equal(own.errors, undefined, JSON.stringify(own.errors));
     await otherSite.until(() => otherSite.alerts.length > 0, 5000, 'own-site alert');
     assert.deepEqual(otherSite.alerts.map((a) => [a.alert.kind, a.alert.siteId]), [['PROTOCOL_DEVIATION', OTHER_SITE]]);
@@ -220,7 +222,7 @@ describe('monitorAlerts with two API replicas on PostgreSQL', () => {
     const appended = performance.now();
     const body = (await res.json()) as { data?: { acquireImage: { events: Array<{ type: string }> } }; errors?: unknown };
     assert.equal(body.errors, undefined, JSON.stringify(body.errors));
-    assert.deepEqual(body.data!.acquireImage.events.map((e) => e.type), ['ImageAcquired', 'ProtocolDeviationDetected']);
+    assert.deepEqual(body.data!.acquireImage.events.map((e) => e.type), ['ImageAcquired', 'ProtocolDeviationDetected', 'ImageBytesClaimed']);
     // The issue's acceptance bound (issue 16): delivered on the other replica within one second of B's answer.
     await sub.until(() => sub.alerts.some((x) => x.alert.kind === 'PROTOCOL_DEVIATION'), 1000, 'deviation appended through B, delivered on A');
     const got = sub.alerts.find((x) => x.alert.kind === 'PROTOCOL_DEVIATION')!;
