@@ -51,7 +51,7 @@ for (const backend of ['sqlite', 'postgres'] as TestBackend[]) {
       assert.equal(res.errors, undefined);
       assert.deepEqual(
         res.data.projectionStatus.map((p: { projection: string; lag: number; lastPosition: number }) => [p.projection, p.lag, p.lastPosition]),
-        [['lineage', 0, ledgerSize - 1], ['audit-trail', 0, ledgerSize - 1], ['monitoring', 0, ledgerSize - 1]],
+        [['lineage', 0, ledgerSize - 1], ['audit-trail', 0, ledgerSize - 1], ['monitoring', 0, ledgerSize - 1], ['science', 0, ledgerSize - 1]],
       );
     });
 
