@@ -146,6 +146,11 @@ export interface ActionMutation<F extends string = string, I extends TSchema = T
   readonly many?: boolean;
   /** The mutation carries `credentials` (21 CFR 11.200: the signer re-enters the password). */
   readonly signs?: boolean;
+  /**
+   * An action that hands out what a read answers (an export) filters it through this result
+   * policy before it renders anything (`ActionContext.filter`), as the query would.
+   */
+  readonly result?: ResultPolicy;
 }
 
 export interface QueryDeclaration<F extends string = string, I extends TSchema = TSchema> {
