@@ -95,6 +95,8 @@ export const provenanceOperations = [
     // One SR reports one image: the first set names the trial and site, the handler refuses sets of another image.
     access: { roles: LINEAGE_ROLES, scope: { kind: 'record', record: 'feature-set', id: (d) => d.featureSetIds[0] }, cost: 20, ratePerMinute: 20 },
     records: [],
+    // Feature values, not decisions: nothing to blind; declared so the export is authorised as a read.
+    result: 'none',
   }),
   defineAction({
     field: 'exportDossier',
