@@ -49,7 +49,9 @@ export async function buildSrLedger(): Promise<SrLedger> {
   let redactTarget = '';
   for (const subjectId of ['SUBJ-SR-1', 'SUBJ-SR-2']) {
     await run('EnrollSubject', { trialId: SR_TRIAL, siteId: SITE, subjectId });
-    const imageSha = (await runtime.artifacts.put(Buffer.from(slice))).sha256;
+    // Each subject's own scan (the ledger refuses one subject's image bytes acquired for another): same series, one pixel apart.
+    const own = subjectId === 'SUBJ-SR-1' ? slice : writeCtSlice(rows, cols, { z: 0, pixels: Int16Array.from({ length: rows * cols }, (_, i) => 41 + ((i * 11) % 13) + (i % cols > 1 ? 90 : 0)) });
+    const imageSha = (await runtime.artifacts.put(Buffer.from(own))).sha256;
     const acquired = await run('AcquireImage', { trialId: SR_TRIAL, siteId: SITE, subjectId, modality: 'T1c', scanner: { vendor: 'v', model: 'm' }, fieldStrengthT: 3, trMs: 500, teMs: 10, sliceThicknessMm: 1, artifactSha256: imageSha });
     const imageId = String((acquired.events[0]!.data as { imageId: string }).imageId);
     for (const [kind, bytes] of [['seg', seg.bytes], ['nifti', niftiMask]] as const) {
