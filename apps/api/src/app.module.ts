@@ -22,6 +22,7 @@ import { ArtifactsController } from './artifacts/artifacts.controller.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { SecurityModule } from './security/security.module.js';
 import { DossiersController } from './operations/dossiers.controller.js';
+import { ExportsController } from './operations/exports.controller.js';
 import type { Application } from '@radledger/application';
 import { WitnessingModule } from './witness/witnessing.module.js';
 import { AlertsModule } from './alerts/alerts.module.js';
@@ -69,7 +70,7 @@ export class AppModule {
           }),
         }),
       ],
-      controllers: [HealthController, MetricsController, ArtifactsController, DossiersController],
+      controllers: [HealthController, MetricsController, ArtifactsController, DossiersController, ExportsController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: AuthGuard },

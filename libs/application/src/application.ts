@@ -12,6 +12,7 @@ import { IdentityService } from './identity/identity.service.js';
 import { TokenService } from './identity/token.service.js';
 import { createActionHandlers } from './operations/action-handlers.js';
 import { DossierExportService, type Witnessing } from './operations/dossier-export.service.js';
+import { ExportDownloadsService } from './exports/export-downloads.service.js';
 import { OperationGateway, type OperationObserver } from './operations/operation-gateway.js';
 import { createQueryHandlers } from './operations/query-handlers.js';
 import { openRuntime, type Runtime, type RuntimeOptions } from './runtime.js';
@@ -36,6 +37,8 @@ export interface Application {
   directory: AccessDirectory;
   gateway: OperationGateway;
   dossiers: DossierExportService;
+  /** Stored exports (exportInterop, exportDicomSr) and their signed download links. */
+  exports: ExportDownloadsService;
   /** The caller behind `Authorization: Bearer …` (session JWT, OIDC token or `rlt_` API token), with the grants that hold now. */
   authenticate(bearer: string): Promise<Caller>;
   close(): Promise<void>;
@@ -61,12 +64,14 @@ export async function openApplication(options: ApplicationOptions, hooks: Applic
   const scopes = new ScopeResolver({ store: runtime.store, readModels, credentials });
   const access = new AccessControl({ scopes, denials: identity });
   const dossiers = new DossierExportService(runtime, { dataDir: options.dataDir, downloadSecret: tokens.derivedKey('dossier-download'), ...(hooks.witnessing ? { witnessing: hooks.witnessing } : {}) });
+  const blinded = new BlindedTrials(runtime.store);
+  const exports = new ExportDownloadsService({ runtime, identity, blinded, dataDir: options.dataDir, downloadSecret: tokens.derivedKey('export-download') });
   const projections = hooks.projections;
   const gateway = new OperationGateway({
     commands: runtime.commands as CommandService,
     access,
-    reads: new ReadPolicy(new BlindedTrials(runtime.store)),
-    actions: createActionHandlers({ runtime, identity, readModels, dossiers }),
+    reads: new ReadPolicy(blinded),
+    actions: createActionHandlers({ runtime, identity, readModels, dossiers, exports, blinded }),
     queries: createQueryHandlers({
       runtime,
       readModels,
@@ -88,6 +93,7 @@ export async function openApplication(options: ApplicationOptions, hooks: Applic
     directory,
     gateway,
     dossiers,
+    exports,
     async authenticate(bearer: string): Promise<Caller> {
       if (bearer.startsWith('rlt_')) return identity.callerForApiToken(bearer);
       return identity.callerFor(await tokens.verify(bearer));

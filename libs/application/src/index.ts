@@ -27,3 +27,6 @@ export * from './operations/operation-gateway.js';
 export * from './operations/action-handlers.js';
 export * from './operations/query-handlers.js';
 export * from './operations/dossier-export.service.js';
+export * from './exports/interop-document.js';
+export * from './exports/ledger-dicom-sr.js';
+export * from './exports/export-downloads.service.js';

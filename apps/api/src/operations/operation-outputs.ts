@@ -18,7 +18,7 @@ import {
 } from '../read-models/monitoring.model.js';
 import { ConsistencyProofModel, InclusionProofModel, LedgerStatusModel, LedgerVerificationModel } from '../read-models/proofs.model.js';
 import { ReproductionModel } from '../read-models/reproduction.model.js';
-import { InteropExportModel } from '../read-models/interop.model.js';
+import { ExportDownloadModel, InteropExportModel } from '../read-models/interop.model.js';
 import { FeatureReliabilityModel, ImageQualityModel, ResponseAssessmentModel } from '../read-models/science.model.js';
 import { jsonText, toAuditEntryModel, toDecisionModel, toGraphModel } from '../read-models/read-model.mappers.js';
 
@@ -107,6 +107,8 @@ export const operationOutputs: Record<QueryField | ActionField, OperationOutput>
   signRecord: recorded,
   completeAuditReview: recorded,
   exportDossier: { type: () => DossierExportModel },
+  exportInterop: { type: () => ExportDownloadModel },
+  exportDicomSr: { type: () => ExportDownloadModel },
   login: {
     type: () => LoginResultModel,
     present: (r: { token: string; expiresAt: string; user: { userId: string; printedName: string; grants: unknown[] } }) => ({ token: r.token, expiresAt: r.expiresAt, actor: { ...r.user, authMethod: 'session' } }),

@@ -115,6 +115,8 @@ function samples(r: TrialRecords): Record<string, Sample> {
     decision: { target: site, args: { id: r.decisionId } },
     provDocument: { target: site, args: { id: r.decisionNodeId } },
     interopExport: { target: TRIAL_TARGET, args: { trialId: TRIAL, format: 'FHIR' } },
+    exportInterop: { target: TRIAL_TARGET, args: { input: { trialId: TRIAL, format: 'FHIR' } } },
+    exportDicomSr: { target: site, args: { input: { featureSetIds: [r.featureSetId] } } },
     auditTrail: { target: ANY, args: {} },
     lockedAlgorithmCompliance: { target: TRIAL_TARGET, args: { trialId: TRIAL } },
     modelVersion: { target: TRIAL_TARGET, args: { id: `${r.modelId}@${r.modelVersion}` } },
@@ -134,13 +136,15 @@ function samples(r: TrialRecords): Record<string, Sample> {
     'POST /artifacts': { target: ANY, http: { method: 'post', path: '/artifacts', body: Buffer.from('not an image') } },
     'GET /artifacts/:sha256': { target: site, http: { method: 'get', path: `/artifacts/${r.imageArtifactSha256}` } },
     'GET /dossiers/:name': { target: PUBLIC, http: { method: 'get', path: `/dossiers/x.zip?trial=GLIO-RAD-01&user=u&expires=1&sig=${'a'.repeat(43)}` } },
+    'GET /exports/:exportId/:sha256': { target: PUBLIC, http: { method: 'get', path: `/exports/${'0'.repeat(8)}-0000-0000-0000-${'0'.repeat(12)}/${sha}?user=u&expires=1&sig=${'a'.repeat(43)}` } },
     'GET /health': { target: PUBLIC, http: { method: 'get', path: '/health' } },
     'GET /ready': { target: PUBLIC, http: { method: 'get', path: '/ready' } },
     'GET /metrics': { target: PUBLIC, http: { method: 'get', path: '/metrics' } },
   };
 }
 
-const isRead = (d: OperationDeclaration) => d.kind === 'query' || d.kind === 'route';
+/** Queries, routes, and actions that hand out what a read answers (exports declare the read's result policy). */
+const isRead = (d: OperationDeclaration) => d.kind === 'query' || d.kind === 'route' || (d.kind === 'action' && d.result !== undefined);
 
 /** The rule (DESIGN.md, issue 12), written out independently of the application's code. */
 function expectAllowed(declaration: OperationDeclaration, target: Target, grant: RoleGrant): boolean {

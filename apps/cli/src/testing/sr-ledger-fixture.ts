@@ -41,16 +41,17 @@ export async function buildSrLedger(): Promise<SrLedger> {
   await run('EnrollSite', { trialId: SR_TRIAL, siteId: SITE, name: 'site' });
   const rows = 6;
   const cols = 6;
-  // One image per subject (the same bytes for another subject are refused, issue 15): intensities offset by the subject.
-  const sliceOf = (offset: number) => writeCtSlice(rows, cols, { z: 0, pixels: Int16Array.from({ length: rows * cols }, (_, i) => 40 + offset + ((i * 11) % 13) + (i % cols > 1 ? 90 : 0)) });
-  const image = readDicomSeries([{ name: 'slice.dcm', bytes: sliceOf(0) }]);
+  const slice = writeCtSlice(rows, cols, { z: 0, pixels: Int16Array.from({ length: rows * cols }, (_, i) => 40 + ((i * 11) % 13) + (i % cols > 1 ? 90 : 0)) });
+  const image = readDicomSeries([{ name: 'slice.dcm', bytes: slice }]);
   const inside = Uint8Array.from({ length: rows * cols }, (_, i) => (i % cols > 1 && i % cols < 5 && Math.floor(i / cols) > 0 && Math.floor(i / cols) < 5 ? 1 : 0));
   const seg = writeDicomSeg({ geometry: image.geometry, segments: [{ number: 1, label: 'enhancing tumour', mask: inside, algorithmType: 'MANUAL' }], source: image.dicom!, createdAt: new Date('2026-03-01T10:00:00Z'), uidSeed: 'sr', software: { name: 'RadLedger', version: 'test' } });
   const niftiMask = writeNifti({ dims: [cols, rows, 1], spacing: [0.75, 0.5, 1], data: Float64Array.from(inside) }, { datatype: 'uint8' });
   let redactTarget = '';
-  for (const [n, subjectId] of ['SUBJ-SR-1', 'SUBJ-SR-2'].entries()) {
+  for (const subjectId of ['SUBJ-SR-1', 'SUBJ-SR-2']) {
     await run('EnrollSubject', { trialId: SR_TRIAL, siteId: SITE, subjectId });
-    const imageSha = (await runtime.artifacts.put(Buffer.from(sliceOf(n)))).sha256;
+    // Each subject's own scan (the ledger refuses one subject's image bytes acquired for another): same series, one pixel apart.
+    const own = subjectId === 'SUBJ-SR-1' ? slice : writeCtSlice(rows, cols, { z: 0, pixels: Int16Array.from({ length: rows * cols }, (_, i) => 41 + ((i * 11) % 13) + (i % cols > 1 ? 90 : 0)) });
+    const imageSha = (await runtime.artifacts.put(Buffer.from(own))).sha256;
     const acquired = await run('AcquireImage', { trialId: SR_TRIAL, siteId: SITE, subjectId, modality: 'T1c', scanner: { vendor: 'v', model: 'm' }, fieldStrengthT: 3, trMs: 500, teMs: 10, sliceThicknessMm: 1, artifactSha256: imageSha });
     const imageId = String((acquired.events[0]!.data as { imageId: string }).imageId);
     for (const [kind, bytes] of [['seg', seg.bytes], ['nifti', niftiMask]] as const) {

@@ -87,7 +87,8 @@ export class AccessControl {
     const roles = access.roles as readonly Role[];
     if (scope.kind === 'public') return { role: 'public', target: GLOBAL_SCOPE, visibility: visibilityOf([], []) };
     if (!caller) throw new AuthorizationError(`${declaration.field}: sign in first`, { operation: declaration.field });
-    const reads = declaration.kind === 'query' || declaration.kind === 'route';
+    // An action with a result policy hands out what a read answers (an export): authorised as that read.
+    const reads = declaration.kind === 'query' || declaration.kind === 'route' || (declaration.kind === 'action' && declaration.result !== undefined);
     const match: ScopeMatch = access.match ?? (reads ? 'any' : 'all');
 
     const { target, ownerId } = await this.targetOf(scope, input);

@@ -5,6 +5,11 @@ import type { ReadModelStore } from '@radledger/projections';
 import type { Runtime } from '../runtime.js';
 import type { IdentityService } from '../identity/identity.service.js';
 import type { DossierExportService } from './dossier-export.service.js';
+import type { BlindedTrials } from '../access/read-policy.js';
+import { blindedIn } from '@radledger/domain';
+import type { ExportDownloadsService } from '../exports/export-downloads.service.js';
+import { collectInteropScope, renderInteropScope } from '../exports/interop-document.js';
+import { renderLedgerSr } from '../exports/ledger-dicom-sr.js';
 import type { ActionContext, ActionHandlers } from './operation-gateway.js';
 import { runSavedAuditQuery } from './query-handlers.js';
 
@@ -13,6 +18,8 @@ export interface ActionHandlerDeps {
   identity: IdentityService;
   readModels: ReadModelStore;
   dossiers: DossierExportService;
+  exports: ExportDownloadsService;
+  blinded: BlindedTrials;
 }
 
 /**
@@ -59,6 +66,43 @@ export function createActionHandlers(deps: ActionHandlerDeps): ActionHandlers {
       );
     },
     exportDossier: (input, ctx) => deps.dossiers.export(input.trialId, input.modelVersion ?? undefined, ctx.caller.userId),
+    exportInterop: async (input, ctx) => {
+      // The same records, read policy and rendering as the interopExport query; stored instead of answered.
+      const records = await collectInteropScope(deps.readModels, input, ctx.caller.userId, ctx.auth.visibility);
+      const document = await renderInteropScope(runtime, await ctx.filter(records), input);
+      const seen = ctx.auth.visibility.trial(input.trialId);
+      const blinded = blindedIn(ctx.caller.grants, input.trialId) && (await deps.blinded.isBlinded(input.trialId));
+      const stored = deps.exports.save(
+        'exportInterop',
+        ctx.caller.userId,
+        { kind: 'provenance', trialId: input.trialId, siteIds: seen === 'all-sites' || seen === 'none' ? null : [...seen].sort(), blinded },
+        document.files.map((f) => ({ path: f.path, mediaType: f.mediaType, content: f.content })),
+      );
+      return { ...stored, format: document.format, trialId: document.trialId, siteId: document.siteId, subjectId: document.subjectId, asOfPosition: document.asOfPosition, complete: document.complete, countsJson: document.countsJson };
+    },
+    exportDicomSr: async (input, ctx) => {
+      const report = await renderLedgerSr({ store: runtime.store, artifacts: runtime.artifacts }, input.featureSetIds, { name: (i) => `featureSetIds[${i}]`, field: 'featureSetIds' });
+      const stem = (report.imageId ?? input.featureSetIds[0]!).replace(/[^A-Za-z0-9._-]/g, '_');
+      const stored = deps.exports.save(
+        'exportDicomSr',
+        ctx.caller.userId,
+        { kind: 'feature-sets', trialId: report.trialId, siteId: report.siteId, subjectId: report.subjectId, featureSetIds: [...input.featureSetIds] },
+        [
+          { path: `dicom-sr-${stem}.dcm`, mediaType: 'application/dicom', content: report.sr },
+          ...report.segs.map((s) => ({ path: `dicom-seg-${s.featureSetId.replace(/[^A-Za-z0-9._-]/g, '_')}.dcm`, mediaType: 'application/dicom', content: s.bytes })),
+        ],
+      );
+      return {
+        ...stored,
+        format: 'DICOM_SR',
+        trialId: report.trialId,
+        siteId: report.siteId,
+        subjectId: report.subjectId,
+        asOfPosition: null,
+        complete: true,
+        countsJson: JSON.stringify({ measurementGroups: input.featureSetIds.length, segmentationsWritten: report.segs.length }),
+      };
+    },
     login: (input) => identity.login(input.userId, input.password),
     changePassword: (input) => identity.changePassword(input),
     registerUser: (input, ctx) => identity.registerUser(idCtx(ctx), input),

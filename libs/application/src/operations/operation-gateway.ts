@@ -37,6 +37,12 @@ export interface ActionContext {
   /** Who, as which role, why: the event metadata every append of this call carries. */
   metadata: CommandMetadata;
   options: OperationOptions;
+  /**
+   * The action's declared result policy for this caller (`none` when it declares none): what it
+   * hands out of the read models is filtered, blinded and its sealed text opened, as the query's
+   * answer would be, before it renders anything.
+   */
+  filter<T>(value: T): Promise<T>;
 }
 
 export interface QueryContext {
@@ -191,7 +197,12 @@ export class OperationGateway {
     const handler = this.deps.actions[declaration.field as ActionField] as (i: unknown, c: ActionContext) => Promise<unknown>;
     let answer: unknown;
     try {
-      answer = await handler(data, { caller: caller!, auth, metadata, options });
+      const result = declaration.result ?? 'none';
+      const filter = async <T,>(value: T): Promise<T> => {
+        const filtered = await this.deps.reads.apply(result, value, caller, auth.visibility);
+        return (this.deps.reveal ? await this.deps.reveal(filtered) : filtered) as T;
+      };
+      answer = await handler(data, { caller: caller!, auth, metadata, options, filter });
     } catch (error) {
       if (error instanceof DomainError) this.deps.observer?.refused?.(declaration.field, error.code, error.message, auth.target, caller, data);
       throw error;

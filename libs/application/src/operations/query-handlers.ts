@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { SAVED_AUDIT_QUERIES, type SavedAuditQuery, type Visibility } from '@radledger/domain';
+import { INTEROP_INLINE_MAX_BYTES, SAVED_AUDIT_QUERIES, type SavedAuditQuery, type Visibility } from '@radledger/domain';
 import { LedgerVerificationError, loadSigningKey, type CheckpointVerifier } from '@radledger/ledger';
 import { NotFoundError, ValidationError } from '@radledger/platform';
-import { collectInteropRecords, proveActivities, renderInterop, type InteropRecords } from '@radledger/interop';
-import { RADLEDGER_VERSION } from '../software-version.js';
+import type { InteropRecords } from '@radledger/interop';
+import { collectInteropScope, renderInteropScope } from '../exports/interop-document.js';
 import {
   AuditTrailQuery,
   DecisionQuery,
@@ -100,18 +100,19 @@ export function createQueryHandlers(deps: QueryHandlerDeps): QueryHandlers {
       },
     },
     interopExport: {
-      run: async (input, { caller, auth }) => {
-        if (input.format === 'BIDS_PROV' && !input.subjectId) throw new ValidationError('SUBJECT_REQUIRED', 'subjectId: BIDS-Prov files describe one subject; name the subject', { field: 'subjectId' });
-        // A site-scoped caller's audit trail is their sites' (the lineage is filtered by the read policy).
-        const seen = auth.visibility.trial(input.trialId);
-        const scope = { trialId: input.trialId, ...(input.siteId ? { siteId: input.siteId } : {}), ...(input.subjectId ? { subjectId: input.subjectId } : {}) };
-        return collectInteropRecords(readModels, scope, { requestedBy: caller.userId, ...(typeof seen === 'object' ? { auditSiteIds: [...seen] } : {}) });
-      },
+      run: (input, { caller, auth }) => collectInteropScope(readModels, input, caller.userId, auth.visibility),
       // Proofs and documents are made only from what the read policy left (hidden nodes dropped, decisions blinded).
       finish: async (records: InteropRecords, input) => {
-        const source = { ...records, proofs: await proveActivities(runtime.store, records), generatedAt: runtime.clock.now().toISOString(), software: { name: 'RadLedger', version: RADLEDGER_VERSION } };
-        const document = renderInterop(input.format, source);
-        return { ...document, trialId: input.trialId, siteId: input.siteId ?? null, subjectId: input.subjectId ?? null, countsJson: JSON.stringify(document.counts) };
+        const answer = await renderInteropScope(runtime, records, input);
+        const bytes = answer.files.reduce((n, f) => n + Buffer.byteLength(f.content, 'utf8'), 0);
+        if (bytes > INTEROP_INLINE_MAX_BYTES) {
+          throw new ValidationError(
+            'EXPORT_TOO_LARGE',
+            `format: the ${input.format} export of trial ${input.trialId} is ${bytes} bytes, more than the ${INTEROP_INLINE_MAX_BYTES} answered inline; ask exportInterop with the same arguments for a download URL (or name a siteId or subjectId)`,
+            { field: 'format', bytes, limit: INTEROP_INLINE_MAX_BYTES },
+          );
+        }
+        return answer;
       },
     },
     auditTrail: {

@@ -146,6 +146,12 @@ export interface ActionMutation<F extends string = string, I extends TSchema = T
   readonly many?: boolean;
   /** The mutation carries `credentials` (21 CFR 11.200: the signer re-enters the password). */
   readonly signs?: boolean;
+  /**
+   * An action that hands out what a read answers (an export) declares the read's result policy:
+   * it is authorised as a read (a site-scoped grant reaches a trial-level export, filtered to its
+   * sites) and filters what it renders through this policy (`ActionContext.filter`).
+   */
+  readonly result?: ResultPolicy;
 }
 
 export interface QueryDeclaration<F extends string = string, I extends TSchema = TSchema> {
