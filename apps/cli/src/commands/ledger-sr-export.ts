@@ -20,7 +20,8 @@ import {
   type SrMeasurementGroup,
 } from '@radledger/radiomics';
 import { CliFailure } from '../cli-failure.js';
-import { openExistingStore } from './ledger-cli.options.js';
+import { openExistingStore } from '../cli-runtime.js';
+import type { CliLocations } from './store-cli.options.js';
 
 interface RecordedFeatureSet {
   featureSetId: string;
@@ -75,8 +76,8 @@ async function assertNotRedacted(store: LedgerStore, trialId: string, subjectId:
  * referenced as a DICOM-SEG segment: the stored SEG itself, or (for a label-image mask) a SEG
  * written from it beside the SR (`<out>.seg.dcm`). Appends nothing.
  */
-export async function exportLedgerSr(options: { featureSet: string[]; store: string; dataDir: string; out: string }): Promise<{ out: string; bytes: number; sha256: string; seg?: string }> {
-  const store = await openExistingStore(options.store);
+export async function exportLedgerSr(options: { featureSet: string[]; out: string }, at: CliLocations): Promise<{ out: string; bytes: number; sha256: string; seg?: string }> {
+  const store = await openExistingStore(at.store);
   try {
     const sets: RecordedFeatureSet[] = [];
     let recordedAt = 0;
@@ -93,7 +94,7 @@ export async function exportLedgerSr(options: { featureSet: string[]; store: str
       if (s.imageSha256 !== first.imageSha256) throw new CliFailure(`error [USAGE]: --feature-set ${s.featureSetId} was computed on another image than ${first.featureSetId}; one SR reports one image`, 2);
       await assertNotRedacted(store, s.trialId, s.subjectId, `--feature-set ${s.featureSetId}`);
     }
-    const artifacts = new FileSystemArtifactStore(join(options.dataDir, 'artifacts'));
+    const artifacts = new FileSystemArtifactStore(join(at.dataDir, 'artifacts'));
     const image = await readStoredImage(await artifacts.get(first.imageSha256), `image ${first.imageSha256.slice(0, 12)}`);
     let segOut: string | undefined;
     const groups: SrMeasurementGroup[] = [];
