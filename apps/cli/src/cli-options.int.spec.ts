@@ -71,7 +71,7 @@ test('a ledger written with --data-dir verifies with --data-dir or RADLEDGER_DAT
   assert.equal(explicit.stdout, byFlag.stdout);
   const badUrl = cli(['verify', '--data-dir', dataDir], { env: { RADLEDGER_STORE: 'mysql://x' } });
   assert.equal(badUrl.code, 2);
-  assert.match(badUrl.stderr, /--store \(RADLEDGER_STORE\) must be sqlite:<path>, postgres:\/\/… or kurrentdb:\/\/…, got "mysql:\/\/x"/);
+  assert.match(badUrl.stderr, /^error \[STORE_URL_INVALID\]: --store must be sqlite:<path>, postgres:\/\/… or kurrentdb:\/\/… \(RADLEDGER_STORE\), got "mysql:\/\/x"$/m);
 });
 
 test('user token takes --reason and records it, sealed, as the event reason', async () => {

@@ -28,6 +28,9 @@ export interface CliLocations {
 
 const STORE_URL = /^(sqlite:.+|postgres(ql)?:\/\/.+|kurrentdb:\/\/.+)$/;
 
+/** A URL as an error message may show it: no password. */
+const redact = (url: string): string => url.replace(/\/\/([^/@:]*):[^/@]*@/, '//$1:***@');
+
 export function addStoreOptions(command: Command, options: { key?: 'shown' | 'hidden'; keyHelp?: string } = {}): Command {
   command
     .addOption(new Option('--store <url>', 'event store: sqlite:<path> | postgres://… (default: sqlite:<data-dir>/radledger.db)').env('RADLEDGER_STORE'))
@@ -49,10 +52,10 @@ export function resolveLocations(flags: StoreFlags, env: Record<string, string |
   const dataDirRaw = flags.dataDir || './data';
   const dataDir = isAbsolute(dataDirRaw) ? dataDirRaw : resolve(cwd, dataDirRaw);
   const store = flags.store || `sqlite:${join(dataDir, 'radledger.db')}`;
-  if (!STORE_URL.test(store)) throw new CliFailure(`--store (RADLEDGER_STORE) must be sqlite:<path>, postgres://… or kurrentdb://…, got "${store}"`, 2);
+  if (!STORE_URL.test(store)) throw new CliFailure(`error [STORE_URL_INVALID]: --store must be sqlite:<path>, postgres://… or kurrentdb://… (RADLEDGER_STORE), got "${redact(store)}"`, 2);
   const readStore = flags.readStore || (store.startsWith('kurrentdb:') ? `sqlite:${join(dataDir, 'read-models.db')}` : store);
   if (!STORE_URL.test(readStore) || readStore.startsWith('kurrentdb:')) {
-    throw new CliFailure(`--read-store (RADLEDGER_READ_STORE) must be sqlite:<path> or postgres://… (read models are relational), got "${readStore}"`, 2);
+    throw new CliFailure(`error [STORE_URL_INVALID]: --read-store must be sqlite:<path> or postgres://… (RADLEDGER_READ_STORE; read models are relational), got "${redact(readStore)}"`, 2);
   }
   return {
     dataDir,

@@ -34,6 +34,7 @@ test('resolveLocations equals loadAppConfig for the same variables', () => {
 
 test('a flag wins over nothing, a bad URL names the option', () => {
   assert.equal(resolveLocations({ dataDir: '/a' }, {}, '/').store, 'sqlite:/a/radledger.db');
-  assert.throws(() => resolveLocations({ store: 'mysql://x' }, {}, '/'), /--store \(RADLEDGER_STORE\)/);
-  assert.throws(() => resolveLocations({ store: 'sqlite:/a', readStore: 'kurrentdb://k' }, {}, '/'), /--read-store \(RADLEDGER_READ_STORE\)/);
+  assert.throws(() => resolveLocations({ store: 'mysql://x' }, {}, '/'), /STORE_URL_INVALID.*--store .*RADLEDGER_STORE/);
+  assert.throws(() => resolveLocations({ store: 'postgre://u:secret@h/db' }, {}, '/'), (error: Error) => !error.message.includes('secret') && error.message.includes('postgre://u:***@h/db'));
+  assert.throws(() => resolveLocations({ store: 'sqlite:/a', readStore: 'kurrentdb://k' }, {}, '/'), /STORE_URL_INVALID.*--read-store .*RADLEDGER_READ_STORE/);
 });
