@@ -13,8 +13,8 @@ import {
 } from '@radledger/interop';
 import { openReadModelStore, ProjectionRunner, readModelProjections } from '@radledger/projections';
 import { CliFailure } from '../cli-failure.js';
-import { openExistingStore } from './ledger-cli.options.js';
-import { openCliRuntime } from './runtime-cli.options.js';
+import { openCliRuntime, openExistingStore } from '../cli-runtime.js';
+import type { CliLocations } from './store-cli.options.js';
 
 /** `--blind` asks for a blinded copy whatever the trial's registration (a sponsor may share an open trial's provenance blinded). */
 class EveryTrialBlinded extends BlindedTrials {
@@ -31,9 +31,6 @@ export interface InteropExportOptions {
   site?: string;
   subject?: string;
   out?: string;
-  store: string;
-  readStore?: string;
-  dataDir: string;
   namespace?: string;
   push?: string;
   blind: boolean;
@@ -46,16 +43,15 @@ export interface InteropExportOptions {
  * a blinded trial's monitor, so decisions can be shared without their values. Sealed free text
  * is opened when the data dir holds the keys, else it reads `[sealed]`.
  */
-export async function exportInterop(options: InteropExportOptions): Promise<void> {
+export async function exportInterop(options: InteropExportOptions, at: CliLocations): Promise<void> {
   const format = INTEROP_CLI_FORMATS[options.format]!;
   if (!options.trial) throw new CliFailure(`error [USAGE]: --format ${options.format} needs --trial <id>`, 2);
   if (format === 'BIDS_PROV' && !options.subject) throw new CliFailure('error [SUBJECT_REQUIRED]: --subject: BIDS-Prov files describe one subject; name the subject', 2);
   if (!options.out && !options.push) throw new CliFailure(`error [USAGE]: --format ${options.format} needs --out <${format === 'BIDS_PROV' ? 'directory' : 'file'}>${format === 'OPENLINEAGE' ? ' or --push <url>' : ''}`, 2);
   if (options.push && format !== 'OPENLINEAGE') throw new CliFailure('error [USAGE]: --push sends OpenLineage events; use it with --format openlineage', 2);
-  const readUrl = options.readStore || options.store;
-  const store = await openExistingStore(options.store);
-  const readModels = openReadModelStore(readUrl);
-  const keyed = existsSync(join(options.dataDir, 'key-encryption-key')) ? await openCliRuntime({ store: options.store, dataDir: options.dataDir }) : undefined;
+  const store = await openExistingStore(at.store);
+  const readModels = openReadModelStore(at.readStore);
+  const keyed = existsSync(at.keyEncryptionKeyPath) ? await openCliRuntime(at) : undefined;
   try {
     const runner = new ProjectionRunner(store, readModels, readModelProjections);
     await runner.init();

@@ -3,7 +3,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileSystemArtifactStore } from '@radledger/artifacts';
 import { renderLedgerSr } from '@radledger/application';
-import { openExistingStore } from './ledger-cli.options.js';
+import { openExistingStore } from '../cli-runtime.js';
+import type { CliLocations } from './store-cli.options.js';
 
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
@@ -13,10 +14,10 @@ const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes)
  * exportDicomSr). A SEG written for a label-image mask goes beside the SR
  * (`<out>.seg.dcm`, `<out>.seg-<feature set>.dcm` when several). Appends nothing.
  */
-export async function exportLedgerSr(options: { featureSet: string[]; store: string; dataDir: string; out: string }): Promise<{ out: string; bytes: number; sha256: string; seg?: string; segs: string[] }> {
-  const store = await openExistingStore(options.store);
+export async function exportLedgerSr(options: { featureSet: string[]; out: string }, at: CliLocations): Promise<{ out: string; bytes: number; sha256: string; seg?: string; segs: string[] }> {
+  const store = await openExistingStore(at.store);
   try {
-    const artifacts = new FileSystemArtifactStore(join(options.dataDir, 'artifacts'));
+    const artifacts = new FileSystemArtifactStore(join(at.dataDir, 'artifacts'));
     const report = await renderLedgerSr({ store, artifacts }, options.featureSet, { name: (i) => `--feature-set ${options.featureSet[i]}`, field: 'feature-set' });
     const segs = report.segs.map((s) => {
       const path = `${options.out}.seg${options.featureSet.length > 1 ? `-${s.featureSetId}` : ''}.dcm`;
