@@ -87,13 +87,13 @@ export class TokenService {
     const known = this.verified.get(token);
     if (known && now < known.expiresAtMs) return known.claim;
     if (known) this.verified.delete(token);
-    const { claim, expiresAtMs } = await this.verifyUncached(token);
+    const { claim, expiresAtMs } = await this.verifyUncached(token, new Date(now));
     if (this.verified.size >= TokenService.VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value as string);
     this.verified.set(token, { claim, expiresAtMs });
     return claim;
   }
 
-  private async verifyUncached(token: string): Promise<{ claim: CredentialClaim; expiresAtMs: number }> {
+  private async verifyUncached(token: string, now: Date): Promise<{ claim: CredentialClaim; expiresAtMs: number }> {
     try {
       const unverifiedIssuer = peekIssuer(token);
       if (this.jwks && this.options.oidc && unverifiedIssuer === this.options.oidc.issuer) {
@@ -102,10 +102,11 @@ export class TokenService {
           audience: this.options.oidc.audience,
           algorithms: ['RS256', 'ES256', 'EdDSA', 'PS256'],
           requiredClaims: ['exp', 'iat'],
+          currentDate: now,
         });
         return { claim: claimOf(payload, 'oidc'), expiresAtMs: (payload.exp ?? 0) * 1000 };
       }
-      const { payload } = await jwtVerify(token, this.secret, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'], requiredClaims: ['exp', 'iat'] });
+      const { payload } = await jwtVerify(token, this.secret, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'], requiredClaims: ['exp', 'iat'], currentDate: now });
       return { claim: claimOf(payload, 'session'), expiresAtMs: (payload.exp ?? 0) * 1000 };
     } catch (error) {
       if (error instanceof AuthenticationError) throw error;
