@@ -63,7 +63,7 @@ export async function openApplication(options: ApplicationOptions, hooks: Applic
   const identity = new IdentityService({ commands: runtime.commands, directory, credentials, tokens, client: options.client, now: () => runtime.clock.now() });
   const scopes = new ScopeResolver({ store: runtime.store, readModels, credentials });
   const access = new AccessControl({ scopes, denials: identity });
-  const dossiers = new DossierExportService(runtime, { dataDir: options.dataDir, downloadSecret: tokens.derivedKey('dossier-download'), ...(hooks.witnessing ? { witnessing: hooks.witnessing } : {}) });
+  const dossiers = new DossierExportService(runtime, { dataDir: options.dataDir, downloadSecret: tokens.derivedKey('dossier-download'), identity, ...(hooks.witnessing ? { witnessing: hooks.witnessing } : {}) });
   const blinded = new BlindedTrials(runtime.store);
   const exports = new ExportDownloadsService({ runtime, identity, blinded, dataDir: options.dataDir, downloadSecret: tokens.derivedKey('export-download') });
   const projections = hooks.projections;

@@ -3,6 +3,11 @@ import { createReadStream, existsSync, mkdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { CosignatureStore, WitnessPolicy } from '@radledger/witness';
 import { exportDossier, reproducibilityFromRuntime, verifyDossier } from '@radledger/dossier';
+import { operationsByField, type Role } from '@radledger/domain';
+import { NotFoundError } from '@radledger/platform';
+import { AccessControl } from '../access/access-control.js';
+import type { Caller } from '../access/caller.js';
+import type { IdentityService } from '../identity/identity.service.js';
 import type { Runtime } from '../runtime.js';
 import { RADLEDGER_VERSION } from '../software-version.js';
 
@@ -37,10 +42,13 @@ export const DOSSIER_DOWNLOAD_TTL_MS = 15 * 60 * 1000;
  * on the written file with the ledger's key pinned, so the answer says whether what was
  * written verifies, not only that something was written.
  */
+export const DOSSIER_DOWNLOAD_ROUTE = 'GET /dossiers/:name';
+const NO_SUCH_DOWNLOAD = 'dossier: no such download (the link is wrong, expired, or not yours)';
+
 export class DossierExportService {
   constructor(
     private readonly runtime: Runtime,
-    private readonly options: { dataDir: string; downloadSecret: Uint8Array; witnessing?: () => Witnessing | undefined },
+    private readonly options: { dataDir: string; downloadSecret: Uint8Array; identity: Pick<IdentityService, 'user' | 'record'>; witnessing?: () => Witnessing | undefined },
   ) {}
 
   async export(trialId: string, modelVersion: string | undefined, requestedBy: string): Promise<DossierExport> {
@@ -86,7 +94,29 @@ export class DossierExportService {
    * expiry) and unexpired; otherwise undefined. The caller then checks that the user still may
    * export the trial's dossier (issue 16: the link alone is not enough once a grant is revoked).
    */
-  resolveDownload(name: string, trialId: string, userId: string, expires: number, signature: string): string | undefined {
+  /**
+   * The file behind a signed, expiring link `exportDossier` answered. The link names its user and
+   * trial (HMAC); now, that user must still hold a grant that may export the trial's dossier
+   * (exportDossier's roles and scope; a refusal recorded as AccessDenied), and a caller who sent
+   * a bearer token must be that user. One answer for a wrong, expired, foreign or no-longer
+   * authorised link: nothing about which it was.
+   */
+  async download(link: { name: string; trial: string; user: string; expires: number; sig: string }, caller: Caller | undefined): Promise<{ path: string; fileName: string }> {
+    const path = this.resolveDownload(link.name, link.trial, link.user, link.expires, link.sig);
+    if (!path || (caller && caller.userId !== link.user)) throw new NotFoundError(NO_SUCH_DOWNLOAD);
+    const account = await this.options.identity.user(link.user);
+    if (!account || account.locked) throw new NotFoundError(NO_SUCH_DOWNLOAD);
+    // exportDossier's roles reaching this trial now (no rate-limit token taken: downloading is not exporting).
+    const roles = operationsByField.get('exportDossier')!.access.roles as readonly Role[];
+    if (!roles.some((role) => AccessControl.reaches(account.grants, role, { trialIds: [link.trial] }, false))) {
+      const linkUser: Caller = { userId: account.userId, printedName: account.printedName, grants: account.grants, authMethod: 'session', issuedAt: new Date() };
+      await this.options.identity.record(linkUser, DOSSIER_DOWNLOAD_ROUTE, 'SCOPE_MISSING');
+      throw new NotFoundError(NO_SUCH_DOWNLOAD);
+    }
+    return { path, fileName: link.name };
+  }
+
+  private resolveDownload(name: string, trialId: string, userId: string, expires: number, signature: string): string | undefined {
     if (!/^[A-Za-z0-9._-]{1,200}\.zip$/.test(name) || !Number.isFinite(expires) || expires < this.runtime.clock.now().getTime()) return undefined;
     const expected = Buffer.from(this.sign(name, trialId, userId, expires), 'base64url');
     const given = Buffer.from(String(signature), 'base64url');
