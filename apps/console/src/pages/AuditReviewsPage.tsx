@@ -112,7 +112,7 @@ export function AuditReviewsPage({ trialId, canComplete }: { trialId: string; ca
   }
 
   async function sign(target: { eventId: string; streamId: string }) {
-    await graphql(SIGN_RECORD, { input: { eventId: target.eventId, streamId: target.streamId, meaning: 'reviewed' }, credentials: { password } });
+    await graphql(SIGN_RECORD, { input: { eventId: target.eventId, streamId: target.streamId, meaning: 'reviewed' }, credentials: { password } }, { signing: true });
     setUnsigned(undefined);
     setPassword('');
     setConclusion('');
