@@ -5,6 +5,7 @@ import { SignInPage } from './pages/SignInPage.js';
 import { LedgerPage } from './pages/LedgerPage.js';
 import { LineagePage } from './pages/LineagePage.js';
 import { AuditTrailPage } from './pages/AuditTrailPage.js';
+import { AuditReviewsPage } from './pages/AuditReviewsPage.js';
 import { MonitorPage } from './pages/MonitorPage.js';
 import { RegulatoryPage } from './pages/RegulatoryPage.js';
 
@@ -106,6 +107,7 @@ export function App() {
         {current === '/monitor' && <MonitorPage trialId={trialId} />}
         {current === '/qa/lineage' && <LineagePage key={params.get('id') ?? ''} trialId={trialId} initialId={params.get('id') ?? undefined} />}
         {current === '/qa/audit' && <AuditTrailPage trialId={trialId} />}
+        {current === '/qa/reviews' && <AuditReviewsPage trialId={trialId} canComplete={grants.some((g) => ['qa', 'regulatory', 'admin'].includes(g.role))} />}
         {current === '/regulatory' && <RegulatoryPage trialId={trialId} />}
       </main>
     </div>

@@ -13,6 +13,7 @@ export const PAGES: readonly ConsolePage[] = [
   { path: '/monitor', title: 'Compliance', roles: ['monitor'] },
   { path: '/qa/lineage', title: 'Lineage', roles: ['qa', 'monitor', 'regulatory'] },
   { path: '/qa/audit', title: 'Audit trail', roles: ['qa', 'monitor', 'regulatory'] },
+  { path: '/qa/reviews', title: 'Audit reviews', roles: ['qa', 'monitor', 'regulatory'] },
   { path: '/regulatory', title: 'Dossier', roles: ['regulatory', 'qa'] },
 ];
 

@@ -14,7 +14,7 @@ import {
 import { upcast } from '@radledger/domain';
 import { latestCosignedCheckpoint, type CosignatureRecord, type WitnessPolicy } from '@radledger/witness';
 import type { BundleSink } from './bundle-sink.port.js';
-import { ChecklistCollector } from './checklists.collector.js';
+import { ChecklistCollector, type ChecklistDocument } from './checklists.collector.js';
 import { DossierError } from './dossier.errors.js';
 import { DOSSIER_FILES, MANIFEST_ORIGIN_SUFFIX, type DossierEventLine, type DossierManifest } from './dossier-manifest.js';
 import { HashingWriter } from './hashing-writer.js';
@@ -72,6 +72,8 @@ export interface DossierExportOptions extends DossierScope {
 export interface DossierExportResult {
   location: string;
   manifest: DossierManifest;
+  /** checklists.json as written: every reporting-guideline item with its evidence or why it is left for people. */
+  checklists: ChecklistDocument;
 }
 
 const PAGE = 2000;
@@ -332,7 +334,7 @@ export async function assembleDossier(deps: DossierExportDeps, sink: BundleSink,
   await writeWhole(sink, [], DOSSIER_FILES.manifestSignature, signature);
   progress({ phase: 'files', done: 1, total: 1 });
   const { location } = await sink.finish();
-  return { location, manifest };
+  return { location, manifest, checklists: checklistDoc };
 }
 
 async function writeWhole(sink: BundleSink, files: DossierManifest['files'], name: string, text: string): Promise<void> {

@@ -240,6 +240,22 @@ describe('web console served by the API', () => {
     const checks = await w.page.locator('[data-testid=dossier-checks] tbody tr').allInnerTexts();
     assert.ok(checks.length >= 8, `checks listed: ${checks.length}`);
     for (const row of checks) assert.match(row, /PASS|WARN/);
+    // Every checklist item with its evidence, grouped by checklist with counts.
+    await w.page.getByTestId('dossier-checklists').waitFor();
+    const totals = await w.page.getByTestId('checklist-totals').innerText();
+    const [, all, filled, people] = /^(\d+) items: (\d+) with evidence from the ledger, (\d+) left for people/.exec(totals) ?? [];
+    assert.ok(Number(filled) > 0 && Number(people) > 0 && Number(filled) + Number(people) === Number(all), totals);
+    for (const checklist of ['tripod-ai', 'claim-2024', 'metrics', 'clear', 'rqs', 'probast-ai']) {
+      const group = w.page.getByTestId(`checklist-${checklist}`);
+      const rows = await group.locator('tbody tr').count();
+      assert.ok(rows >= 1, `${checklist}: items listed`);
+      const [, withEvidence, forPeople] = /(\d+) with evidence, (\d+) left for people/.exec(await group.getByTestId('checklist-counts').innerText()) ?? [];
+      assert.equal(Number(withEvidence) + Number(forPeople), rows, `${checklist}: the counts add up to the rows`);
+      assert.equal(await group.locator('tbody tr[data-status=filled-from-ledger]').count(), Number(withEvidence));
+      const evidence = await group.locator('tbody tr[data-status=filled-from-ledger] code.evidence').first().innerText();
+      assert.ok(evidence.trim().length > 0, `${checklist}: evidence text shown`);
+    }
+    assert.match(await w.page.getByTestId('checklist-claim-2024').innerText(), /manual-contour-editor 2\.4/);
     await axe(w.page, 'regulatory');
     const [download] = await Promise.all([w.page.waitForEvent('download'), w.page.getByTestId('dossier-download').click()]);
     const zip = readFileSync((await download.path())!);
@@ -247,6 +263,46 @@ describe('web console served by the API', () => {
     const shown = await w.page.getByTestId('dossier-result').locator('code.hash').first().getAttribute('title');
     assert.equal(createHash('sha256').update(zip).digest('hex'), shown);
     await finish(w, 'regulatory');
+  });
+
+  test('QA: runs a saved audit review, completes it, signs it with the password re-entered, and sees it listed with its signature', async () => {
+    const w = await open();
+    await signIn(w, 'qa');
+    const qa = users.get('qa')!;
+    await w.page.getByRole('link', { name: 'Audit reviews' }).click();
+    await w.page.getByRole('heading', { name: 'Audit reviews' }).waitFor();
+    await w.page.getByLabel('Saved query').selectOption('editsAfterLock');
+    await w.page.getByRole('button', { name: 'Run query' }).click();
+    await w.page.getByTestId('review-result').waitFor();
+    const token = await api.tokenFor('qa-check', [{ role: 'qa', trialId: 'GLIO-RAD-01' }]);
+    const server = await api.graphql<{ editsAfterLock: { resultSha256: string; rows: unknown[] } }>(token, '{ editsAfterLock(trialId: "GLIO-RAD-01") { resultSha256 rows { eventId } } }');
+    assert.equal(Number(await w.page.getByTestId('review-row-count').innerText()), server.data!.editsAfterLock.rows.length);
+    assert.equal(await w.page.getByTestId('review-result').locator('code.hash').first().getAttribute('title'), server.data!.editsAfterLock.resultSha256);
+    await axe(w.page, 'audit reviews');
+    const conclusion = `Edits after lock reviewed in the console test ${Date.now()}: each has its reason.`;
+    await w.page.getByLabel('Conclusion').fill(conclusion);
+    // A mistyped password: the review is recorded, the signature refused with a typed error; signing again signs it.
+    await w.page.getByLabel(/Your password/).fill('not-the-password-1234');
+    await w.page.getByRole('button', { name: 'Complete and sign review' }).click();
+    await w.page.getByRole('alert').waitFor();
+    assert.match(await w.page.getByRole('alert').innerText(), /^UNAUTHENTICATED: credentials\.password/);
+    await w.page.getByText(/The review is recorded \(event .*\) but not yet signed/).waitFor();
+    assert.match(await w.page.getByTestId('signed-in-as').innerText(), new RegExp(qa.printedName), 'still signed in');
+    await w.page.getByLabel(/Your password/).fill(qa.password);
+    await w.page.getByRole('button', { name: 'Sign the recorded review' }).click();
+    await w.page.getByTestId('review-done').waitFor();
+    const row = w.page.locator('[data-testid=completed-reviews] tbody tr', { hasText: conclusion });
+    await row.locator('li').first().waitFor();
+    const listed = await row.innerText();
+    assert.match(listed, /editsAfterLock/);
+    assert.match(listed, new RegExp(`reviewed — ${qa.printedName}`));
+    assert.equal(await row.locator('li').count(), 1, 'signed once');
+    const reviews = await api.graphql<{ completedAuditReviews: Array<{ conclusion: string; resultSha256: string; signatures: Array<{ meaning: string; signerId: string }> }> }>(token, '{ completedAuditReviews(trialId: "GLIO-RAD-01") { conclusion resultSha256 signatures { meaning signerId } } }');
+    const recorded = reviews.data!.completedAuditReviews.find((r) => r.conclusion === conclusion)!;
+    assert.equal(recorded.resultSha256, server.data!.editsAfterLock.resultSha256);
+    assert.deepEqual(recorded.signatures.map((s) => `${s.meaning} ${s.signerId}`), [`reviewed ${qa.userId}`]);
+    await axe(w.page, 'audit reviews signed');
+    await finish(w, 'audit-reviews');
   });
 
   test('everyone: ledger status and checkpoint; the inclusion proof of an event checked offline in the browser', async () => {

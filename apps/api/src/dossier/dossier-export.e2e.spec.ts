@@ -17,8 +17,26 @@ const EXPORT = `mutation Export($trialId: String!, $modelVersion: String) {
     trialId modelVersion location sha256 bytes eventCount decisionCount publicKey
     checkpoint { note origin treeSize rootHash reused }
     verification { ok checks { check status detail failures } }
+    checklists {
+      filledFromLedger forPeople
+      items { checklist item title status evidence evidenceTruncated sourceEventIds sourceEventCount why score { points min max remainderForPeople } }
+      rqs { ledgerScore possibleMin possibleMax maximum ledgerPercent }
+    }
   }
 }`;
+
+interface ChecklistItemAnswer {
+  checklist: string;
+  item: string;
+  title: string;
+  status: string;
+  evidence: string | null;
+  evidenceTruncated: boolean;
+  sourceEventIds: string[];
+  sourceEventCount: number;
+  why: string | null;
+  score: { points: number | null; min: number; max: number; remainderForPeople: string | null } | null;
+}
 
 interface DossierExportAnswer {
   exportDossier: {
@@ -32,6 +50,7 @@ interface DossierExportAnswer {
     publicKey: string;
     checkpoint: { note: string; origin: string; treeSize: number; rootHash: string; reused: boolean };
     verification: { ok: boolean; checks: Array<{ check: string; status: string; detail: string; failures: string[] | null }> };
+    checklists: { filledFromLedger: number; forPeople: number; items: ChecklistItemAnswer[]; rqs: { ledgerScore: number; possibleMin: number; possibleMax: number; maximum: number; ledgerPercent: number } };
   };
 }
 
@@ -159,6 +178,40 @@ describe('exportDossier over GraphQL on the demo trial (SQLite)', () => {
     assert.equal(doc.items.filter((i) => i.guideline === 'RQS').length, 16);
     assert.ok(doc.rqs.ledgerScore > 0 && doc.rqs.maximum === 36);
     assert.ok(doc.items.some((i) => i.guideline === 'PROBAST+AI'));
+  });
+
+  test('issue 16: the answer carries every checklist item of checklists.json with its evidence, or why it is left for people', () => {
+    const doc = JSON.parse(strFromU8(unzipSync(readFileSync(exported.location))['checklists.json']!)) as {
+      items: Array<{ guideline: string; item: string; topic: string; status: string; value?: unknown; sourceEventIds?: string[]; sourceEventCount?: number; why?: string; score?: { points: number | null; min: number; max: number } }>;
+      rqs: { ledgerScore: number; possibleRange: [number, number]; maximum: number };
+    };
+    const { checklists } = exported;
+    assert.deepEqual(
+      checklists.items.map((i) => `${i.checklist} ${i.item} ${i.status} ${i.title}`),
+      doc.items.map((i) => `${i.guideline} ${i.item} ${i.status} ${i.topic}`),
+    );
+    for (const guideline of ['TRIPOD+AI', 'CLAIM 2024', 'METRICS', 'CLEAR', 'RQS', 'PROBAST+AI']) {
+      assert.ok(checklists.items.some((i) => i.checklist === guideline && i.status === 'filled-from-ledger'), `${guideline}: at least one item with evidence`);
+    }
+    checklists.items.forEach((answer, n) => {
+      const written = doc.items[n]!;
+      if (answer.status === 'filled-from-ledger') {
+        assert.ok(answer.evidence, `${answer.item}: evidence`);
+        if (!answer.evidenceTruncated) assert.deepEqual(JSON.parse(answer.evidence), written.value, `${answer.item}: the evidence is the bundle's value`);
+        else assert.ok(answer.evidence.length <= 4001 && JSON.stringify(written.value).startsWith(answer.evidence.slice(0, -1)));
+        assert.deepEqual(answer.sourceEventIds, written.sourceEventIds ?? []);
+        assert.equal(answer.sourceEventCount, written.sourceEventCount ?? written.sourceEventIds?.length ?? 0);
+      } else {
+        assert.equal(answer.status, 'for-people');
+        assert.ok(answer.why && answer.why === written.why, `${answer.item}: why it is for people`);
+      }
+      if (written.score) assert.deepEqual({ points: answer.score!.points, min: answer.score!.min, max: answer.score!.max }, { points: written.score.points, min: written.score.min, max: written.score.max });
+    });
+    const sourced = checklists.items.find((i) => i.sourceEventIds.length > 0)!;
+    assert.ok(sourced, 'some evidence names its events');
+    assert.equal(checklists.filledFromLedger + checklists.forPeople, checklists.items.length);
+    assert.equal(checklists.filledFromLedger, doc.items.filter((i) => i.status === 'filled-from-ledger').length);
+    assert.deepEqual(checklists.rqs, { ledgerScore: doc.rqs.ledgerScore, possibleMin: doc.rqs.possibleRange[0], possibleMax: doc.rqs.possibleRange[1], maximum: 36, ledgerPercent: checklists.rqs.ledgerPercent });
   });
 
   test('qa may export one model version; monitor and site-operator are FORBIDDEN, as is a grant scoped to another trial', async () => {

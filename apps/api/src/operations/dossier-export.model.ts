@@ -25,6 +25,45 @@ export class DossierVerificationModel {
   @Field(() => [DossierCheckModel]) checks!: DossierCheckModel[];
 }
 
+@ObjectType('DossierChecklistScore', { description: 'RQS points of an item: what the ledger awards (null when the item is for people) and the range.' })
+export class DossierChecklistScoreModel {
+  @Field(() => Float, { nullable: true }) points!: number | null;
+  @Field(() => Float) min!: number;
+  @Field(() => Float) max!: number;
+  @Field(() => String, { nullable: true, description: 'Points the ledger cannot award, left for people.' }) remainderForPeople!: string | null;
+}
+
+@ObjectType('DossierChecklistItem', { description: 'One reporting-guideline item of checklists.json: its evidence from the ledger, or why it is left for people.' })
+export class DossierChecklistItemModel {
+  @Field({ description: 'TRIPOD+AI, CLAIM 2024, METRICS, CLEAR, RQS or PROBAST+AI.' }) checklist!: string;
+  @Field({ description: "Stable id of the item's topic (item numbers differ between guideline versions)." }) item!: string;
+  @Field() title!: string;
+  @Field({ description: 'filled-from-ledger or for-people.' }) status!: string;
+  @Field(() => String, { nullable: true, description: 'What the ledger records for the item, as JSON text (cut at 4,000 characters; checklists.json holds it whole).' }) evidence!: string | null;
+  @Field() evidenceTruncated!: boolean;
+  @Field(() => [String], { description: 'The events the evidence came from (the first 25).' }) sourceEventIds!: string[];
+  @Field(() => Int, { description: 'How many events the evidence came from in all.' }) sourceEventCount!: number;
+  @Field(() => String, { nullable: true, description: 'Why the item is left for people.' }) why!: string | null;
+  @Field(() => DossierChecklistScoreModel, { nullable: true }) score!: DossierChecklistScoreModel | null;
+}
+
+@ObjectType('DossierRqs', { description: 'Radiomics Quality Score: what the ledger awards of 36, and the range once people score their items.' })
+export class DossierRqsModel {
+  @Field(() => Float) ledgerScore!: number;
+  @Field(() => Float) possibleMin!: number;
+  @Field(() => Float) possibleMax!: number;
+  @Field(() => Int) maximum!: number;
+  @Field(() => Float) ledgerPercent!: number;
+}
+
+@ObjectType('DossierChecklists', { description: 'checklists.json of the written bundle.' })
+export class DossierChecklistsModel {
+  @Field(() => Int, { description: 'Items filled from the ledger, with evidence.' }) filledFromLedger!: number;
+  @Field(() => Int, { description: 'Items left for people.' }) forPeople!: number;
+  @Field(() => [DossierChecklistItemModel]) items!: DossierChecklistItemModel[];
+  @Field(() => DossierRqsModel) rqs!: DossierRqsModel;
+}
+
 @ObjectType('DossierExport')
 export class DossierExportModel {
   @Field() trialId!: string;
@@ -39,4 +78,6 @@ export class DossierExportModel {
   @Field(() => DossierCheckpointModel) checkpoint!: DossierCheckpointModel;
   @Field({ description: 'C2SP verifier key of the checkpoint signer (pin it: verify-dossier --public-key).' }) publicKey!: string;
   @Field(() => DossierVerificationModel) verification!: DossierVerificationModel;
+  @Field(() => DossierChecklistsModel, { description: 'Every reporting-guideline item (TRIPOD+AI, CLAIM, METRICS, CLEAR, RQS, PROBAST+AI) with its evidence, or why it is left for people.' })
+  checklists!: DossierChecklistsModel;
 }

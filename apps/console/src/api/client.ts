@@ -45,7 +45,12 @@ export function whenSignedOut(handler: () => void): void {
   onUnauthenticated = handler;
 }
 
-export async function graphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+/**
+ * `signing`: the call carries a signer's re-entered password (21 CFR 11.200); a wrong one is
+ * UNAUTHENTICATED naming `credentials.password`, which is the signer's typo, not a lost session:
+ * the user stays signed in and may try again.
+ */
+export async function graphql<T>(query: string, variables: Record<string, unknown> = {}, options: { signing?: boolean } = {}): Promise<T> {
   const session = loadSession();
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (session) headers['authorization'] = `Bearer ${session.token}`;
@@ -59,7 +64,8 @@ export async function graphql<T>(query: string, variables: Record<string, unknow
   const first = body.errors?.[0];
   if (first) {
     const code = first.extensions?.code ?? 'ERROR';
-    if (code === 'UNAUTHENTICATED' || code === 'PASSWORD_CHANGE_REQUIRED') {
+    const badSignerPassword = options.signing === true && first.message.startsWith('credentials.password');
+    if ((code === 'UNAUTHENTICATED' || code === 'PASSWORD_CHANGE_REQUIRED') && !badSignerPassword) {
       if (session) {
         saveSession(undefined);
         onUnauthenticated();

@@ -157,6 +157,65 @@ export const EXPORT_DOSSIER = /* GraphQL */ `
       publicKey
       checkpoint { origin treeSize rootHash issuedAt reused }
       verification { ok checks { check status detail failures } }
+      checklists {
+        filledFromLedger
+        forPeople
+        items { checklist item title status evidence evidenceTruncated sourceEventIds sourceEventCount why score { points min max remainderForPeople } }
+        rqs { ledgerScore possibleMin possibleMax maximum ledgerPercent }
+      }
+    }
+  }
+`;
+
+const REVIEW_ENTRY = 'globalPosition eventId eventType eventHash recordedAt actor actorName role reason summary siteId subjectId';
+
+/** Saved audit reviews (QA): each answers its rows and the resultSha256 a completed review binds. */
+export const REVIEW_EDITS_AFTER_LOCK = /* GraphQL */ `
+  query ConsoleReviewEditsAfterLock($trialId: ID!) {
+    editsAfterLock(trialId: $trialId) { query parametersJson resultSha256 truncated rows { ${REVIEW_ENTRY} } }
+  }
+`;
+
+export const REVIEW_OUTSIDE_SITE_HOURS = /* GraphQL */ `
+  query ConsoleReviewOutsideSiteHours($trialId: ID!, $startHourUtc: Int!, $endHourUtc: Int!, $includeWeekends: Boolean!) {
+    actionsOutsideSiteHours(trialId: $trialId, startHourUtc: $startHourUtc, endHourUtc: $endHourUtc, includeWeekends: $includeWeekends) {
+      query parametersJson resultSha256 truncated rows { ${REVIEW_ENTRY} }
+    }
+  }
+`;
+
+export const REVIEW_UNUSUAL_VOLUME = /* GraphQL */ `
+  query ConsoleReviewUnusualVolume($trialId: ID!, $factor: Float!, $minEvents: Int!) {
+    unusualVolumePerUser(trialId: $trialId, factor: $factor, minEvents: $minEvents) {
+      query parametersJson resultSha256 truncated rows { actor actorName day events medianPerUserDay }
+    }
+  }
+`;
+
+export const COMPLETE_AUDIT_REVIEW = /* GraphQL */ `
+  mutation ConsoleCompleteAuditReview($input: CompleteAuditReviewInput!, $options: CommandOptionsInput) {
+    completeAuditReview(input: $input, options: $options) { streamId events { eventId type hash } }
+  }
+`;
+
+/** 21 CFR 11.50 signature of a recorded event; the password re-entered (11.200(a)(1)). */
+export const SIGN_RECORD = /* GraphQL */ `
+  mutation ConsoleSignRecord($input: SignRecordInput!, $credentials: SignerCredentialsInput, $options: CommandOptionsInput) {
+    signRecord(input: $input, credentials: $credentials, options: $options) { streamId events { eventId type } }
+  }
+`;
+
+export const COMPLETED_AUDIT_REVIEWS = /* GraphQL */ `
+  query ConsoleCompletedAuditReviews($trialId: ID!) {
+    completedAuditReviews(trialId: $trialId) {
+      reviewId
+      queryName
+      parametersJson
+      resultSha256
+      conclusion
+      reviewer
+      event { eventId globalPosition recordedAt hash }
+      signatures { signatureId signerId printedName meaning signedAt signedEventHash }
     }
   }
 `;
@@ -194,4 +253,10 @@ export const CONSOLE_DOCUMENTS: Record<string, string> = {
   MODEL_VERSION,
   EXPORT_DOSSIER,
   MONITOR_ALERTS,
+  REVIEW_EDITS_AFTER_LOCK,
+  REVIEW_OUTSIDE_SITE_HOURS,
+  REVIEW_UNUSUAL_VOLUME,
+  COMPLETE_AUDIT_REVIEW,
+  SIGN_RECORD,
+  COMPLETED_AUDIT_REVIEWS,
 };

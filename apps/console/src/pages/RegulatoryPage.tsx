@@ -17,7 +17,118 @@ interface DossierData {
     publicKey: string;
     checkpoint: { origin: string; treeSize: number; rootHash: string; issuedAt: string; reused: boolean };
     verification: { ok: boolean; checks: Array<{ check: string; status: string; detail: string; failures: string[] | null }> };
+    checklists: {
+      filledFromLedger: number;
+      forPeople: number;
+      items: ChecklistItem[];
+      rqs: { ledgerScore: number; possibleMin: number; possibleMax: number; maximum: number; ledgerPercent: number };
+    };
   };
+}
+
+interface ChecklistItem {
+  checklist: string;
+  item: string;
+  title: string;
+  status: string;
+  evidence: string | null;
+  evidenceTruncated: boolean;
+  sourceEventIds: string[];
+  sourceEventCount: number;
+  why: string | null;
+  score: { points: number | null; min: number; max: number; remainderForPeople: string | null } | null;
+}
+
+/** The items grouped by checklist, in the order the bundle lists them. */
+function byChecklist(items: ChecklistItem[]): Array<{ checklist: string; items: ChecklistItem[]; filled: number; forPeople: number }> {
+  const groups = new Map<string, ChecklistItem[]>();
+  for (const i of items) groups.set(i.checklist, [...(groups.get(i.checklist) ?? []), i]);
+  return [...groups].map(([checklist, list]) => ({ checklist, items: list, filled: list.filter((i) => i.status === 'filled-from-ledger').length, forPeople: list.filter((i) => i.status !== 'filled-from-ledger').length }));
+}
+
+const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+
+function Evidence({ item }: { item: ChecklistItem }) {
+  if (item.status !== 'filled-from-ledger') return <span className="muted">For people: {item.why ?? 'not recorded in the ledger'}</span>;
+  const text = item.evidence ?? '';
+  const sources =
+    item.sourceEventCount > 0 ? (
+      <span className="small muted">
+        {' '}
+        from {item.sourceEventCount} event{item.sourceEventCount === 1 ? '' : 's'}
+        {item.sourceEventIds[0] ? (
+          <>
+            {', first '}
+            <a href={`#/ledger?event=${encodeURIComponent(item.sourceEventIds[0])}`} title="Inclusion proof of the first source event">
+              {item.sourceEventIds[0].slice(0, 8)}…
+            </a>
+          </>
+        ) : null}
+      </span>
+    ) : null;
+  return (
+    <>
+      {text.length <= 240 ? (
+        <code className="evidence">{text}</code>
+      ) : (
+        <details>
+          <summary>
+            <code className="evidence">{text.slice(0, 200)}…</code>
+          </summary>
+          <pre className="evidence">{text}</pre>
+          {item.evidenceTruncated ? <p className="small muted">Cut here: checklists.json in the bundle holds it whole.</p> : null}
+        </details>
+      )}
+      {sources}
+    </>
+  );
+}
+
+function Checklists({ checklists }: { checklists: DossierData['exportDossier']['checklists'] }) {
+  return (
+    <section aria-labelledby="checklists-h" data-testid="dossier-checklists">
+      <h2 id="checklists-h">Reporting checklists</h2>
+      <p data-testid="checklist-totals">
+        {checklists.items.length} items: {checklists.filledFromLedger} with evidence from the ledger, {checklists.forPeople} left for people. RQS from the ledger {checklists.rqs.ledgerScore} of {checklists.rqs.maximum} ({checklists.rqs.ledgerPercent.toFixed(1)} %); once people score their items {checklists.rqs.possibleMin} to {checklists.rqs.possibleMax}.
+      </p>
+      {byChecklist(checklists.items).map((g) => (
+        <section key={g.checklist} className="checklist" data-testid={`checklist-${slug(g.checklist)}`} aria-labelledby={`checklist-${slug(g.checklist)}-h`}>
+          <h3 id={`checklist-${slug(g.checklist)}-h`}>
+            {g.checklist}{' '}
+            <span className="muted small" data-testid="checklist-counts">
+              {g.filled} with evidence, {g.forPeople} left for people
+            </span>
+          </h3>
+          <table>
+            <caption className="sr-only">{g.checklist} items</caption>
+            <thead>
+              <tr>
+                <th scope="col">Item</th>
+                <th scope="col">Status</th>
+                <th scope="col">Evidence</th>
+              </tr>
+            </thead>
+            <tbody>
+              {g.items.map((i) => (
+                <tr key={i.item} data-status={i.status}>
+                  <td>
+                    {i.title} <small className="muted">{i.item}</small>
+                    {i.score ? <small className="muted"> · RQS {i.score.points ?? '?'} ({i.score.min} to {i.score.max}){i.score.remainderForPeople ? `; for people: ${i.score.remainderForPeople}` : ''}</small> : null}
+                  </td>
+                  <td>
+                    <span className={`verdict ${i.status === 'filled-from-ledger' ? 'pass' : 'neutral'}`}>{i.status === 'filled-from-ledger' ? 'filled' : 'for people'}</span>
+                  </td>
+                  <td>
+                    <Evidence item={i} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      ))}
+    </section>
+  );
 }
 
 export function RegulatoryPage({ trialId }: { trialId: string }) {
@@ -117,6 +228,7 @@ export function RegulatoryPage({ trialId }: { trialId: string }) {
           </table>
         </section>
       ) : null}
+      {result ? <Checklists checklists={result.checklists} /> : null}
       <section aria-labelledby="locks-h">
         <h2 id="locks-h">Model lock cards</h2>
         <ErrorNote error={locks.error} />

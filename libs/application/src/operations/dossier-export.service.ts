@@ -2,7 +2,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { CosignatureStore, WitnessPolicy } from '@radledger/witness';
-import { exportDossier, reproducibilityFromRuntime, verifyDossier } from '@radledger/dossier';
+import { exportDossier, reproducibilityFromRuntime, verifyDossier, type ChecklistDocument } from '@radledger/dossier';
 import { operationsByField, type Role } from '@radledger/domain';
 import { NotFoundError } from '@radledger/platform';
 import { AccessControl } from '../access/access-control.js';
@@ -25,6 +25,59 @@ export interface DossierExport {
   checkpoint: { note: string; origin: string; treeSize: number; rootHash: string; issuedAt: string; reused: boolean };
   publicKey: string;
   verification: { ok: boolean; checks: Array<{ check: string; status: string; detail: string; failures?: string[] }> };
+  /** checklists.json of the bundle: every reporting-guideline item, with its evidence or why it is left for people. */
+  checklists: DossierChecklists;
+}
+
+export interface DossierChecklistItem {
+  /** TRIPOD+AI, CLAIM 2024, METRICS, CLEAR, RQS, PROBAST+AI. */
+  checklist: string;
+  item: string;
+  title: string;
+  status: 'filled-from-ledger' | 'for-people';
+  /** The value the ledger's records give, as JSON text (cut at EVIDENCE_MAX_CHARS; the bundle holds it whole). */
+  evidence: string | null;
+  evidenceTruncated: boolean;
+  sourceEventIds: string[];
+  sourceEventCount: number;
+  /** Why the item is left for people. */
+  why: string | null;
+  score: { points: number | null; min: number; max: number; remainderForPeople: string | null } | null;
+}
+
+export interface DossierChecklists {
+  filledFromLedger: number;
+  forPeople: number;
+  items: DossierChecklistItem[];
+  rqs: { ledgerScore: number; possibleMin: number; possibleMax: number; maximum: number; ledgerPercent: number };
+}
+
+/** Evidence longer than this is cut in the GraphQL answer (checklists.json in the bundle keeps it whole). */
+export const EVIDENCE_MAX_CHARS = 4000;
+
+function checklistsAnswer(doc: ChecklistDocument): DossierChecklists {
+  const items = doc.items.map((i): DossierChecklistItem => {
+    const text = i.value === undefined ? null : JSON.stringify(i.value);
+    const truncated = text !== null && text.length > EVIDENCE_MAX_CHARS;
+    return {
+      checklist: i.guideline,
+      item: i.item,
+      title: i.topic,
+      status: i.status,
+      evidence: truncated ? `${text.slice(0, EVIDENCE_MAX_CHARS)}…` : text,
+      evidenceTruncated: truncated,
+      sourceEventIds: i.sourceEventIds ?? [],
+      sourceEventCount: i.sourceEventCount ?? i.sourceEventIds?.length ?? 0,
+      why: i.why ?? null,
+      score: i.score ? { points: i.score.points, min: i.score.min, max: i.score.max, remainderForPeople: i.score.remainderForPeople ?? null } : null,
+    };
+  });
+  return {
+    filledFromLedger: items.filter((i) => i.status === 'filled-from-ledger').length,
+    forPeople: items.filter((i) => i.status === 'for-people').length,
+    items,
+    rqs: { ledgerScore: doc.rqs.ledgerScore, possibleMin: doc.rqs.possibleRange[0], possibleMax: doc.rqs.possibleRange[1], maximum: doc.rqs.maximum, ledgerPercent: doc.rqs.ledgerPercent },
+  };
 }
 
 /** Checkpoints cosigned by witnesses (issue 14), when the deployment runs them. */
@@ -56,14 +109,13 @@ export class DossierExportService {
     const dir = join(this.options.dataDir, 'dossiers');
     mkdirSync(dir, { recursive: true });
     const out = this.freshPath(dir, trialId);
-    const { location, manifest } = await exportDossier(
+    const { location, manifest, checklists } = await exportDossier(
       {
         store: this.runtime.store,
         signer: this.runtime.signingKey.signer,
         radledgerVersion: RADLEDGER_VERSION,
         reproducibility: reproducibilityFromRuntime(this.runtime),
         revealForReport: async <T,>(value: T): Promise<T> => (await this.runtime.fieldCipher.reveal(value)).value,
-        // Issue 14: the newest cosigned checkpoint covering the lineage, and the policy it meets.
         // Issue 14: the newest cosigned checkpoint covering the lineage, and the policy it meets.
         ...(witnessing ? { witnessing: { cosignatures: () => witnessing.cosignatures.listCosignatures(), policy: witnessing.policy } } : {}),
       },
@@ -86,6 +138,7 @@ export class DossierExportService {
       checkpoint: { note: checkpoint.note, origin: checkpoint.origin, treeSize: checkpoint.treeSize, rootHash: checkpoint.rootHash, issuedAt: checkpoint.issuedAt, reused: checkpoint.reused },
       publicKey: manifest.publicKey,
       verification: { ok: verification.ok, checks: verification.checks.map((c) => ({ check: c.check, status: c.status, detail: c.detail, ...(c.failures ? { failures: c.failures } : {}) })) },
+      checklists: checklistsAnswer(checklists),
     };
   }
 
