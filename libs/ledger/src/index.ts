@@ -16,6 +16,7 @@ export * from './adapters/sqlite-event-store.adapter.js';
 export * from './adapters/postgres-event-store.adapter.js';
 export * from './adapters/checkpoint-signer.file.js';
 export * from './core/jcs-check.js';
-export * from './adapters/kurrentdb/kurrentdb-event-store.adapter.js';
+// Types only: the KurrentDB client (about a second to load) is imported when a kurrentdb:// store is opened.
+export type { KurrentEventStore, KurrentEventStoreOptions } from './adapters/kurrentdb/kurrentdb-event-store.adapter.js';
 export * from './adapters/kurrentdb/kurrentdb-ledger.mapping.js';
 export * from './adapters/postgres-schema.js';

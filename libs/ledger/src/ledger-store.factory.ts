@@ -1,7 +1,6 @@
 import { storeUrlInvalid } from './adapters/event-store.exception.js';
 import { PostgresEventStore } from './adapters/postgres-event-store.adapter.js';
 import { SqliteEventStore } from './adapters/sqlite-event-store.adapter.js';
-import { KurrentEventStore } from './adapters/kurrentdb/kurrentdb-event-store.adapter.js';
 import type { EventValidator, LedgerStore } from './event-store.port.js';
 
 export interface OpenEventStoreOptions {
@@ -51,6 +50,8 @@ export async function openEventStore(url: string, options: OpenEventStoreOptions
   }
   if (url.startsWith('kurrentdb://') || url.startsWith('kurrentdb+discover://')) {
     // ADR 0003: one ledger stream in chain order; the connection string goes to the client as is.
+    // Loaded only here: the client costs about a second at start-up for every SQLite or PostgreSQL user.
+    const { KurrentEventStore } = await import('./adapters/kurrentdb/kurrentdb-event-store.adapter.js');
     return KurrentEventStore.open({ connectionString: url, validator: options.validator });
   }
   throw storeUrlInvalid(url, 'has an unknown scheme');
