@@ -65,6 +65,9 @@ const WATCHED_REFUSALS = new Set(['makeDecision', 'makeDecisions']);
 @Injectable()
 export class AlertBus implements OnModuleDestroy {
   private readonly listeners = new Set<Listener>();
+  /** Who waits for a number of listeners whose feeds are running (whenListening). */
+  private readonly waiting = new Set<{ count: number; resolve: () => void }>();
+  private ready = 0;
   private ledgerFeed: Promise<Subscription> | undefined;
   private readonly origin = randomUUID();
   private peers: Promise<pg.Client | undefined> | undefined;
@@ -91,11 +94,21 @@ export class AlertBus implements OnModuleDestroy {
   async listen(listener: Listener): Promise<() => void> {
     this.listeners.add(listener);
     await this.start();
-    return () => this.listeners.delete(listener);
+    this.ready++;
+    for (const w of this.waiting) if (this.ready >= w.count) (this.waiting.delete(w), w.resolve());
+    return () => {
+      if (this.listeners.delete(listener)) this.ready--;
+    };
   }
 
   get subscribers(): number {
     return this.listeners.size;
+  }
+
+  /** Resolves once `count` listeners are subscribed with their feeds running: nothing recorded after that is missed. */
+  whenListening(count: number): Promise<void> {
+    if (this.ready >= count) return Promise.resolve();
+    return new Promise((resolve) => this.waiting.add({ count, resolve }));
   }
 
   /** A refused command (OperationObserver.refused): alerts for decisions refused by the locked-model checks. */

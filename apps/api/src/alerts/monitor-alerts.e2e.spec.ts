@@ -96,8 +96,9 @@ function portOf(app: NestExpressApplication): number {
 async function subscribed(app: NestExpressApplication, count: number): Promise<void> {
   const { AlertBus } = await import('./alert-bus.service.js');
   const bus = app.get(AlertBus);
-  for (let i = 0; i < 200 && bus.subscribers < count; i++) await new Promise((r) => setImmediate(r));
-  for (let i = 0; i < 100 && bus.subscribers < count; i++) await new Promise((r) => setTimeout(r, 20));
+  let timer: NodeJS.Timeout | undefined;
+  const gaveUp = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${count} subscribers not listening within 10 s (have ${bus.subscribers})`)), 10_000)));
+  await Promise.race([bus.whenListening(count), gaveUp]).finally(() => clearTimeout(timer));
   assert.ok(bus.subscribers >= count, `${count} subscribers listening (have ${bus.subscribers})`);
 }
 
