@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { graphql } from '../api/client.js';
 import { COMPLETE_AUDIT_REVIEW, COMPLETED_AUDIT_REVIEWS, REVIEW_EDITS_AFTER_LOCK, REVIEW_OUTSIDE_SITE_HOURS, REVIEW_UNUSUAL_VOLUME, SIGN_RECORD } from '../api/documents.js';
-import { ErrorNote, Hash, useQuery, when } from './common.js';
+import { AuditEntryCells, ErrorNote, Hash, useQuery, when } from './common.js';
 
 type QueryName = 'editsAfterLock' | 'actionsOutsideSiteHours' | 'unusualVolumePerUser';
 
@@ -242,19 +242,7 @@ export function AuditReviewsPage({ trialId, canComplete }: { trialId: string; ca
                   <tbody>
                     {(rows as EntryRow[]).map((r) => (
                       <tr key={r.eventId}>
-                        <td>
-                          <a href={`#/ledger?event=${encodeURIComponent(r.eventId)}`} title="Inclusion proof">
-                            {r.globalPosition}
-                          </a>
-                        </td>
-                        <td>{when(r.recordedAt)}</td>
-                        <td>
-                          {r.actorName ?? r.actor ?? '—'} <small className="muted">{r.role ?? ''}</small>
-                        </td>
-                        <td>
-                          <strong>{r.eventType}</strong> {r.summary}
-                        </td>
-                        <td>{r.reason ?? ''}</td>
+                        <AuditEntryCells e={r} />
                       </tr>
                     ))}
                   </tbody>

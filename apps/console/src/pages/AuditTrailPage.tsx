@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { downloadText, graphql } from '../api/client.js';
 import { RECENT_EVENTS } from '../api/documents.js';
-import { ErrorNote, Hash, useQuery, when } from './common.js';
+import { AuditEntryCells, ErrorNote, Hash, useQuery } from './common.js';
 
 interface Entry {
   globalPosition: number;
@@ -108,19 +108,7 @@ export function AuditTrailPage({ trialId }: { trialId: string }) {
         <tbody>
           {rows.map(({ node: e }) => (
             <tr key={e.eventId}>
-              <td>
-                <a href={`#/ledger?event=${encodeURIComponent(e.eventId)}`} title="Inclusion proof">
-                  {e.globalPosition}
-                </a>
-              </td>
-              <td>{when(e.recordedAt)}</td>
-              <td>
-                {e.actorName ?? e.actor ?? '—'} <small className="muted">{e.role ?? ''}</small>
-              </td>
-              <td>
-                <strong>{e.eventType}</strong> {e.summary}
-              </td>
-              <td>{e.reason ?? ''}</td>
+              <AuditEntryCells e={e} />
               <td>
                 {e.siteId ?? ''} {e.subjectId ?? ''}
               </td>

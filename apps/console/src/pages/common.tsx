@@ -50,3 +50,37 @@ export function Verdict({ ok, label }: { ok: boolean | null; label: string }) {
   if (ok === null) return <span className="verdict neutral">{label}: not checked</span>;
   return <span className={`verdict ${ok ? 'pass' : 'fail'}`}>{`${label}: ${ok ? 'PASS' : 'FAIL'}`}</span>;
 }
+
+/** An audit-trail entry as both audit pages show it. */
+export interface AuditEntryCellsProps {
+  globalPosition: number | string;
+  eventId: string;
+  eventType: string;
+  recordedAt: string | null;
+  actor: string | null;
+  actorName: string | null;
+  role: string | null;
+  reason: string | null;
+  summary: string;
+}
+
+/** The shared cells of an audit row: position (linking to its inclusion proof), when, who, what, why. */
+export function AuditEntryCells({ e }: { e: AuditEntryCellsProps }) {
+  return (
+    <>
+      <td>
+        <a href={`#/ledger?event=${encodeURIComponent(e.eventId)}`} title="Inclusion proof">
+          {e.globalPosition}
+        </a>
+      </td>
+      <td>{when(e.recordedAt)}</td>
+      <td>
+        {e.actorName ?? e.actor ?? '—'} <small className="muted">{e.role ?? ''}</small>
+      </td>
+      <td>
+        <strong>{e.eventType}</strong> {e.summary}
+      </td>
+      <td>{e.reason ?? ''}</td>
+    </>
+  );
+}
