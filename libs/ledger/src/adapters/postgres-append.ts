@@ -6,7 +6,10 @@ import type { BatchPlan, EventRow } from './append-plan.js';
  * The server side of a PostgreSQL append: one plpgsql function that takes the append lock,
  * checks what the client planned against (head, stream revisions, eventIds assumed new)
  * and either inserts the planned rows or returns the actual state without writing. Called
- * in autocommit, it is one round trip and one transaction per group-commit batch.
+ * in autocommit, it is one round trip and one transaction per group-commit batch. When it
+ * inserts it also NOTIFYs `channel` with the new size (delivered at commit, so listeners
+ * in other processes never hear of rows they cannot read yet), instead of a second
+ * statement and transaction from the client.
  *
  * Why a function and not one SQL statement: a statement's snapshot is taken before it
  * could take the lock, so it might not see the rows of the writer it waited for. A
@@ -19,7 +22,7 @@ import type { BatchPlan, EventRow } from './append-plan.js';
  * checked (position = size + i, prevHash = the previous row's hash), so the columns are
  * chained by the server. The hashed text carries them too; the verifier checks both.
  */
-export function appendFunctionSql(schema: string): string {
+export function appendFunctionSql(schema: string, channel: string): string {
   const events = `"${schema}".events`;
   const genesis = `'${GENESIS_PREV_HASH}'`;
   return `
@@ -48,6 +51,7 @@ BEGIN
            coalesce(lag(r.hash) OVER (ORDER BY r.n), p_last_hash)
       FROM unnest(p_event_ids, p_event_streams, p_event_revisions, p_types, p_canonicals, p_hashes)
            WITH ORDINALITY AS r(event_id, stream_id, stream_revision, type, canonical, hash, n);
+    PERFORM pg_notify('${channel}', (p_size + coalesce(cardinality(p_event_ids), 0))::text);
     RETURN NULL;
   END IF;
   RETURN json_build_object(

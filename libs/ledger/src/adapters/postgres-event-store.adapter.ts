@@ -161,7 +161,7 @@ export class PostgresEventStore implements LedgerStore {
       await client.query(`
         CREATE OR REPLACE TRIGGER events_no_truncate BEFORE TRUNCATE ON ${this.table}
         FOR EACH STATEMENT EXECUTE FUNCTION "${this.schema}".events_append_only()`);
-      await client.query(appendFunctionSql(this.schema));
+      await client.query(appendFunctionSql(this.schema, this.appendChannel));
     });
   }
 
@@ -312,10 +312,8 @@ export class PostgresEventStore implements LedgerStore {
         continue;
       }
       settleBatch(batch, outcomes);
+      // This process's subscriptions; other processes' hear the append function's NOTIFY.
       this.signal.notify();
-      // Other processes' subscriptions (LISTEN above). Not awaited: the append is committed and
-      // answered; a lost notification only means they see it at their next poll.
-      this.pool.query('SELECT pg_notify($1, $2)', [this.appendChannel, String(this.guess.head?.size ?? '')]).catch(() => undefined);
     }
     this.flushing = undefined;
   }
