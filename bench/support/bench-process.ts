@@ -17,8 +17,14 @@ export function announce(info: unknown): void {
   process.stdout.write(`${BENCH_MARKER}${JSON.stringify(info)}\n`);
 }
 
+/**
+ * Extra node flags for every bench child, e.g. RADLEDGER_BENCH_NODE_ARGS="--cpu-prof
+ * --cpu-prof-dir=/tmp/prof" to profile the servers under load (NODE_OPTIONS refuses --cpu-prof).
+ */
+const childNodeArgs = (process.env['RADLEDGER_BENCH_NODE_ARGS'] ?? '').split(/\s+/).filter((a) => a.length > 0);
+
 export async function startBenchProcess<T>(entry: string, args: readonly string[], env: Record<string, string> = {}, timeoutMs = 120_000): Promise<BenchProcess<T>> {
-  const child = spawn(process.execPath, ['--enable-source-maps', '--import', '@swc-node/register/esm-register', entry, ...args], {
+  const child = spawn(process.execPath, ['--enable-source-maps', ...childNodeArgs, '--import', '@swc-node/register/esm-register', entry, ...args], {
     env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
