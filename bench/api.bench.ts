@@ -63,7 +63,8 @@ export async function run(): Promise<void> {
     const run = Date.now().toString(36);
     const enrol = await load(
       api.ready.port,
-      (i) => JSON.stringify({ query: `mutation { enrollSubject(input: { trialId: "BENCH", siteId: "S1", subjectId: "B-${run}-${i}" }) { streamId } }` }),
+      // One document with variables, as GraphQL clients send it (parsed and validated once, then cached by the server).
+      (i) => JSON.stringify({ query: 'mutation ($input: EnrollSubjectInput!) { enrollSubject(input: $input) { streamId } }', variables: { input: { trialId: 'BENCH', siteId: 'S1', subjectId: `B-${run}-${i}` } } }),
       api.ready.operator,
     );
     line('enrollSubject (a write)', enrol, baseline, 0.25);

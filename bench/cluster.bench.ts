@@ -27,10 +27,15 @@ interface GraphqlAnswer {
   errors?: Array<{ message: string; extensions?: { code?: string } }>;
 }
 
-async function gql(port: number, token: string, query: string): Promise<GraphqlAnswer> {
-  const res = await fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query }) });
+async function gql(port: number, token: string, query: string, variables?: Record<string, unknown>): Promise<GraphqlAnswer> {
+  const res = await fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
   return (await res.json()) as GraphqlAnswer;
 }
+
+// Documents with variables, as GraphQL clients send them (the server parses and validates each
+// document once, then serves it from its cache).
+const ENROL = 'mutation ($input: EnrollSubjectInput!) { enrollSubject(input: $input) { events { eventId } } }';
+const PROBE = 'query ($trialId: String!, $subjectId: String!) { auditTrail(first: 1, filter: { trialId: $trialId, subjectId: $subjectId, types: ["SubjectEnrolled"] }) { edges { node { eventId } } } }';
 
 const sortNum = (xs: number[]) => [...xs].sort((a, b) => a - b);
 const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : NaN);
@@ -66,9 +71,8 @@ export async function run(): Promise<void> {
     const deadline = started + SECONDS * 1000;
 
     const probe = async (port: number, subjectId: string, ackAt: number) => {
-      const query = `{ auditTrail(first: 1, filter: { trialId: "${CLUSTER_TRIAL}", subjectId: "${subjectId}", types: ["SubjectEnrolled"] }) { edges { node { eventId } } } }`;
       while (performance.now() < ackAt + 30_000) {
-        const res = await gql(port, qa, query);
+        const res = await gql(port, qa, PROBE, { trialId: CLUSTER_TRIAL, subjectId });
         const edges = (res.data?.['auditTrail'] as { edges: unknown[] } | undefined)?.edges ?? [];
         if (edges.length > 0) return void lags.push(performance.now() - ackAt);
         await new Promise((resolve) => setTimeout(resolve, 25));
@@ -84,7 +88,7 @@ export async function run(): Promise<void> {
           const replica = (client + k) % 2;
           const subjectId = `C-${siteId}-${String(n).padStart(6, '0')}`;
           const t0 = performance.now();
-          const res = await gql(ports[replica]!, token, `mutation { enrollSubject(input: { trialId: "${CLUSTER_TRIAL}", siteId: "${siteId}", subjectId: "${subjectId}" }) { events { eventId } } }`);
+          const res = await gql(ports[replica]!, token, ENROL, { input: { trialId: CLUSTER_TRIAL, siteId, subjectId } });
           const t1 = performance.now();
           const code = res.errors ? (res.errors[0]?.extensions?.code ?? 'ERROR') : 'OK';
           outcomes.set(code, (outcomes.get(code) ?? 0) + 1);
