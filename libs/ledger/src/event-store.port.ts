@@ -88,4 +88,9 @@ export interface LedgerStore extends EventStore {
   /** Oldest first. */
   listCheckpoints(): Promise<StoredCheckpoint[]>;
   latestCheckpoint(): Promise<StoredCheckpoint | undefined>;
+  /**
+   * The SQLite file behind the store, if verification threads may open it themselves
+   * (LedgerService.verifyLedger then reads no rows on the calling thread).
+   */
+  readonly sqliteFile?: string;
 }

@@ -95,15 +95,16 @@ function tamperSuite(backend: TestBackend): void {
 
     it('flags any flipped byte, deleted row, swapped pair, rewritten-and-rehashed event or re-signed checkpoint', async () => {
       await fc.assert(
-        // workers: 2 checks the stored rows on worker threads (ParallelChainVerifier), 0 on this one.
-        fc.asyncProperty(tamperArb, fc.constantFrom(0, 2), async (tamper, workers) => {
+        // workers: 2 checks the stored rows on worker threads (ParallelChainVerifier; on SQLite each
+        // thread reads its runs from the file), 0 on this one; runs of 4 put tampering at run edges.
+        fc.asyncProperty(tamperArb, fc.constantFrom({ workers: 0 }, { workers: 2 }, { workers: 2, chunkSize: 4 }), async (tamper, threads) => {
           const positions =
             tamper.kind === 'swap' ? [tamper.first, tamper.second] : tamper.kind === 'resign' ? [] : [tamper.position];
           const originals = await env.raw.rows(positions);
           const notes = await env.raw.checkpointNotes();
           await apply(tamper, originals, notes);
           try {
-            await assert.rejects(ledger.verifyLedger({ verifier: signer, workers }), (error: unknown) => {
+            await assert.rejects(ledger.verifyLedger({ verifier: signer, ...threads }), (error: unknown) => {
               assert.ok(error instanceof LedgerVerificationError, String(error));
               assert.deepEqual({ kind: error.kind, position: error.position }, expectedFailure(tamper), error.message);
               return true;

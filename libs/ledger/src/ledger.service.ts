@@ -35,9 +35,13 @@ export interface LedgerVerifyOptions {
    * none below that (starting threads would cost more). 0 verifies on the calling thread.
    */
   workers?: number;
+  /** Events per run handed to a thread (a power of two, default 4096). */
+  chunkSize?: number;
 }
 
 const PARALLEL_FROM = 16_384;
+/** ParallelVerifyOptions.chunkSize's default. */
+const DEFAULT_RUN = 4096;
 
 export interface LedgerVerifyReport extends ChainVerification {
   checkpointsStored: number;
@@ -165,7 +169,17 @@ export class LedgerService {
       checkCanonical: options.checkCanonical,
       onProgress: options.onProgress,
     };
-    const verifier = workers > 0 ? new ParallelChainVerifier({ ...chainOptions, workers }) : new ChainVerifier(chainOptions);
+    if (workers > 0 && this.store.sqliteFile !== undefined) {
+      // Each thread reads its own runs from the file: this thread only glues the verdicts.
+      const parallel = new ParallelChainVerifier({ ...chainOptions, workers, chunkSize: options.chunkSize });
+      const run = options.chunkSize ?? DEFAULT_RUN;
+      for (let start = 0; start < size; start += run) {
+        parallel.pushSqliteRun(this.store.sqliteFile, Math.min(run, size - start));
+        await parallel.ready();
+      }
+      return { ...(await parallel.finish()), checkpointsStored: stored.length };
+    }
+    const verifier = workers > 0 ? new ParallelChainVerifier({ ...chainOptions, workers, chunkSize: options.chunkSize }) : new ChainVerifier(chainOptions);
     // Page by the stored position column, so a deleted row shows up as a gap, not as a
     // stop; the next page is requested before this one is hashed (overlaps with async stores).
     let next = size > 0 ? this.store.readStoredRows(0, this.pageSize) : Promise.resolve([]);

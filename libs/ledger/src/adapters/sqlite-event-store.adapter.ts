@@ -172,6 +172,11 @@ export class SqliteEventStore implements LedgerStore {
     return results;
   }
 
+  /** Verification threads read the file themselves (see LedgerStore.sqliteFile); not an in-memory database. */
+  get sqliteFile(): string | undefined {
+    return this.path === '' || this.path === ':memory:' || this.path.startsWith('file:') ? undefined : this.path;
+  }
+
   async readStream(streamId: string): Promise<RecordedEvent[]> {
     this.assertOpen();
     const rows = this.run(() => this.stmt.readStream.all(streamId) as Array<{ canonical: string; hash: string }>);

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { verifyChainChunk, type ChainChunk, type ChainChunkResult } from '../core/chain-chunk.js';
+import { verifySqliteChainRun, type SqliteChainRun } from '../adapters/sqlite-chain-run.js';
 
 interface Job {
   resolve(result: ChainChunkResult): void;
@@ -32,12 +33,23 @@ export class ChainChunkPool {
   run(chunk: ChainChunk): Promise<ChainChunkResult> {
     const target = this.pick();
     if (!target) return Promise.resolve().then(() => verifyChainChunk(chunk));
+    // The bytes move to the worker (no copy).
+    return this.post(target, { chunk }, [chunk.bytes.buffer as ArrayBuffer, chunk.offsets.buffer as ArrayBuffer]);
+  }
+
+  /** A run of a SQLite ledger, read by the thread that verifies it. */
+  runSqlite(run: SqliteChainRun): Promise<ChainChunkResult & { lastHash?: string }> {
+    const target = this.pick();
+    if (!target) return Promise.resolve().then(() => verifySqliteChainRun(run));
+    return this.post(target, { run }, []);
+  }
+
+  private post(target: PooledWorker, job: { chunk?: ChainChunk; run?: SqliteChainRun }, transfer: ArrayBuffer[]): Promise<ChainChunkResult> {
     const id = this.nextId++;
     return new Promise<ChainChunkResult>((resolve, reject) => {
       target.jobs.set(id, { resolve, reject });
       target.worker.ref();
-      // The bytes move to the worker (no copy).
-      target.worker.postMessage({ id, chunk }, [chunk.bytes.buffer as ArrayBuffer, chunk.offsets.buffer as ArrayBuffer]);
+      target.worker.postMessage({ id, ...job }, transfer);
     });
   }
 

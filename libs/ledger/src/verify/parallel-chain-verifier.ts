@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { verifyChainChunk, type ChainChunk, type ChainChunkResult } from '../core/chain-chunk.js';
 import { ChainVerifier, type ChainVerification, type StoredEvent, type VerifyChainOptions } from '../core/verifier.js';
+import { verifySqliteChainRun } from '../adapters/sqlite-chain-run.js';
 import { ChainChunkPool } from './chain-chunk-pool.js';
 
 export interface ParallelVerifyOptions extends VerifyChainOptions {
@@ -107,6 +108,24 @@ export class ParallelChainVerifier {
     return this.verifier.finish();
   }
 
+  /**
+   * The next `count` events (at most one run) as a run a worker thread reads from the SQLite
+   * file itself (adapters/sqlite-chain-run.ts): nothing crosses threads but the verdict. Runs
+   * must stay aligned: call it only between whole runs, never after a partial one.
+   */
+  pushSqliteRun(sqlitePath: string, count: number): void {
+    if (this.failure !== undefined) return;
+    const start = this.position;
+    if (this.count !== 0 || start % this.chunkSize !== 0 || !(count > 0 && count <= this.chunkSize)) {
+      throw new RangeError(`pushSqliteRun: a run of 1..${this.chunkSize} events at a multiple of ${this.chunkSize}, got ${count} at ${start} with ${this.count} pushed`);
+    }
+    this.position += count;
+    this.chunkStart += count;
+    const run = { sqlitePath, start, count, checkCanonical: this.checkCanonical, sizes: this.verifier.checkpointSizes(start, start + count) };
+    const work = this.pool ? this.pool.runSqlite(run) : Promise.resolve().then(() => verifySqliteChainRun(run));
+    this.track(start, work.then((result) => ({ result, lastHash: result.lastHash ?? '' })));
+  }
+
   private dispatch(): void {
     const start = this.chunkStart;
     const chunk: ChainChunk = {
@@ -128,10 +147,16 @@ export class ParallelChainVerifier {
     this.hashes = [];
     this.outside = [];
     this.illFormed = [];
-    const work = (this.pool ? this.pool.run(chunk) : Promise.resolve().then(() => verifyChainChunk(chunk)))
+    const work = this.pool ? this.pool.run(chunk) : Promise.resolve().then(() => verifyChainChunk(chunk));
+    this.track(start, work.then((result) => ({ result, lastHash })));
+  }
+
+  /** Glues the run starting at `start` in order once it is verified. */
+  private track(start: number, work: Promise<{ result: ChainChunkResult; lastHash: string }>): void {
+    const settled = work
       .then(
-        (result) => {
-          this.results.set(start, { result, lastHash });
+        (verified) => {
+          this.results.set(start, verified);
           this.acceptInOrder();
         },
         (error: unknown) => {
@@ -142,7 +167,7 @@ export class ParallelChainVerifier {
         this.inFlight.delete(start);
         for (const wake of this.waiters.splice(0)) wake();
       });
-    this.inFlight.set(start, work);
+    this.inFlight.set(start, settled);
   }
 
   private acceptInOrder(): void {
