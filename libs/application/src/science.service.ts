@@ -19,7 +19,7 @@ import {
   CONTRAST_FIELDS,
   DEFAULT_REQUIRED_FIELDS,
   featureReliability,
-  readNifti,
+  readStoredImage,
   type AcquisitionField,
   type SubjectSegmentations,
 } from '@radledger/radiomics';
@@ -53,7 +53,8 @@ export class ScienceService {
     const acq = acquired.data as Data;
     const imageSha256 = input.imageSha256 ?? String(acq['artifactSha256']);
     const bytes = await this.deps.artifacts.get(imageSha256);
-    const { volume } = readNifti(bytes, `image ${imageSha256.slice(0, 12)}`);
+    // NIfTI, NRRD or DICOM: whatever the image was acquired as (as feature computation reads it).
+    const { volume } = await readStoredImage(bytes, `image ${imageSha256.slice(0, 12)}`);
     // The protocol's metadata: what every radiomics acquisition needs, plus contrast timing for contrast-enhanced series.
     const contrastRequired = acq['contrast'] !== null || acq['modality'] === 'T1c';
     const requiredFields: AcquisitionField[] = [...DEFAULT_REQUIRED_FIELDS, ...(contrastRequired ? CONTRAST_FIELDS : [])];

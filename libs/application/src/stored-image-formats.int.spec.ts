@@ -77,6 +77,18 @@ describe('stored NRRD images, DICOM images and DICOM-SEG masks through the ledge
     assert.equal(features(r)['Q4LE'], features(n)['Q4LE']);
   });
 
+  test('image QC reads an NRRD image as it reads a NIfTI one: the same metrics recorded for the same voxels', async () => {
+    const quality = async (bytes: Uint8Array) => {
+      const r = await runtime.science.assessImageQuality({ imageId: await acquire(await put(bytes)) }, OPERATOR);
+      assert.equal(r.events[0]!.type, 'ImageQualityAssessed');
+      const d = r.events[0]!.data as Record<string, unknown>;
+      return { snr: d['snr'], cnr: d['cnr'], ghostToSignalRatio: d['ghostToSignalRatio'], metadataCompleteness: d['metadataCompleteness'] };
+    };
+    const fromNrrd = await quality(nrrd(volume));
+    assert.deepEqual(fromNrrd, await quality(writeNifti({ dims: [NX, NY, NZ], spacing: [1, 1, 2], data: Float64Array.from(volume) }, { datatype: 'int16' })));
+    assert.equal(typeof fromNrrd.metadataCompleteness, 'number');
+  });
+
   test('a truncated NRRD image is IMAGE_UNREADABLE at feature computation, and nothing is appended', async () => {
     const truncated = await put(nrrd(volume, 50));
     const imageId = await acquire(truncated);
