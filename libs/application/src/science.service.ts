@@ -102,7 +102,7 @@ export class ScienceService {
     // Reliability compares segmentations of the same image: images segmented once are not part of the study.
     const compared = [...byImage.values()].filter((s) => s.featureSets.length >= 2);
     if (compared.length === 0) throw new ValidationError('RELIABILITY_TOO_FEW', 'featureSetIds: no image has feature sets from two or more segmentations', { field: 'featureSetIds' });
-    const report = featureReliability(compared, { threshold: input.threshold ?? 0.75, model: input.model ?? 'ICC(2,1)' });
+    const report = featureReliability(compared, { threshold: input.threshold ?? 0.75, model: input.model ?? 'ICC(2,1)', basis: input.basis ?? 'estimate' });
     const icc = (e: { value: number; lower: number; upper: number } | null) => (e && Number.isFinite(e.value) ? { value: e.value, ciLower: finiteOrNull(e.lower), ciUpper: finiteOrNull(e.upper) } : null);
     return this.deps.commands.execute(
       {

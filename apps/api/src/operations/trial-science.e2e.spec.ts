@@ -234,6 +234,22 @@ describe('trial science over HTTP (issue 15)', () => {
     const otherTrialDs = await fx.api.tokenFor('ds-oth', [{ role: 'data-scientist', trialId: OTHER_TRIAL }], 'DS Other');
     const crossTrial = await gql(otherTrialDs, `mutation($input: ComputeFeatureReliabilityInput!) { computeFeatureReliability(input: $input) { ${RESULT} } }`, { input: { trialId: OTHER_TRIAL, featureSetIds: featureSets.slice(0, 2) } });
     assert.equal(code(crossTrial), 'FEATURE_SET_OF_OTHER_TRIAL');
+
+    // The stricter basis, chosen by the caller: the lower bound of each ICC's 95% interval must meet
+    // the threshold, so what it finds reliable is a subset of what the estimate finds reliable.
+    type Study = { basis: string; features: Array<{ featureCode: string; meetsThreshold: boolean }> };
+    const demoStudy = (await fx.events()).find((e) => e.type === 'FeatureReliabilityRecorded')!.data as Study & { featureSetIds: string[] };
+    const strict = await gql(ds, `mutation($input: ComputeFeatureReliabilityInput!) { computeFeatureReliability(input: $input) { ${RESULT} } }`, {
+      input: { trialId: TRIAL, studyId: 'REL-LOWER-BOUND', featureSetIds: demoStudy.featureSetIds, basis: 'lower-bound' },
+    });
+    ok(strict);
+    const recorded = (await fx.events()).find((e) => e.eventId === strict.data!['computeFeatureReliability'].events[0].eventId)!.data as Study;
+    assert.equal(recorded.basis, 'lower-bound');
+    assert.equal(demoStudy.basis, 'estimate');
+    const reliable = (s: Study) => new Set(s.features.filter((f) => f.meetsThreshold).map((f) => f.featureCode));
+    const byEstimate = reliable(demoStudy);
+    for (const code of reliable(recorded)) assert.ok(byEstimate.has(code), `${code}: reliable by its lower bound but not by its estimate`);
+    assert.ok(reliable(recorded).size < byEstimate.size, 'some estimate above 0.75 has a lower bound below it');
   });
 
   test('overrideDecision only to the locked version\'s declared labels ("banana" refused, nothing appended)', async () => {

@@ -43,5 +43,8 @@ export const ComputeFeatureReliabilityRequest = S.obj({
   featureSetIds: S.list(S.id(), { minItems: 2, maxItems: 5000, description: 'Feature sets of the trial; images with at least two segmentations are compared.' }),
   threshold: S.optional(S.num({ minimum: 0, maximum: 1, description: 'Default 0.75 (Koo & Li 2016; Lohmann et al. 2022).' })),
   model: S.optional(S.oneOf(ICC_MODELS, 'Which ICC decides (default ICC(2,1), absolute agreement).')),
+  basis: S.optional(
+    S.oneOf(['estimate', 'lower-bound'] as const, 'What meets the threshold: the ICC estimate (default) or, stricter, the lower bound of its 95% confidence interval.'),
+  ),
 });
 export type ComputeFeatureReliabilityRequest = Static<typeof ComputeFeatureReliabilityRequest>;
