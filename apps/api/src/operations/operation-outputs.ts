@@ -14,6 +14,7 @@ import {
   ModelVersionModel,
   ProjectionStatusModel,
   ProtocolDeviationModel,
+  TrialSiteModel,
   SegmentationEditModel,
 } from '../read-models/monitoring.model.js';
 import { ConsistencyProofModel, InclusionProofModel, LedgerStatusModel, LedgerVerificationModel } from '../read-models/proofs.model.js';
@@ -77,6 +78,7 @@ export const operationOutputs: Record<QueryField | ActionField, OperationOutput>
     }),
   },
   protocolDeviations: { type: () => [ProtocolDeviationModel] },
+  trialSites: { type: () => [TrialSiteModel] },
   segmentationEdits: { type: () => [SegmentationEditModel] },
   editsAfterLock: { type: () => AuditReviewEntriesModel, present: reviewEntries },
   actionsOutsideSiteHours: { type: () => AuditReviewEntriesModel, present: reviewEntries },

@@ -120,6 +120,16 @@ export class ProtocolDeviationModel {
   @Field(() => LedgerEventRefModel) event!: LedgerEventRefModel;
 }
 
+@ObjectType('TrialSite')
+export class TrialSiteModel {
+  @Field(() => String) siteId!: string;
+  @Field(() => String, { nullable: true }) name!: string | null;
+  @Field(() => Boolean, { description: 'Closed sites enrol no more subjects.' }) enrolmentClosed!: boolean;
+  @Field(() => String, { nullable: true }) closedReason!: string | null;
+  @Field(() => String, { nullable: true, description: 'UTC time of the closure (ISO 8601).' }) closedAt!: string | null;
+  @Field(() => String, { nullable: true, description: 'The SiteEnrolmentClosed event.' }) closedEventId!: string | null;
+}
+
 @ObjectType('AcceptedReviewRef')
 export class AcceptedReviewModel {
   @Field(() => String, { nullable: true }) reviewer!: string | null;

@@ -37,6 +37,8 @@ function samples(r: TrialRecords): Record<string, Sample> {
     registerTrial: { target: { kind: 'global' }, args: { input: { trialId: 'MX-NEW', title: 'x', sponsor: 'y' } } },
     enrollSite: { target: TRIAL_TARGET, args: { input: { trialId: TRIAL, siteId: 'SITE-MX', name: 'mx' } } },
     enrollSubject: { target: site, args: { input: { trialId: TRIAL, siteId: OWN_SITE, subjectId: 'MX-0001' } } },
+    // A site that does not exist: an allowed caller gets NOT_FOUND, and no real site is closed.
+    closeSiteEnrolment: { target: TRIAL_TARGET, args: { input: { trialId: TRIAL, siteId: 'SITE-MX-NONE', reason: 'matrix' } } },
     defineImagingProtocol: { target: TRIAL_TARGET, args: { input: { trialId: TRIAL, protocolId: 'p-mx', modality: 'T2' } } },
     acquireImage: {
       target: site,
@@ -121,6 +123,7 @@ function samples(r: TrialRecords): Record<string, Sample> {
     lockedAlgorithmCompliance: { target: TRIAL_TARGET, args: { trialId: TRIAL } },
     modelVersion: { target: TRIAL_TARGET, args: { id: `${r.modelId}@${r.modelVersion}` } },
     protocolDeviations: { target: TRIAL_TARGET, args: { trialId: TRIAL } },
+    trialSites: { target: TRIAL_TARGET, args: { trialId: TRIAL } },
     segmentationEdits: { target: TRIAL_TARGET, args: { trialId: TRIAL } },
     editsAfterLock: { target: TRIAL_TARGET, args: { trialId: TRIAL } },
     actionsOutsideSiteHours: { target: TRIAL_TARGET, args: { trialId: TRIAL } },

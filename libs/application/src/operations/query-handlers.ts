@@ -126,6 +126,7 @@ export function createQueryHandlers(deps: QueryHandlerDeps): QueryHandlers {
     },
     modelVersion: { run: (input) => monitoring.modelVersion(input.id) },
     protocolDeviations: { run: (input) => monitoring.protocolDeviations(input.trialId) },
+    trialSites: { run: (input) => monitoring.trialSites(input.trialId, input.siteId ?? null) },
     segmentationEdits: { run: (input) => monitoring.segmentationEdits(input.trialId, input.afterReview) },
     editsAfterLock: { run: async (input) => review(await monitoring.editsAfterLock(input.trialId)) },
     actionsOutsideSiteHours: { run: (input) => monitoring.actionsOutsideSiteHours(input.trialId, input.startHourUtc, input.endHourUtc, input.includeWeekends) },

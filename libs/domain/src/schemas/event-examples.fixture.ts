@@ -10,6 +10,7 @@ export const eventExamples: Record<string, Record<string, unknown>> = {
   TrialRegistered: { trialId: 'T1', title: 'Glioma radiomics', sponsor: 'Consortium', phase: 'II', blinded: true },
   SiteEnrolled: { trialId: 'T1', siteId: 'A', name: 'Site A' },
   SubjectEnrolled: { trialId: 'T1', siteId: 'A', subjectId: 'T1-A-001' },
+  SiteEnrolmentClosed: { trialId: 'T1', siteId: 'A', reason: 'Recruitment target reached at this site' },
   ImagingProtocolDefined: { trialId: 'T1', protocolId: 'P', modality: 'T1c', fieldStrengthT: 3, trMs: { min: 400, max: 800 }, teMs: null, contrast: { agent: null, injectionRateMlPerS: { min: 2, max: 5 }, delayS: { min: 60, max: 120 } } },
   ImageAcquired: {
     imageId: 'I', trialId: 'T1', siteId: 'A', subjectId: 'T1-A-001', modality: 'FLAIR', scanner: { vendor: 'Philips', model: 'Ingenia' }, fieldStrengthT: 1.5, trMs: 9000, teMs: 120,

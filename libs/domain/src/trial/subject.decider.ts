@@ -34,6 +34,7 @@ export function decide(command: EnrollSubject, state: SubjectState, ctx: Command
   if (trial.trialId === null) throw new NotFoundError(`trialId: trial ${trialId} is not registered`, { field: 'trialId', trialId });
   const siteId = requireId('siteId', d.siteId);
   if (!trial.sites[siteId]) throw new NotFoundError(`siteId: site ${siteId} is not enrolled in trial ${trialId}`, { field: 'siteId' });
+  if (trial.sites[siteId].enrolmentClosed) throw new IllegalStateError('SITE_ENROLMENT_CLOSED', `siteId: site ${siteId} is closed to enrolment in trial ${trialId}`, { field: 'siteId' });
   // Before subjects had streams of their own, enrolments were appended to the trial's stream: both count.
   if (state.subjectId !== null || trial.subjects[subjectId]) {
     throw new IllegalStateError('SUBJECT_ALREADY_ENROLLED', `subjectId: subject ${subjectId} is already enrolled in trial ${trialId}`, { field: 'subjectId' });

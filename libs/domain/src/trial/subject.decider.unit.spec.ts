@@ -33,3 +33,11 @@ test('a subject enrolled on the trial stream by an older ledger is still enrolle
   // A subject stream of another trial never answers for this one.
   assert.equal(subjectSite({ ...own, trialId: 'T2' }, fold(trialDecider, [registered, site]), 'T1-A-001'), null);
 });
+
+test('EnrollSubject at a site closed to enrolment is SITE_ENROLMENT_CLOSED; another site still enrols', () => {
+  const closed: TrialEvent = { type: 'SiteEnrolmentClosed', data: { trialId: 'T1', siteId: 'SITE-A', reason: 'Recruitment target reached' } };
+  const siteB: TrialEvent = { type: 'SiteEnrolled', data: { trialId: 'T1', siteId: 'SITE-B', name: 'B' } };
+  spec.given().withFacts(trialOf([registered, site, siteB, closed])).when(ok).thenThrows('SITE_ENROLMENT_CLOSED', 'siteId');
+  const atB = { type: 'EnrollSubject' as const, data: { trialId: 'T1', siteId: 'SITE-B', subjectId: 'T1-B-001' } };
+  spec.given().withFacts(trialOf([registered, site, siteB, closed])).when(atB).then([{ type: 'SubjectEnrolled', data: atB.data }]);
+});

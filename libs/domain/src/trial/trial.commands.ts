@@ -11,6 +11,7 @@ export const RegisterTrialInput = S.obj({
 });
 export const EnrollSiteInput = S.obj({ trialId: S.id(), siteId: S.id(), name: S.text(300) });
 export const EnrollSubjectInput = S.obj({ trialId: S.id(), siteId: S.id(), subjectId: S.pseudonym() });
+export const CloseSiteEnrolmentInput = S.obj({ trialId: S.id(), siteId: S.id(), reason: S.optional(S.reason()) });
 export const DefineImagingProtocolInput = S.obj({
   trialId: S.id(),
   protocolId: S.id(),
@@ -26,5 +27,7 @@ export type EnrollSite = Command<'EnrollSite', Static<typeof EnrollSiteInput>>;
 /** `subjectId` is the trial pseudonym, never a name, date or hospital number. */
 export type EnrollSubject = Command<'EnrollSubject', Static<typeof EnrollSubjectInput>>;
 export type DefineImagingProtocol = Command<'DefineImagingProtocol', Static<typeof DefineImagingProtocolInput>>;
+/** The site enrols no more subjects; what its subjects do goes on (their images, segmentations, decisions). */
+export type CloseSiteEnrolment = Command<'CloseSiteEnrolment', Static<typeof CloseSiteEnrolmentInput>>;
 
-export type TrialCommand = RegisterTrial | EnrollSite | EnrollSubject | DefineImagingProtocol;
+export type TrialCommand = RegisterTrial | EnrollSite | EnrollSubject | DefineImagingProtocol | CloseSiteEnrolment;

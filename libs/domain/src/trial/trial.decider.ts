@@ -1,7 +1,7 @@
 import { IllegalStateError, NotFoundError, ValidationError } from '@radledger/platform';
 import type { CommandContext } from '../shared/decider.js';
 import { assertUnreachable, ignoreUnknown } from '../shared/assert-unreachable.js';
-import { requireFiniteNumber, requireId, requireOneOf, requireRange, requireText } from '../shared/guards.js';
+import { requireFiniteNumber, requireId, requireOneOf, requireRange, requireReason, requireText } from '../shared/guards.js';
 import { findPhiInIdentifier } from '../phi/phi-detector.js';
 import { PhiRejectedError } from '../phi/phi-rejected.error.js';
 import { IMAGING_MODALITIES, type ImagingModality } from '../imaging/imaging-modality.js';
@@ -12,7 +12,7 @@ export interface TrialState {
   trialId: string | null;
   title: string | null;
   blinded: boolean;
-  sites: Readonly<Record<string, { name: string }>>;
+  sites: Readonly<Record<string, { name: string; enrolmentClosed?: boolean }>>;
   subjects: Readonly<Record<string, { siteId: string }>>;
   protocols: Readonly<Partial<Record<ImagingModality, ImagingProtocol>>>;
 }
@@ -47,7 +47,7 @@ function within(outer: { min: number; max: number }, inner: { min: number; max: 
 /** The trial's own stream: registration, sites and protocols. Subjects have streams of their own (subject.decider.ts). */
 export type TrialStreamCommand = Exclude<TrialCommand, { type: 'EnrollSubject' }>;
 
-export function decide(command: TrialStreamCommand, state: TrialState, _ctx: CommandContext<TrialFacts>): TrialEvent[] {
+export function decide(command: TrialStreamCommand, state: TrialState, ctx: CommandContext<TrialFacts>): TrialEvent[] {
   switch (command.type) {
     case 'RegisterTrial': {
       const d = command.data;
@@ -67,6 +67,16 @@ export function decide(command: TrialStreamCommand, state: TrialState, _ctx: Com
       const siteId = requireId('siteId', d.siteId);
       if (state.sites[siteId]) throw new IllegalStateError('SITE_ALREADY_ENROLLED', `siteId: site ${siteId} is already enrolled in trial ${trialId}`, { field: 'siteId' });
       return [{ type: 'SiteEnrolled', data: { trialId, siteId, name: requireText('name', d.name, 300) } }];
+    }
+    case 'CloseSiteEnrolment': {
+      const d = command.data;
+      const trialId = requireId('trialId', d.trialId);
+      requireRegistered(state, trialId);
+      const siteId = requireId('siteId', d.siteId);
+      const site = state.sites[siteId];
+      if (!site) throw new NotFoundError(`siteId: site ${siteId} is not enrolled in trial ${trialId}`, { field: 'siteId' });
+      if (site.enrolmentClosed) throw new IllegalStateError('SITE_ENROLMENT_CLOSED', `siteId: site ${siteId} is already closed to enrolment`, { field: 'siteId' });
+      return [{ type: 'SiteEnrolmentClosed', data: { trialId, siteId, reason: requireReason('reason', d.reason ?? ctx.reason) } }];
     }
     case 'DefineImagingProtocol': {
       const d = command.data;
@@ -104,6 +114,10 @@ export function evolve(state: TrialState, event: TrialEvent): TrialState {
       return { ...state, trialId: event.data.trialId, title: event.data.title, blinded: event.data.blinded };
     case 'SiteEnrolled':
       return { ...state, sites: { ...state.sites, [event.data.siteId]: { name: event.data.name } } };
+    case 'SiteEnrolmentClosed': {
+      const site = state.sites[event.data.siteId];
+      return site ? { ...state, sites: { ...state.sites, [event.data.siteId]: { ...site, enrolmentClosed: true } } } : state;
+    }
     case 'SubjectEnrolled': // ledgers written before subjects had streams of their own
       return { ...state, subjects: { ...state.subjects, [event.data.subjectId]: { siteId: event.data.siteId } } };
     case 'ImagingProtocolDefined': {

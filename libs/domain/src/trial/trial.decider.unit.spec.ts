@@ -18,6 +18,17 @@ test('EnrollSite needs a registered trial and a new site', () => {
   spec.given([registered, site]).when({ type: 'EnrollSite', data: { trialId: 'T1', siteId: 'SITE-A', name: 'A' } }).thenThrows('SITE_ALREADY_ENROLLED');
 });
 
+test('CloseSiteEnrolment: an enrolled site, once, with a reason (PHI-free)', () => {
+  const close = (reason?: string) => ({ type: 'CloseSiteEnrolment' as const, data: { trialId: 'T1', siteId: 'SITE-A', ...(reason === undefined ? {} : { reason }) } });
+  const closed: TrialEvent = { type: 'SiteEnrolmentClosed', data: { trialId: 'T1', siteId: 'SITE-A', reason: 'Recruitment target reached' } };
+  spec.given([registered, site]).when(close('Recruitment target reached')).then([closed]);
+  spec.given([registered, site]).when(close()).thenThrows('REASON_REQUIRED', 'reason');
+  spec.given([registered, site]).when(close('   ')).thenThrows('REASON_REQUIRED', 'reason');
+  spec.given([registered, site]).when(close('Closed after patient John Smith born 12.04.1975 withdrew')).thenThrows('PHI_REJECTED', 'reason');
+  spec.given([registered]).when(close('r')).thenThrows('NOT_FOUND', 'siteId');
+  spec.given([registered, site, closed]).when(close('again')).thenThrows('SITE_ENROLMENT_CLOSED', 'siteId');
+});
+
 test('DefineImagingProtocol keeps contrast timing within 2–5 ml/s and 60–120 s', () => {
   const base = { trialId: 'T1', protocolId: 'P1', modality: 'T1c' as const, fieldStrengthT: 3, contrast: { injectionRateMlPerS: { min: 2, max: 5 }, delayS: { min: 60, max: 120 } } };
   spec.given([registered]).when({ type: 'DefineImagingProtocol', data: base }).thenEvents((e) => {

@@ -8,6 +8,7 @@ export const TrialRegisteredEvent = defineEvent(
 );
 export const SiteEnrolledEvent = defineEvent('SiteEnrolled', S.obj({ trialId: S.id(), siteId: S.id(), name: S.text(300) }));
 export const SubjectEnrolledEvent = defineEvent('SubjectEnrolled', S.obj({ trialId: S.id(), siteId: S.id(), subjectId: S.id() }));
+export const SiteEnrolmentClosedEvent = defineEvent('SiteEnrolmentClosed', S.obj({ trialId: S.id(), siteId: S.id(), reason: S.text(2000) }));
 
 const imagingProtocol = {
   protocolId: S.id(),
@@ -27,6 +28,7 @@ export type TrialRegistered = EventOf<typeof TrialRegisteredEvent>;
 export type SiteEnrolled = EventOf<typeof SiteEnrolledEvent>;
 export type SubjectEnrolled = EventOf<typeof SubjectEnrolledEvent>;
 export type ImagingProtocolDefined = EventOf<typeof ImagingProtocolDefinedEvent>;
+export type SiteEnrolmentClosed = EventOf<typeof SiteEnrolmentClosedEvent>;
 
-export const trialEvents = [TrialRegisteredEvent, SiteEnrolledEvent, SubjectEnrolledEvent, ImagingProtocolDefinedEvent] as const;
-export type TrialEvent = TrialRegistered | SiteEnrolled | SubjectEnrolled | ImagingProtocolDefined;
+export const trialEvents = [TrialRegisteredEvent, SiteEnrolledEvent, SubjectEnrolledEvent, ImagingProtocolDefinedEvent, SiteEnrolmentClosedEvent] as const;
+export type TrialEvent = TrialRegistered | SiteEnrolled | SubjectEnrolled | ImagingProtocolDefined | SiteEnrolmentClosed;

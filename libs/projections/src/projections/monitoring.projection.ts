@@ -186,7 +186,12 @@ const tables: TableSchema[] = [
     indexes: [['signed_event_id']],
   },
   { name: T.person, columns: { user_id: 'text', printed_name: 'text' }, primaryKey: ['user_id'] },
-  { name: T.site, columns: { site_id: 'text', trial_id: 'text', name: 'text' }, primaryKey: ['site_id'] },
+  {
+    // A site id is unique within its trial only.
+    name: T.site,
+    columns: { trial_id: 'text', site_id: 'text', name: 'text', enrolment_closed: 'integer', closed_reason: 'text', closed_at: 'text', closed_event_id: 'text' },
+    primaryKey: ['trial_id', 'site_id'],
+  },
   { name: T.imageContext, columns: { image_id: 'text', trial_id: 'text', site_id: 'text', subject_id: 'text' }, primaryKey: ['image_id'] },
   {
     // Completed audit reviews (event `AuditReviewCompleted`, proposed: not yet in libs/domain).
@@ -199,6 +204,7 @@ const tables: TableSchema[] = [
 
 const HANDLED = new Set([
   'SiteEnrolled',
+  'SiteEnrolmentClosed',
   'UserRegistered',
   'ImageAcquired',
   'ProtocolDeviationDetected',
@@ -225,8 +231,17 @@ function evolve(event: RecordedEvent): RowOperation[] {
   switch (event.type) {
     case 'SiteEnrolled': {
       const siteId = text(d, 'siteId');
-      return siteId ? [{ op: 'upsert', table: T.site, row: { site_id: siteId, trial_id: text(d, 'trialId'), name: text(d, 'name') } }] : [];
+      return siteId ? [{ op: 'upsert', table: T.site, row: { trial_id: text(d, 'trialId'), site_id: siteId, name: text(d, 'name'), enrolment_closed: 0 } }] : [];
     }
+    case 'SiteEnrolmentClosed':
+      return [
+        {
+          op: 'update',
+          table: T.site,
+          set: { enrolment_closed: 1, closed_reason: text(d, 'reason'), closed_at: e.recorded_at, closed_event_id: e.event_id },
+          where: { trial_id: text(d, 'trialId') ?? '', site_id: text(d, 'siteId') ?? '' },
+        },
+      ];
     case 'UserRegistered': {
       const userId = text(d, 'userId');
       return userId ? [{ op: 'upsert', table: T.person, row: { user_id: userId, printed_name: text(d, 'printedName') } }] : [];
@@ -533,7 +548,7 @@ export const monitoringProjection: Projection = {
   name: 'monitoring',
   // v2: unused indexes dropped, SQLite tables keyed by their primary key (WITHOUT ROWID).
   // v3: decisions keep their explanation (ModelDecisionMade v2).
-  version: 3,
+  version: 4,
   tables,
   canHandle: (type) => HANDLED.has(type),
   evolve,

@@ -128,6 +128,17 @@ export interface ModelVersionView {
   signatures: SignatureView[];
 }
 
+export interface TrialSiteView {
+  trialId: string;
+  siteId: string;
+  name: string | null;
+  /** Closed sites enrol no more subjects (event SiteEnrolmentClosed). */
+  enrolmentClosed: boolean;
+  closedReason: string | null;
+  closedAt: string | null;
+  closedEventId: string | null;
+}
+
 export interface ProtocolDeviationView {
   /** The trial: the read policy decides by trial and site which rows a caller sees (a row with a site but no trial is hidden). */
   trialId: string;
@@ -336,6 +347,24 @@ export class MonitoringQuery {
       [...eventIds],
     );
     return rows.map(signatureOf);
+  }
+
+  /** The trial's sites (one site with `siteId`), in id order, with whether each still enrols. */
+  async trialSites(trialId: string, siteId: string | null): Promise<TrialSiteView[]> {
+    await this.requireTrial(trialId);
+    const rows = await this.store.all<Record<string, unknown>>(
+      `SELECT * FROM ${T.site} WHERE trial_id = ?${siteId === null ? '' : ' AND site_id = ?'} ORDER BY site_id`,
+      siteId === null ? [trialId] : [trialId, siteId],
+    );
+    return rows.map((row) => ({
+      trialId,
+      siteId: String(row['site_id']),
+      name: (row['name'] as string | null) ?? null,
+      enrolmentClosed: Number(row['enrolment_closed'] ?? 0) === 1,
+      closedReason: (row['closed_reason'] as string | null) ?? null,
+      closedAt: (row['closed_at'] as string | null) ?? null,
+      closedEventId: (row['closed_event_id'] as string | null) ?? null,
+    }));
   }
 
   async protocolDeviations(trialId: string): Promise<ProtocolDeviationView[]> {
