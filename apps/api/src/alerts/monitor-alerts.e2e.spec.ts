@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
+import Database from 'better-sqlite3';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { loadAppConfig } from '../config/app.config.js';
 import { createApiApp } from '../create-app.js';
@@ -182,6 +183,27 @@ describe('monitorAlerts on SQLite (the demo trial): access policy, site filterin
     assert.equal(sub.alerts.length, 0);
     assert.match(JSON.stringify(sub.error), /FORBIDDEN/);
     await sub.close();
+  });
+
+  // Last in this suite: it tampers with the fixture's ledger file.
+  test('a verifyLedger that finds a tampered event alerts the monitors with VERIFICATION_FAILED', async () => {
+    const monitor = new Subscriber(port, await fx.api.tokenFor('alert-monitor-verify', [{ role: 'monitor', trialId: TRIAL }]), { trialId: TRIAL });
+    await subscribed(fx.api.app, 1);
+    // Someone with the file rewrites one byte of an early event, past the append-only trigger.
+    const db = new Database(fx.api.config.store.replace(/^sqlite:/, ''));
+    try {
+      db.exec('DROP TRIGGER events_no_update');
+      assert.equal(db.prepare("UPDATE events SET canonical = canonical || ' ' WHERE global_position = 3").run().changes, 1);
+    } finally {
+      db.close();
+    }
+    const qa = await fx.api.tokenFor('alert-qa-verify', [{ role: 'qa', trialId: TRIAL }]);
+    const verified = await fx.api.graphql<{ verifyLedger: { ok: boolean } }>(qa, '{ verifyLedger { ok } }');
+    assert.equal(verified.data?.verifyLedger.ok, false, JSON.stringify(verified));
+    await monitor.until(() => monitor.alerts.some((a) => a.alert.kind === 'VERIFICATION_FAILED'), 15_000, 'verification alert');
+    const alert = monitor.alerts.find((a) => a.alert.kind === 'VERIFICATION_FAILED')!.alert;
+    assert.equal(alert.code, 'LEDGER_VERIFICATION_FAILED');
+    await monitor.close();
   });
 });
 
