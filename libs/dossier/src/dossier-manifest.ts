@@ -12,6 +12,12 @@ export interface DossierManifest {
   files: Array<{ name: string; sha256: string; bytes: number }>;
   /** The witness policy (C2SP tlog-policy text) the exporter chose the checkpoint under, when witnessing is configured. */
   witnessPolicy?: string;
+  /**
+   * An RFC 3161 timestamp of the checkpoint from the ledger's TSA (RADLEDGER_TSA_URL), when one
+   * was obtained: the DER TimeStampToken in base64 over the checkpoint's text, and the nonce sent.
+   * verify-dossier --tsa-root checks it offline against the TSA's pinned root.
+   */
+  checkpointTimestamp?: { token: string; nonce: string; tsaUrl: string; receivedAt: string };
   counts: { events: number; decisions: number; featureSets: number; modelVersions: number; images: number; signatures: number; byType: Record<string, number> };
 }
 

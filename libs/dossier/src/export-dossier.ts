@@ -12,7 +12,7 @@ import {
   type LedgerStore,
 } from '@radledger/ledger';
 import { upcast } from '@radledger/domain';
-import { latestCosignedCheckpoint, type CosignatureRecord, type WitnessPolicy } from '@radledger/witness';
+import { latestCosignedCheckpoint, type CosignatureRecord, type TimestampRecord, type WitnessPolicy } from '@radledger/witness';
 import type { BundleSink } from './bundle-sink.port.js';
 import { ChecklistCollector, type ChecklistDocument } from './checklists.collector.js';
 import { DossierError } from './dossier.errors.js';
@@ -54,7 +54,7 @@ export interface DossierExportDeps {
    * cosignatures (meeting the policy's quorum, if one is given), carries its cosigned note,
    * and records the policy text in the manifest.
    */
-  witnessing?: { cosignatures: () => Promise<CosignatureRecord[]>; policy?: WitnessPolicy };
+  witnessing?: { cosignatures: () => Promise<CosignatureRecord[]>; policy?: WitnessPolicy; timestamps?: () => Promise<TimestampRecord[]> };
 }
 
 export interface DossierProgress {
@@ -166,6 +166,8 @@ export async function assembleDossier(deps: DossierExportDeps, sink: BundleSink,
   if (checkpoint.rootHash !== rootHash) {
     throw new DossierError('DOSSIER_CHECKPOINT_INVALID', `the stored checkpoint for size ${treeSize} signs root ${checkpoint.rootHash}, but the ledger's root at that size is ${rootHash}`);
   }
+  // The TSA's token over this checkpoint, if the checkpointer obtained one (the newest).
+  const stamp = (await deps.witnessing?.timestamps?.())?.filter((t) => t.treeSize === checkpoint.treeSize && t.rootHash === checkpoint.rootHash).at(-1);
 
   // 4. Events, PROV and collectors.
   const files: DossierManifest['files'] = [];
@@ -326,6 +328,7 @@ export async function assembleDossier(deps: DossierExportDeps, sink: BundleSink,
     files: files.sort((a, b) => a.name.localeCompare(b.name)),
     counts,
     ...(deps.witnessing?.policy ? { witnessPolicy: deps.witnessing.policy.text } : {}),
+    ...(stamp ? { checkpointTimestamp: { token: stamp.token, nonce: stamp.nonce, tsaUrl: stamp.tsaUrl, receivedAt: stamp.receivedAt } } : {}),
   };
   const manifestText = `${JSON.stringify(manifest, null, 2)}\n`;
   await writeWhole(sink, [], DOSSIER_FILES.manifest, manifestText);

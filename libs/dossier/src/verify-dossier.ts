@@ -3,13 +3,14 @@ import {
   GENESIS_PREV_HASH,
   isCanonicalJson,
   leafHashHex,
+  parseSignedCheckpoint,
   parseVerifierKey,
   verifyInclusion,
   verifySignedCheckpoint,
   type Checkpoint,
   type CheckpointVerifier,
 } from '@radledger/ledger';
-import { checkCosignedCheckpoint, parseWitnessPolicy, type WitnessPolicy } from '@radledger/witness';
+import { checkCosignedCheckpoint, parseWitnessPolicy, verifyTimestampToken, type WitnessPolicy } from '@radledger/witness';
 import type { BundleReader } from './bundle-sink.port.js';
 import { DOSSIER_FILES, MANIFEST_ORIGIN_SUFFIX, type DossierEventLine, type DossierManifest } from './dossier-manifest.js';
 import { eventReferences } from './lineage-references.js';
@@ -22,6 +23,7 @@ export type DossierCheckName =
   | 'file-hashes'
   | 'checkpoint-signature'
   | 'witness-quorum'
+  | 'checkpoint-timestamp'
   | 'event-hashes'
   | 'inclusion-proofs'
   | 'chain-links'
@@ -51,10 +53,17 @@ export interface VerifyDossierOptions {
    * only WARNs when met (it is the exporter's word); with neither, the check is not listed.
    */
   policy?: string | WitnessPolicy;
+  /**
+   * The pinned root certificate (PEM or DER) of the TSA the ledger uses: the RFC 3161 token the
+   * bundle carries must then verify over the checkpoint (imprint, nonce, CMS signature, the
+   * timeStamping EKU, the chain to this root), and a bundle without one fails. Without it, a
+   * carried token only WARNs that it was not checked.
+   */
+  tsaRoot?: string | Uint8Array;
 }
 
 const MAX_FAILURES_LISTED = 20;
-const CHECK_ORDER: DossierCheckName[] = ['manifest', 'public-key', 'manifest-signature', 'file-hashes', 'checkpoint-signature', 'witness-quorum', 'event-hashes', 'inclusion-proofs', 'chain-links', 'lineage-complete', 'event-count'];
+const CHECK_ORDER: DossierCheckName[] = ['manifest', 'public-key', 'manifest-signature', 'file-hashes', 'checkpoint-signature', 'witness-quorum', 'checkpoint-timestamp', 'event-hashes', 'inclusion-proofs', 'chain-links', 'lineage-complete', 'event-count'];
 
 class Tally {
   failures: string[] = [];
@@ -164,10 +173,13 @@ export async function verifyDossierBundle(reader: BundleReader, options: VerifyD
   const checks = new Map<DossierCheckName, DossierCheck>();
   const set = (c: DossierCheck) => checks.set(c.check, c);
   const names = new Set(await reader.list());
-  // The witness check is listed only when there is a policy to check against.
+  // The witness check is listed only when there is a policy to check against; the timestamp
+  // check only when there is a token or a TSA root.
   let witnessed = options.policy !== undefined;
+  let timestamped = options.tsaRoot !== undefined;
+  const optional = (name: DossierCheckName) => (name === 'witness-quorum' && !witnessed) || (name === 'checkpoint-timestamp' && !timestamped);
   const finish = (): DossierVerification => {
-    for (const name of CHECK_ORDER) if (!checks.has(name) && (name !== 'witness-quorum' || witnessed)) set({ check: name, status: 'FAIL', detail: 'not checked: the manifest or checkpoint could not be read' });
+    for (const name of CHECK_ORDER) if (!checks.has(name) && !optional(name)) set({ check: name, status: 'FAIL', detail: 'not checked: the manifest or checkpoint could not be read' });
     const list = CHECK_ORDER.filter((n) => checks.has(n)).map((n) => checks.get(n)!);
     return { ok: list.every((c) => c.status !== 'FAIL'), checks: list };
   };
@@ -267,6 +279,8 @@ export async function verifyDossierBundle(reader: BundleReader, options: VerifyD
   // witness-quorum
   witnessed ||= typeof manifest.witnessPolicy === 'string';
   if (witnessed) set(checkWitnessQuorum(manifest, options.policy));
+  timestamped ||= manifest.checkpointTimestamp !== undefined;
+  if (timestamped) set(checkCheckpointTimestamp(manifest, options.tsaRoot));
 
   if (!checkpoint) return finish();
 
@@ -367,6 +381,24 @@ export async function verifyDossierBundle(reader: BundleReader, options: VerifyD
   if (manifest.counts?.events !== events) counted.fail(`${events} events in events.ndjson, manifest says ${manifest.counts?.events}`);
   set(counted.result('event-count', `${events} events, counts per type as in the manifest`, 'count mismatches'));
   return finish();
+}
+
+/** The RFC 3161 token the bundle carries over its checkpoint, against the auditor's pinned TSA root. */
+function checkCheckpointTimestamp(manifest: DossierManifest, tsaRoot: string | Uint8Array | undefined): DossierCheck {
+  const stamp = manifest.checkpointTimestamp;
+  if (stamp === undefined) return { check: 'checkpoint-timestamp', status: 'FAIL', detail: 'a TSA root was given but the bundle carries no RFC 3161 timestamp of its checkpoint' };
+  if (tsaRoot === undefined) {
+    return { check: 'checkpoint-timestamp', status: 'WARN', detail: `the bundle carries an RFC 3161 timestamp from ${stamp.tsaUrl}; pass --tsa-root with the TSA's root certificate to check it` };
+  }
+  try {
+    if (!/^\d{1,80}$/.test(stamp.nonce)) throw new Error(`nonce ${JSON.stringify(stamp.nonce).slice(0, 40)} is not a decimal number`);
+    const body = parseSignedCheckpoint(manifest.checkpoint.note).body;
+    const check = verifyTimestampToken(Buffer.from(stamp.token, 'base64'), Buffer.from(body, 'utf8'), { trustedRoots: [tsaRoot], nonce: BigInt(stamp.nonce) });
+    return { check: 'checkpoint-timestamp', status: 'PASS', detail: `checkpoint of size ${manifest.checkpoint.treeSize} existed by ${check.genTime.toISOString()} (RFC 3161 token by ${check.tsa})` };
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    return { check: 'checkpoint-timestamp', status: 'FAIL', detail: `${code ? `[${code}] ` : ''}${(error as Error).message}` };
+  }
 }
 
 /** The manifest's cosigned checkpoint against the auditor's policy (or, with a WARN at best, the one the bundle carries). */

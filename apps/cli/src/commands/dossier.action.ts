@@ -85,7 +85,7 @@ export async function dossier(options: DossierOptions): Promise<void> {
   const progress = progressReporter();
   // The witnesses' cosignatures are kept beside the ledger; the newest cosigned checkpoint covering the lineage is used.
   const cosignatures = at.store.startsWith('sqlite:') || at.store.startsWith('postgres') ? await openCosignatureStore(at.store, { readOnly: true }) : undefined;
-  const witnessing = cosignatures ? { cosignatures: () => cosignatures.listCosignatures(), policy } : undefined;
+  const witnessing = cosignatures ? { cosignatures: () => cosignatures.listCosignatures(), policy, timestamps: () => cosignatures.listTimestamps() } : undefined;
   try {
     const started = performance.now();
     const { location, manifest } = await exportDossier(

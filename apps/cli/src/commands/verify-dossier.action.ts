@@ -1,13 +1,14 @@
 import { encodeVerifierKey, parseVerifierKey } from '@radledger/ledger';
 import { verifyDossier, DossierError, type DossierVerification } from '@radledger/dossier';
 import { CliFailure } from '../cli-failure.js';
-import { loadPolicy } from '../cli-runtime.js';
+import { loadPolicy, readPem } from '../cli-runtime.js';
 import { SINGLE_KEY_NOTE } from './witness-cli.options.js';
 
 export interface VerifyDossierOptions {
   publicKey?: string;
   json?: boolean;
   policy?: string;
+  tsaRoot?: string;
 }
 
 export function formatVerification(v: DossierVerification): string {
@@ -22,6 +23,7 @@ export function formatVerification(v: DossierVerification): string {
 
 export async function verifyDossierBundle(bundle: string, options: VerifyDossierOptions): Promise<void> {
   const policy = loadPolicy(options.policy);
+  const tsaRoot = options.tsaRoot === undefined ? undefined : readPem(options.tsaRoot, '--tsa-root');
   if (options.publicKey !== undefined) {
     try {
       parseVerifierKey(options.publicKey);
@@ -33,7 +35,7 @@ export async function verifyDossierBundle(bundle: string, options: VerifyDossier
   try {
     // With a policy and no --public-key, the policy's log key is the pinned one.
     const pinned = options.publicKey ?? (policy?.logs.length === 1 ? encodeVerifierKey(policy.logs[0]!.verifier) : undefined);
-    verdict = await verifyDossier(bundle, { pinnedPublicKey: pinned, policy });
+    verdict = await verifyDossier(bundle, { pinnedPublicKey: pinned, policy, ...(tsaRoot ? { tsaRoot } : {}) });
   } catch (error) {
     if (error instanceof DossierError) throw new CliFailure(`FAIL  ${error.message}`, 1);
     throw error;

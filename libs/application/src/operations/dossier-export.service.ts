@@ -117,7 +117,9 @@ export class DossierExportService {
         reproducibility: reproducibilityFromRuntime(this.runtime),
         revealForReport: async <T,>(value: T): Promise<T> => (await this.runtime.fieldCipher.reveal(value)).value,
         // Issue 14: the newest cosigned checkpoint covering the lineage, and the policy it meets.
-        ...(witnessing ? { witnessing: { cosignatures: () => witnessing.cosignatures.listCosignatures(), policy: witnessing.policy } } : {}),
+        ...(witnessing
+          ? { witnessing: { cosignatures: () => witnessing.cosignatures.listCosignatures(), policy: witnessing.policy, timestamps: () => witnessing.cosignatures.listTimestamps() } }
+          : {}),
       },
       { trialId, modelVersion, out },
     );
