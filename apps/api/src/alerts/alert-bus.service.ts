@@ -138,6 +138,24 @@ export class AlertBus implements OnModuleDestroy {
     this.publish({ alertId: randomUUID(), kind: 'VERIFICATION_FAILED', trialId: null, siteId: null, subjectId: null, modelId: null, modelVersion: null, code: 'LEDGER_VERIFICATION_FAILED', message: 'verifyLedger found a stored event, link, Merkle root or checkpoint signature that does not verify', eventId: null, globalPosition: null, at: new Date().toISOString() });
   }
 
+  /** A witness answered a checkpoint with a fork alarm (the checkpointer's 409 beyond our size or 422). */
+  witnessFork(witness: string, treeSize: number, rootHash: string): void {
+    this.publish({
+      alertId: randomUUID(),
+      kind: 'WITNESS_FORK',
+      trialId: null,
+      siteId: null,
+      subjectId: null,
+      modelId: null,
+      modelVersion: null,
+      code: 'WITNESS_FORK_ALARM',
+      message: `witness ${witness} refuses checkpoint ${treeSize} (root ${rootHash.slice(0, 16)}…) as inconsistent with what it cosigned before: the ledger no longer extends the history the witness saw`,
+      eventId: null,
+      globalPosition: null,
+      at: new Date().toISOString(),
+    });
+  }
+
   private publish(alert: MonitorAlert): void {
     this.deliver(alert);
     if (this.channel && this.connection) {

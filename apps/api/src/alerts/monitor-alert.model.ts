@@ -1,6 +1,6 @@
 import { Field, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 
-export const MONITOR_ALERT_KINDS = ['PROTOCOL_DEVIATION', 'DECISION_REFUSED', 'MODEL_LOCKED', 'MODEL_RETIRED', 'VERIFICATION_FAILED'] as const;
+export const MONITOR_ALERT_KINDS = ['PROTOCOL_DEVIATION', 'DECISION_REFUSED', 'MODEL_LOCKED', 'MODEL_RETIRED', 'VERIFICATION_FAILED', 'WITNESS_FORK'] as const;
 export type MonitorAlertKind = (typeof MONITOR_ALERT_KINDS)[number];
 
 export enum MonitorAlertKindEnum {
@@ -9,11 +9,12 @@ export enum MonitorAlertKindEnum {
   MODEL_LOCKED = 'MODEL_LOCKED',
   MODEL_RETIRED = 'MODEL_RETIRED',
   VERIFICATION_FAILED = 'VERIFICATION_FAILED',
+  WITNESS_FORK = 'WITNESS_FORK',
 }
 registerEnumType(MonitorAlertKindEnum, {
   name: 'MonitorAlertKind',
   description:
-    'PROTOCOL_DEVIATION (an acquisition outside the imaging protocol was recorded), DECISION_REFUSED (MODEL_NOT_LOCKED, MODEL_HASH_MISMATCH, …: nothing recorded), MODEL_LOCKED, MODEL_RETIRED, VERIFICATION_FAILED (verifyLedger found a bad hash, link, root or signature).',
+    'PROTOCOL_DEVIATION (an acquisition outside the imaging protocol was recorded), DECISION_REFUSED (MODEL_NOT_LOCKED, MODEL_HASH_MISMATCH, …: nothing recorded), MODEL_LOCKED, MODEL_RETIRED, VERIFICATION_FAILED (verifyLedger found a bad hash, link, root or signature), WITNESS_FORK (a witness refused a checkpoint as inconsistent with one it cosigned: the ledger no longer extends a history a site saw).',
 });
 
 /** What a monitor is told as it happens (ADR 0015). */

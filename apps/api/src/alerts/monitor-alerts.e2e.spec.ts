@@ -9,6 +9,12 @@ import type { AddressInfo } from 'node:net';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import Database from 'better-sqlite3';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadOrCreateSigningKey, signCheckpoint } from '@radledger/ledger';
+import { FetchWitnessClient } from '@radledger/witness';
+import { freePort, startWitnessProcess, type WitnessProcess } from '../../../../libs/witness/src/testing/witness-process.js';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { loadAppConfig } from '../config/app.config.js';
 import { createApiApp } from '../create-app.js';
@@ -255,5 +261,45 @@ describe('monitorAlerts with two API replicas on PostgreSQL', () => {
     assert.equal(got.alert.trialId, trialId);
     assert.equal(got.alert.siteId, 'SITE-A');
     await sub.close();
+  });
+});
+
+describe('monitorAlerts: a witness fork alarm (issue 14)', () => {
+  const OPERATOR = { actor: 'test-operator', role: 'admin', correlationId: 'fork-alarm', client: 'radledger-test' };
+  let dir: string;
+  let witness: WitnessProcess;
+  let api: TestApi;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'radledger-fork-alert-'));
+    mkdirSync(join(dir, 'witness'));
+    // The ledger's key, made before the API starts so the witness can be told it.
+    const key = loadOrCreateSigningKey(join(dir, 'signing-key.pem'));
+    witness = await startWitnessProcess({ dir: join(dir, 'witness'), name: 'witness.site-a.test/w', port: await freePort(), logs: [`radledger=${key.verifierKey}`] });
+    // The history the witness cosigned: size 1 with a root this ledger never had (what a site saw before a rewrite).
+    const forged = signCheckpoint({ origin: 'radledger', treeSize: 1, rootHash: 'ab'.repeat(32), issuedAt: new Date().toISOString() }, key.signer);
+    const seen = await new FetchWitnessClient().addCheckpoint(witness.url, { oldSize: 0, proof: [], note: forged });
+    assert.equal(seen.status, 200, seen.body);
+    api = await startTestApi('sqlite', { RADLEDGER_DATA_DIR: dir, RADLEDGER_WITNESSES: `${witness.url}=${witness.vkey}`, RADLEDGER_CHECKPOINT_EVERY: '1' });
+    await api.app.listen(0, '127.0.0.1');
+  });
+  after(async () => {
+    await api?.close();
+    await witness?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('the witness refuses the ledger\'s checkpoint as inconsistent: monitors get WITNESS_FORK', async () => {
+    const commands = api.application.runtime.commands;
+    await commands.execute({ type: 'RegisterTrial', data: { trialId: 'FORK-01', title: 'Fork alarm', sponsor: 'test' } }, OPERATOR);
+    const monitor = new Subscriber(portOf(api.app), await api.tokenFor('fork-monitor', [{ role: 'monitor', trialId: 'FORK-01' }]), { trialId: 'FORK-01' });
+    await subscribed(api.app, 1);
+    // More events: the checkpointer (every event) submits checkpoints of this ledger to the witness.
+    for (const siteId of ['SITE-A', 'SITE-B']) await commands.execute({ type: 'EnrollSite', data: { trialId: 'FORK-01', siteId, name: siteId } }, OPERATOR);
+    await monitor.until(() => monitor.alerts.some((a) => a.alert.kind === 'WITNESS_FORK'), 30_000, 'fork alert');
+    const alert = monitor.alerts.find((a) => a.alert.kind === 'WITNESS_FORK')!.alert;
+    assert.equal(alert.code, 'WITNESS_FORK_ALARM');
+    assert.match(alert.message, /witness witness\.site-a\.test\/w refuses checkpoint \d+/);
+    await monitor.close();
   });
 });

@@ -12,5 +12,5 @@ export interface ProjectionsHolder {
   runner?: import('@radledger/projections').ProjectionRunner;
   witnessing?: import('@radledger/application').Witnessing;
   /** The monitors' live alerts (alerts/alert-bus.service.ts): told of refusals and failed verifications. */
-  alerts?: Pick<import('../alerts/alert-bus.service.js').AlertBus, 'refused' | 'verificationFailed'>;
+  alerts?: Pick<import('../alerts/alert-bus.service.js').AlertBus, 'refused' | 'verificationFailed' | 'witnessFork'>;
 }

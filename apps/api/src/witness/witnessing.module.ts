@@ -70,8 +70,8 @@ export class WitnessingModule implements OnApplicationBootstrap, OnApplicationSh
         },
         {
           provide: CHECKPOINTER,
-          inject: [RUNTIME, COSIGNATURE_STORE, MetricsService],
-          useFactory: (runtime: Runtime, store: CosignatureStore, metrics: MetricsService) =>
+          inject: [RUNTIME, COSIGNATURE_STORE, MetricsService, PROJECTIONS_HOLDER],
+          useFactory: (runtime: Runtime, store: CosignatureStore, metrics: MetricsService, holder: ProjectionsHolder) =>
             runCheckpointer
               ? new Checkpointer({
                   ledger: runtime.ledger,
@@ -82,9 +82,13 @@ export class WitnessingModule implements OnApplicationBootstrap, OnApplicationSh
                   intervalMs: w.intervalSeconds * 1000,
                   timestamper: w.tsaUrl ? new HttpTimestamper(w.tsaUrl) : undefined,
                   log: logger,
-                  onOutcome: (witness, outcome) => {
+                  onOutcome: (witness, outcome, checkpoint) => {
                     metrics.witnessSubmissions.inc({ witness: witness.verifier.name, outcome });
-                    if (outcome === 'fork') metrics.witnessForkAlarms.inc({ witness: witness.verifier.name });
+                    if (outcome === 'fork') {
+                      metrics.witnessForkAlarms.inc({ witness: witness.verifier.name });
+                      // Monitors hear it live (on PostgreSQL every replica does, through the alert channel).
+                      holder.alerts?.witnessFork(witness.verifier.name, checkpoint.treeSize, checkpoint.rootHash);
+                    }
                   },
                 })
               : null,

@@ -24,6 +24,7 @@ const LABELS: Record<string, string> = {
   MODEL_LOCKED: 'Model locked',
   MODEL_RETIRED: 'Model retired',
   VERIFICATION_FAILED: 'Ledger verification failed',
+  WITNESS_FORK: 'A witness refuses a checkpoint as a rewritten history',
 };
 
 /**
