@@ -11,7 +11,9 @@ import type { EventStore } from '@radledger/ledger';
 export class AccessDirectory {
   private readonly users = new Map<string, UserState>();
   private position: number | undefined;
-  private tail: Promise<void> = Promise.resolve();
+  /** The look at the ledger in flight, and the one that callers arriving meanwhile share. */
+  private running: Promise<void> | undefined;
+  private queued: Promise<void> | undefined;
 
   constructor(private readonly store: Pick<EventStore, 'head' | 'readAll' | 'readStream'>) {}
 
@@ -27,13 +29,26 @@ export class AccessDirectory {
   }
 
   /**
-   * Fold what was appended since the last look. Each call reads the head after every earlier
-   * call finished, so a call never answers from a look that started before it was made.
+   * Fold what was appended since the last look. A call never answers from a look that started
+   * before it was made: with a look in flight, it waits for the next one, which every call
+   * arriving meanwhile shares (one head() for a burst of concurrent requests, not one each in
+   * a queue).
    */
   refresh(): Promise<void> {
-    const next = this.tail.then(() => this.catchUp());
-    this.tail = next.catch(() => undefined);
-    return next;
+    if (this.queued) return this.queued;
+    if (!this.running) {
+      this.running = this.catchUp().finally(() => {
+        this.running = undefined;
+      });
+      return this.running;
+    }
+    this.queued = this.running
+      .catch(() => undefined)
+      .then(() => {
+        this.queued = undefined;
+        return this.refresh();
+      });
+    return this.queued;
   }
 
   private async catchUp(): Promise<void> {
