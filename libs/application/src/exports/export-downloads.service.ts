@@ -1,5 +1,5 @@
 import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { blindedIn, operationsByField, visibilityOf, type Role } from '@radledger/domain';
 import { DomainError, NotFoundError } from '@radledger/platform';
@@ -9,6 +9,7 @@ import type { BlindedTrials } from '../access/read-policy.js';
 import type { IdentityService } from '../identity/identity.service.js';
 import type { Runtime } from '../runtime.js';
 import { assertSubjectNotRedacted } from './ledger-dicom-sr.js';
+import { DOWNLOAD_GRACE_MS, pruneExports } from './prune-downloads.js';
 
 /** How long an export's download links work (as the dossier's). */
 export const EXPORT_DOWNLOAD_TTL_MS = 15 * 60 * 1000;
@@ -75,6 +76,9 @@ export class ExportDownloadsService {
   save(operation: ExportManifest['operation'], userId: string, audience: ExportAudience, files: readonly ExportFileInput[]): StoredExport {
     const blobs = join(this.dir, 'sha256');
     mkdirSync(blobs, { recursive: true });
+    const now = this.deps.runtime.clock.now();
+    // What no link can reach any more goes first (DOWNLOAD_GRACE_MS after its links expired).
+    pruneExports(this.dir, now.getTime() - EXPORT_DOWNLOAD_TTL_MS - DOWNLOAD_GRACE_MS);
     const exportId = randomUUID();
     const listed = files.map((f) => {
       const bytes = typeof f.content === 'string' ? Buffer.from(f.content, 'utf8') : f.content;
@@ -84,10 +88,12 @@ export class ExportDownloadsService {
         const partial = `${path}.${exportId}.partial`;
         writeFileSync(partial, bytes);
         renameSync(partial, path);
+      } else {
+        // Reused: fresh again, so a prune elsewhere before this manifest is written keeps it.
+        utimesSync(path, now, now);
       }
       return { path: f.path, mediaType: f.mediaType, sha256, bytes: bytes.length };
     });
-    const now = this.deps.runtime.clock.now();
     const manifest: ExportManifest = { exportId, operation, userId, createdAt: now.toISOString(), audience, files: listed };
     writeFileSync(join(this.dir, `${exportId}.json`), `${JSON.stringify(manifest, null, 2)}\n`);
     const expires = now.getTime() + EXPORT_DOWNLOAD_TTL_MS;

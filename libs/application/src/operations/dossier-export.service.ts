@@ -10,6 +10,7 @@ import type { Caller } from '../access/caller.js';
 import type { IdentityService } from '../identity/identity.service.js';
 import type { Runtime } from '../runtime.js';
 import { RADLEDGER_VERSION } from '../software-version.js';
+import { DOWNLOAD_GRACE_MS, pruneDossiers } from '../exports/prune-downloads.js';
 
 export interface DossierExport {
   trialId: string;
@@ -108,6 +109,8 @@ export class DossierExportService {
     const witnessing = this.options.witnessing?.();
     const dir = join(this.options.dataDir, 'dossiers');
     mkdirSync(dir, { recursive: true });
+    // Bundles no link can reach any more (DOWNLOAD_GRACE_MS after their links expired).
+    pruneDossiers(dir, this.runtime.clock.now().getTime() - DOSSIER_DOWNLOAD_TTL_MS - DOWNLOAD_GRACE_MS);
     const out = this.freshPath(dir, trialId);
     const { location, manifest, checklists } = await exportDossier(
       {
