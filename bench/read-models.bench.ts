@@ -1,15 +1,19 @@
 // Read side at scale: a synthetic multi-site trial (4 modalities × segmentation edits ×
 // features × decisions) appended to a SQLite ledger, then
-//  - projection catch-up rate (events/s, wall and per CPU-second) of all three read models;
+//  - projection catch-up rate (events/s, wall and per CPU-second) of every read model, into SQLite
+//    and (when RADLEDGER_BENCH_PG answers) into PostgreSQL, in its own schema dropped afterwards;
 //  - p50/p95 of `decision(id)`'s full-upstream lineage walk (and of the whole decision view);
 //  - p50/p95 of a 100-row audit-trail page (trial filter, and trial+site filter).
 // Size: RADLEDGER_BENCH_READ_EVENTS (default 200000; the issue's full size is 1000000).
+// PostgreSQL: RADLEDGER_BENCH_PG (default postgres://postgres@127.0.0.1:5432/test); skipped when unreachable.
 // Run: npm run bench -- read-models
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { SqliteEventStore } from '@radledger/ledger';
 import {
   appendInOrder,
@@ -18,6 +22,7 @@ import {
   encodeAuditCursor,
   lineageIds,
   LineageQuery,
+  PostgresReadModelStore,
   ProjectionRunner,
   readModelProjections,
   SqliteReadModelStore,
@@ -32,7 +37,8 @@ const EDITS = 2;
 /** Events per subject with these settings (enrol, 4 × (acquire, preprocess, segment, 2 edits, review, features), decide, sign). */
 const EVENTS_PER_SUBJECT = 1 + MODALITIES.length * (5 + EDITS) + 2;
 const SAMPLES = 300;
-const TARGETS = { lineageP95Ms: 10, auditP95Ms: 20, catchUpPerS: 20_000 };
+const PG_URL = process.env['RADLEDGER_BENCH_PG'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+const TARGETS = { lineageP95Ms: 10, auditP95Ms: 20, catchUpPerS: 20_000, postgresCatchUpPerS: 10_000 };
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -81,6 +87,39 @@ function lcg(seed: number): () => number {
     state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
     return state / 2 ** 32;
   };
+}
+
+/** The same catch-up into a PostgresReadModelStore in a schema of its own (dropped afterwards); skipped when PostgreSQL does not answer. */
+async function benchPostgresCatchUp(ledger: SqliteEventStore): Promise<void> {
+  const schema = `rm_bench_${randomBytes(4).toString('hex')}`;
+  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+  } catch (error) {
+    console.log(`PostgreSQL catch-up: skipped (${(error as Error).message})`);
+    return;
+  }
+  const url = new URL(PG_URL);
+  url.searchParams.set('schema', schema);
+  const store = new PostgresReadModelStore(url.toString());
+  try {
+    const runner = new ProjectionRunner(ledger, store, readModelProjections, { batchSize: 5000 });
+    await runner.init();
+    const cpuBefore = process.cpuUsage();
+    const started = performance.now();
+    const applied = await runner.catchUp();
+    const seconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
+    const rate = applied / seconds;
+    console.log(
+      `PostgreSQL catch-up (3 projections, 5000 events/transaction): ${applied} events in ${seconds.toFixed(2)} s = ${Math.round(rate)} events/s wall ` +
+        `(${Math.round(applied / ((cpu.user + cpu.system) / 1e6))} events per client CPU-second); target ≥ ${TARGETS.postgresCatchUpPerS}/s (ratio ${(rate / TARGETS.postgresCatchUpPerS).toFixed(2)})`,
+    );
+  } finally {
+    await store.close();
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
+    await client.end();
+  }
 }
 
 export async function run(): Promise<void> {
@@ -156,6 +195,8 @@ export async function run(): Promise<void> {
     console.log(`auditTrail(trialId+siteId, first 100, after random): p50 ${sitePage.p50.toFixed(2)} ms, p95 ${sitePage.p95.toFixed(2)} ms`);
     const editPage = await timeIt(SAMPLES, (i) => audit.page({ types: ['SegmentationEdited'], siteId: `SITE-${1 + (i % SITES)}` }, 100, cursors[i]));
     console.log(`auditTrail(types+siteId, first 100, after random): p50 ${editPage.p50.toFixed(2)} ms, p95 ${editPage.p95.toFixed(2)} ms`);
+
+    await benchPostgresCatchUp(ledger);
   } finally {
     await readStore.close();
     await ledger.close();

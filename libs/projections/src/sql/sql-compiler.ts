@@ -1,4 +1,4 @@
-import { assertIdentifier, isLookup, type ColumnValue, type RowOperation, type SqlScalar, type TableSchema } from '../projection.js';
+import { assertIdentifier, isLookup, type ColumnLookup, type ColumnValue, type RowOperation, type SqlScalar, type TableSchema } from '../projection.js';
 
 export type SqlDialect = 'sqlite' | 'postgres';
 
@@ -128,54 +128,32 @@ export class OperationCompiler {
 
   compile(op: RowOperation): CompiledStatement {
     const params: SqlScalar[] = [];
-    let shape = `${op.op}|${op.table}|`;
-    const collect = (value: ColumnValue): void => {
-      if (!isLookup(value)) {
-        params.push(value);
-        return;
-      }
-      shape += `L(${value.lookup.table}.${value.lookup.column}`;
-      for (const [column, v] of Object.entries(value.lookup.where)) {
-        if (v === null) shape += `,${column}~`;
-        else {
-          shape += `,${column}`;
-          params.push(v);
-        }
-      }
-      if (value.fallback === undefined || value.fallback === null) shape += ')';
-      else {
-        shape += ')F';
-        params.push(value.fallback);
-      }
-    };
-    const collectWhere = (where: Record<string, SqlScalar>): void => {
-      for (const column in where) {
-        const v = where[column]!;
-        if (v === null) shape += `${column}~,`;
-        else {
-          shape += `${column},`;
-          params.push(v);
-        }
-      }
-    };
+    let shape = op.op + '|' + op.table + '|';
     switch (op.op) {
       case 'upsert':
-      case 'insertIfAbsent':
-        for (const column in op.row) {
-          shape += `${column},`;
-          collect(op.row[column] as ColumnValue);
+      case 'insertIfAbsent': {
+        const row = op.row;
+        for (const column in row) {
+          const value = row[column] as ColumnValue;
+          shape += column + ',';
+          if (value === null || typeof value !== 'object') params.push(value);
+          else shape += lookupShape(value, params);
         }
         break;
-      case 'update':
-        for (const column in op.set) {
-          shape += `${column},`;
-          collect(op.set[column] as ColumnValue);
+      }
+      case 'update': {
+        const set = op.set;
+        for (const column in set) {
+          const value = set[column] as ColumnValue;
+          shape += column + ',';
+          if (value === null || typeof value !== 'object') params.push(value);
+          else shape += lookupShape(value, params);
         }
-        shape += '|';
-        collectWhere(op.where);
+        shape += '|' + whereShape(op.where, params);
         break;
+      }
       case 'delete':
-        collectWhere(op.where);
+        shape += whereShape(op.where, params);
         break;
     }
     let sql = this.cache.get(shape);
@@ -185,4 +163,34 @@ export class OperationCompiler {
     }
     return { sql, params };
   }
+}
+
+/** Shape of a lookup (its table, column, where columns and fallback presence); collects its parameters. */
+function lookupShape(value: ColumnLookup, params: SqlScalar[]): string {
+  let shape = `L(${value.lookup.table}.${value.lookup.column}`;
+  const where = value.lookup.where;
+  for (const column in where) {
+    const v = where[column]!;
+    if (v === null) shape += `,${column}~`;
+    else {
+      shape += `,${column}`;
+      params.push(v);
+    }
+  }
+  if (value.fallback === undefined || value.fallback === null) return `${shape})`;
+  params.push(value.fallback);
+  return `${shape})F`;
+}
+
+function whereShape(where: Record<string, SqlScalar>, params: SqlScalar[]): string {
+  let shape = '';
+  for (const column in where) {
+    const v = where[column]!;
+    if (v === null) shape += `${column}~,`;
+    else {
+      shape += `${column},`;
+      params.push(v);
+    }
+  }
+  return shape;
 }

@@ -1,9 +1,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
+import pg from 'pg';
 import type { ColumnValue, RowOperation, SqlScalar, TableSchema } from '../projection.js';
-import { createTableSql, OperationCompiler } from './sql-compiler.js';
+import { createTableSql, OperationCompiler, toDialect } from './sql-compiler.js';
 import { MAX_ROWS_PER_STATEMENT, StatementBatcher } from './statement-batcher.js';
 
 const TABLES: TableSchema[] = [
@@ -78,5 +80,36 @@ describe('StatementBatcher: multi-row statements with the outcome of one stateme
     for (const { sql, params } of statements) db.prepare(sql).run(...params);
     assert.equal((db.prepare('SELECT y FROM rm_a WHERE id = ?').get('n0') as { y: number }).y, 100);
     db.close();
+  });
+
+  test('on PostgreSQL (each statement sees only the rows committed by the statements before it), the same as one by one', async () => {
+    const client = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/test' });
+    await client.connect();
+    const schema = `rl_sb_${randomBytes(5).toString('hex')}`;
+    const reset = async () => {
+      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}; SET search_path = ${schema}`);
+      // PostgreSQL is strictly typed and a lookup may copy any column into any other: all text here.
+      for (const table of TABLES) for (const sql of createTableSql({ ...table, columns: { id: 'text', x: 'text', y: 'text' } }, 'postgres')) await client.query(sql);
+    };
+    const run = async (statements: Iterable<{ sql: string; params: SqlScalar[] }>) => {
+      for (const { sql, params } of statements) await client.query(toDialect(sql, 'postgres'), params);
+      return Promise.all(TABLES.map(async (t) => (await client.query(`SELECT * FROM ${t.name} ORDER BY id`)).rows));
+    };
+    try {
+      await fc.assert(
+        fc.asyncProperty(fc.array(operation, { minLength: 1, maxLength: 60 }), async (operations) => {
+          const compiler = new OperationCompiler(keyOf);
+          await reset();
+          const one = await run(operations.map((op) => compiler.compile(op)));
+          await reset();
+          const planned = await run(new StatementBatcher(new OperationCompiler(keyOf), keyOf).plan(operations));
+          assert.deepEqual(planned, one);
+        }),
+        { numRuns: 60 },
+      );
+    } finally {
+      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await client.end();
+    }
   });
 });

@@ -4,29 +4,47 @@ import type { CompiledStatement, OperationCompiler } from './sql-compiler.js';
 /** Rows per multi-row INSERT; smaller remainders use 32, 16, … 1, so each shape has at most 7 statement texts. */
 export const MAX_ROWS_PER_STATEMENT = 64;
 
-/** What a pending group's lookups read: per table, the primary keys read, or the whole table ('all'). */
+/** What an operation's lookups read: per table, the primary keys read, or the whole table ('all'). */
 type Reads = Map<string, Set<string> | 'all'>;
 
 interface InsertGroup {
-  table: string;
   /** Single-row SQL of the group's shape (all rows have it). */
   shape: string;
-  reads: Reads;
-  keys: Set<string>;
   rows: SqlScalar[][];
 }
 
+/** One statement slot of a level: a multi-row insert group, or one operation as compiled. */
+type Slot = InsertGroup | CompiledStatement;
+
+/** Per table: the last level each key was written and read at, and table-wide marks. */
+interface TableLevels {
+  written: Map<string, number>;
+  read: Map<string, number>;
+  /** Highest level of any write (a whole-table reader runs after it). */
+  anyWrite: number;
+  /** Highest level of any key read (a table-wide write runs after it). */
+  anyRead: number;
+  /** Highest level of a whole-table read (lookup by a non-key column). */
+  tableRead: number;
+  /** Level of the last table-wide write (update, delete, insert whose key is a lookup). */
+  barrier: number;
+}
+
 /**
- * Turns one transaction's ordered row operations into fewer statements: inserts of the same
- * shape into one table become multi-row `INSERT … VALUES (…), (…) ON CONFLICT` (fewer statement
- * executions on SQLite, fewer round trips on PostgreSQL), with the outcome of applying the
- * operations one by one, in order:
- * - writes to one table keep their order (one pending group per table; a different shape or a
- *   primary key already in the group flushes it first, so PostgreSQL never sees one row twice);
- * - a lookup sees exactly the rows written before its operation: a pending group holding the row
- *   it reads (by primary key; any row, for other lookups) is flushed before it is queued, and it
- *   is flushed before any later write to a row it reads;
- * - updates, deletes and inserts whose key is a lookup run in place, after those flushes.
+ * Turns one transaction's ordered row operations into few statements: inserts of the same
+ * shape become multi-row `INSERT … VALUES (…), (…) ON CONFLICT` (on PostgreSQL one round trip
+ * per statement instead of per row), with the outcome of applying the operations one by one,
+ * in order. Each operation gets a level, the lowest one after everything it depends on:
+ * - a lookup runs at a higher level than the writes of the rows it reads (by primary key, or
+ *   any write to the table for other lookups), and every later write to those rows runs at a
+ *   higher level than the lookup (so it sees neither less nor more than in order);
+ * - writes to one row keep their order; updates, deletes and inserts whose key is a lookup
+ *   order the whole table;
+ * - an insertIfAbsent of a row already written earlier in the batch (an agent mentioned by
+ *   many events) is a no-op and is dropped.
+ * Levels run in order, so no statement reads a row written by the same statement and none holds
+ * one key twice (PostgreSQL refuses that). A batch needs as many levels as its longest chain of
+ * lookups (a handful), not one per event.
  */
 export class StatementBatcher {
   private readonly multiRowSql = new Map<string, string>();
@@ -37,73 +55,69 @@ export class StatementBatcher {
   ) {}
 
   plan(operations: Iterable<RowOperation>): CompiledStatement[] {
-    const out: CompiledStatement[] = [];
-    /** Pending groups by shape (single-row SQL); a table may have several, with disjoint keys. */
-    const groups = new Map<string, InsertGroup>();
-    const byTable = new Map<string, Set<InsertGroup>>();
-    /** Pending groups whose lookups read a table, by that table. */
-    const readers = new Map<string, Set<InsertGroup>>();
-    const flush = (group: InsertGroup): void => {
-      if (!groups.delete(group.shape)) return;
-      byTable.get(group.table)!.delete(group);
-      for (const table of group.reads.keys()) readers.get(table)!.delete(group);
-      this.emit(group, out);
+    const tables = new Map<string, TableLevels>();
+    const of = (table: string): TableLevels => {
+      let t = tables.get(table);
+      if (!t) tables.set(table, (t = { written: new Map(), read: new Map(), anyWrite: -1, anyRead: -1, tableRead: -1, barrier: -1 }));
+      return t;
     };
+    /** Slots per level, in first-use order; insert groups by shape within a level. */
+    const levels: Array<{ slots: Slot[]; groups: Map<string, InsertGroup> }> = [];
     for (const op of operations) {
+      const target = of(op.table);
       const key = op.op === 'upsert' || op.op === 'insertIfAbsent' ? this.plainKey(op.table, op.row) : undefined;
-      // Pending lookups that read the row this operation writes came first: they run before it.
-      const readingThis = readers.get(op.table);
-      if (readingThis !== undefined && readingThis.size > 0) {
-        for (const group of [...readingThis]) {
-          const read = group.reads.get(op.table)!;
-          if (read === 'all' || key === undefined || read.has(key)) flush(group);
-        }
-      }
-      // Earlier writes to the same row (or, for an update or delete, the same table) run before it.
-      const sameTable = byTable.get(op.table);
-      if (sameTable !== undefined && sameTable.size > 0) {
-        for (const group of [...sameTable]) if (key === undefined || group.keys.has(key)) flush(group);
-      }
-      // Rows this operation's lookups read must be written first.
+      // The row exists already (written earlier in this batch, and no delete since): nothing to do.
+      if (op.op === 'insertIfAbsent' && key !== undefined && target.written.has(key)) continue;
       const reads = this.lookupReads(op);
+      let level = Math.max(0, target.barrier + 1, target.tableRead + 1);
+      if (key !== undefined) {
+        level = Math.max(level, (target.written.get(key) ?? -1) + 1, (target.read.get(key) ?? -1) + 1);
+      } else {
+        level = Math.max(level, target.anyWrite + 1, target.anyRead + 1);
+      }
       if (reads !== undefined) {
         for (const [table, wanted] of reads) {
-          const writers = byTable.get(table);
-          if (writers === undefined) continue;
-          for (const group of [...writers]) {
-            if (wanted === 'all') flush(group);
-            else for (const k of wanted) if (group.keys.has(k)) { flush(group); break; }
-          }
+          const source = of(table);
+          level = Math.max(level, source.barrier + 1);
+          if (wanted === 'all') level = Math.max(level, source.anyWrite + 1);
+          else for (const k of wanted) level = Math.max(level, (source.written.get(k) ?? -1) + 1);
+        }
+        for (const [table, wanted] of reads) {
+          const source = of(table);
+          if (wanted === 'all') source.tableRead = Math.max(source.tableRead, level);
+          else for (const k of wanted) source.read.set(k, Math.max(source.read.get(k) ?? -1, level));
+          source.anyRead = Math.max(source.anyRead, level);
         }
       }
+      target.anyWrite = Math.max(target.anyWrite, level);
+      if (key !== undefined) target.written.set(key, level);
+      else {
+        target.barrier = level;
+        // A delete may remove rows this batch wrote: a later insertIfAbsent of them is not a no-op.
+        if (op.op === 'delete') target.written.clear();
+      }
+      while (levels.length <= level) levels.push({ slots: [], groups: new Map() });
+      const slot = levels[level]!;
       const compiled = this.compiler.compile(op);
       if (key === undefined) {
-        out.push(compiled);
+        slot.slots.push(compiled);
         continue;
       }
-      let group = groups.get(compiled.sql);
+      let group = slot.groups.get(compiled.sql);
       if (!group) {
-        group = { table: op.table, shape: compiled.sql, reads: new Map(), keys: new Set(), rows: [] };
-        groups.set(compiled.sql, group);
-        let set = byTable.get(op.table);
-        if (!set) byTable.set(op.table, (set = new Set()));
-        set.add(group);
+        group = { shape: compiled.sql, rows: [] };
+        slot.groups.set(compiled.sql, group);
+        slot.slots.push(group);
       }
-      if (reads !== undefined) {
-        for (const [table, read] of reads) {
-          const known = group.reads.get(table);
-          if (read === 'all' || known === 'all') group.reads.set(table, 'all');
-          else if (known === undefined) group.reads.set(table, new Set(read));
-          else for (const k of read) known.add(k);
-          let set = readers.get(table);
-          if (!set) readers.set(table, (set = new Set()));
-          set.add(group);
-        }
-      }
-      group.keys.add(key);
       group.rows.push(compiled.params);
     }
-    for (const group of [...groups.values()]) flush(group);
+    const out: CompiledStatement[] = [];
+    for (const { slots } of levels) {
+      for (const slot of slots) {
+        if ('shape' in slot) this.emit(slot, out);
+        else out.push(slot);
+      }
+    }
     return out;
   }
 
