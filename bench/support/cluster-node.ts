@@ -13,7 +13,7 @@ import { createApiApp } from '../../apps/api/src/create-app.js';
 import { setGrants } from '../../apps/api/src/testing/api-test-harness.js';
 import { APPLICATION } from '../../apps/api/src/ledger/ledger.tokens.js';
 import { announce } from './bench-process.js';
-import { CLUSTER_CLIENTS, CLUSTER_SITES, CLUSTER_TRIAL } from './cluster-shape.js';
+import { CLUSTER_CLIENTS, CLUSTER_SITES, CLUSTER_TRIAL, CLUSTER_WARMUP_TRIAL } from './cluster-shape.js';
 
 
 async function main(): Promise<void> {
@@ -23,13 +23,18 @@ async function main(): Promise<void> {
   if (mode === 'setup') {
     const application = app.get<Application>(APPLICATION);
     const op = { actor: 'cluster-bench', role: 'admin', correlationId: 'cluster-setup', client: 'radledger-bench' };
-    await application.runtime.commands.execute({ type: 'RegisterTrial', data: { trialId: CLUSTER_TRIAL, title: 'Cluster bench', sponsor: 'Bench' } }, op);
-    for (const siteId of CLUSTER_SITES) await application.runtime.commands.execute({ type: 'EnrollSite', data: { trialId: CLUSTER_TRIAL, siteId, name: siteId } }, op);
+    for (const trialId of [CLUSTER_TRIAL, CLUSTER_WARMUP_TRIAL]) {
+      await application.runtime.commands.execute({ type: 'RegisterTrial', data: { trialId, title: 'Cluster bench', sponsor: 'Bench' } }, op);
+      for (const siteId of CLUSTER_SITES) await application.runtime.commands.execute({ type: 'EnrollSite', data: { trialId, siteId, name: siteId } }, op);
+    }
     const token = (userId: string) => application.tokens.issueSessionToken({ userId, printedName: userId }, new Date(), 3 * 3600);
     const operators: Array<{ siteId: string; token: string }> = [];
     for (let c = 0; c < CLUSTER_CLIENTS; c++) {
       const siteId = CLUSTER_SITES[c % CLUSTER_SITES.length]!;
-      await setGrants(application, `cluster-op-${c}`, `Cluster operator ${c}`, [{ role: 'site-operator', trialId: CLUSTER_TRIAL, siteId }]);
+      await setGrants(application, `cluster-op-${c}`, `Cluster operator ${c}`, [
+        { role: 'site-operator', trialId: CLUSTER_TRIAL, siteId },
+        { role: 'site-operator', trialId: CLUSTER_WARMUP_TRIAL, siteId },
+      ]);
       operators.push({ siteId, token: await token(`cluster-op-${c}`) });
     }
     await setGrants(application, 'cluster-qa', 'Cluster QA', [{ role: 'qa', trialId: CLUSTER_TRIAL }]);
