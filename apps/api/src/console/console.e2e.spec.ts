@@ -73,6 +73,9 @@ interface Watched {
 async function open(): Promise<Watched> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
   const page = await context.newPage();
+  // Waits are for things to appear, not timings: a loaded CI machine (scrypt on a signature, a
+  // dossier export beside the other suites) must not turn slowness into a failure.
+  page.setDefaultTimeout(90_000);
   const problems: string[] = [];
   const foreign: string[] = [];
   page.on('console', (m) => {
@@ -214,6 +217,19 @@ describe('web console served by the API', () => {
     await w.page.getByTestId('lineage-diff').waitFor();
     const added = Number(/: (\d+) nodes added/.exec(await w.page.getByTestId('lineage-diff').innerText())?.[1]);
     assert.ok(added > 0, `nodes added since position ${firstDecision.globalPosition}: ${added}`);
+    // The asOf slider: let go at the first decision's position and the graph is the one of then.
+    const nowCount = Number(/^(\d+) nodes/.exec(await w.page.getByTestId('lineage-summary').innerText())?.[1]);
+    // (Runs in the page: the DOM's own classes, as React sees a user's drag.)
+    await w.page.getByTestId('as-of-slider').evaluate((el, position) => {
+      const page = globalThis as unknown as { HTMLInputElement: { prototype: object }; Event: new (type: string, init: object) => unknown; PointerEvent: new (type: string, init: object) => unknown };
+      const input = el as unknown as { dispatchEvent(e: unknown): boolean };
+      Object.getOwnPropertyDescriptor(page.HTMLInputElement.prototype, 'value')!.set!.call(input, String(position));
+      input.dispatchEvent(new page.Event('input', { bubbles: true }));
+      input.dispatchEvent(new page.PointerEvent('pointerup', { bubbles: true }));
+    }, Number(firstDecision.globalPosition));
+    await w.page.waitForFunction((p) => (document.querySelector('[data-testid=lineage-summary]')?.textContent ?? '').includes(`as of ledger position ${p}`), Number(firstDecision.globalPosition));
+    const thenCount = Number(/^(\d+) nodes/.exec(await w.page.getByTestId('lineage-summary').innerText())?.[1]);
+    assert.ok(thenCount > 0 && thenCount <= nowCount, `as of position ${firstDecision.globalPosition}: ${thenCount} nodes, now ${nowCount}`);
     await w.page.screenshot({ path: join(SHOTS, 'console-lineage.png'), fullPage: true });
 
     await w.page.getByRole('link', { name: 'Audit trail' }).click();
@@ -365,6 +381,7 @@ describe('GraphiQL in development, served from dist/console', () => {
   test('opens, runs a query against the API, loads nothing from another host', async () => {
     const context = await browser.newContext({ viewport: { width: 1300, height: 800 } });
     const page = await context.newPage();
+    page.setDefaultTimeout(90_000);
     const problems: string[] = [];
     const foreign: string[] = [];
     page.on('pageerror', (e) => problems.push(e.message));

@@ -32,6 +32,15 @@ export const LEDGER_STATUS = /* GraphQL */ `
   }
 `;
 
+/** The ledger's size: the far end of the lineage explorer's asOf slider. */
+export const LEDGER_SIZE = /* GraphQL */ `
+  query ConsoleLedgerSize {
+    ledgerStatus {
+      size
+    }
+  }
+`;
+
 export const INCLUSION_PROOF = /* GraphQL */ `
   query ConsoleInclusionProof($eventId: ID!) {
     inclusionProof(eventId: $eventId) {
@@ -245,6 +254,7 @@ export const CONSOLE_DOCUMENTS: Record<string, string> = {
   LOGIN,
   ME,
   LEDGER_STATUS,
+  LEDGER_SIZE,
   INCLUSION_PROOF,
   RECENT_EVENTS,
   LINEAGE,

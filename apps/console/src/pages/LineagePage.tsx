@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
 import { downloadText, graphql } from '../api/client.js';
-import { LINEAGE, PROV_DOCUMENT, RECENT_EVENTS } from '../api/documents.js';
+import { LEDGER_SIZE, LINEAGE, PROV_DOCUMENT, RECENT_EVENTS } from '../api/documents.js';
 import { LineageGraph, type DrawTiming } from '../graph/LineageGraph.js';
 import { ErrorNote } from './common.js';
 
@@ -56,6 +56,15 @@ export function LineagePage({ trialId, initialId }: { trialId: string; initialId
   const [timing, setTiming] = useState<DrawTiming>();
   const [comparePosition, setComparePosition] = useState('');
   const [diff, setDiff] = useState<{ position: number; added: Node[]; removed: string[] }>();
+  /** The ledger's size when the page opened: the slider runs from position 0 to the last one ("now"). */
+  const [ledgerSize, setLedgerSize] = useState<number>();
+
+  useEffect(() => {
+    graphql<{ ledgerStatus: { size: number } }>(LEDGER_SIZE).then(
+      (d) => setLedgerSize(d.ledgerStatus.size),
+      () => setLedgerSize(undefined),
+    );
+  }, []);
 
   // Open on the trial's first recorded decision when no id is given.
   useEffect(() => {
@@ -183,6 +192,28 @@ export function LineagePage({ trialId, initialId }: { trialId: string; initialId
           As of ledger position
           <input value={asOf} onChange={(e) => setAsOf(e.target.value.replace(/[^0-9]/g, ''))} placeholder="now" size={8} inputMode="numeric" />
         </label>
+        {ledgerSize !== undefined && ledgerSize > 1 ? (
+          <label>
+            Time travel <output>{asOf === '' ? 'now' : `position ${asOf}`}</output>
+            <input
+              type="range"
+              data-testid="as-of-slider"
+              min={0}
+              max={ledgerSize - 1}
+              value={asOf === '' ? ledgerSize - 1 : Math.min(Number(asOf), ledgerSize - 1)}
+              // Dragging sets the position; letting go (or a key) shows the graph as it was then.
+              onChange={(e) => setAsOf(Number(e.target.value) >= ledgerSize - 1 ? '' : e.target.value)}
+              onPointerUp={(e) => {
+                const v = Number((e.target as HTMLInputElement).value);
+                if (root) void load(root, direction, depth, v >= ledgerSize - 1 ? '' : String(v));
+              }}
+              onKeyUp={(e) => {
+                const v = Number((e.target as HTMLInputElement).value);
+                if (root) void load(root, direction, depth, v >= ledgerSize - 1 ? '' : String(v));
+              }}
+            />
+          </label>
+        ) : null}
         <button type="submit" disabled={busy}>
           {busy ? 'Loading…' : 'Show lineage'}
         </button>

@@ -31,6 +31,7 @@ after(async () => {
 
 test('report.html renders offline in headless Chromium: lineage picture, tables, no console errors, no network; screenshot written', async () => {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  page.setDefaultTimeout(90_000);
   const problems: string[] = [];
   const requests: string[] = [];
   page.on('console', (m) => {
