@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { graphql } from '../api/client.js';
 import { COMPLETE_AUDIT_REVIEW, COMPLETED_AUDIT_REVIEWS, REVIEW_EDITS_AFTER_LOCK, REVIEW_OUTSIDE_SITE_HOURS, REVIEW_UNUSUAL_VOLUME, SIGN_RECORD } from '../api/documents.js';
-import { AuditEntryCells, ErrorNote, Hash, useQuery, when } from './common.js';
+import { AuditEntryCells, ErrorNote, Hash, useQuery, when, type AuditEntryRow } from './common.js';
 
 type QueryName = 'editsAfterLock' | 'actionsOutsideSiteHours' | 'unusualVolumePerUser';
 
@@ -11,20 +11,7 @@ const SAVED: ReadonlyArray<{ name: QueryName; title: string }> = [
   { name: 'unusualVolumePerUser', title: 'User-days with unusually many actions' },
 ];
 
-interface EntryRow {
-  globalPosition: number;
-  eventId: string;
-  eventType: string;
-  eventHash: string;
-  recordedAt: string | null;
-  actor: string | null;
-  actorName: string | null;
-  role: string | null;
-  reason: string | null;
-  summary: string;
-  siteId: string | null;
-  subjectId: string | null;
-}
+type EntryRow = AuditEntryRow;
 interface VolumeRow {
   actor: string;
   actorName: string | null;

@@ -1,22 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import { downloadText, graphql } from '../api/client.js';
 import { RECENT_EVENTS } from '../api/documents.js';
-import { AuditEntryCells, ErrorNote, Hash, useQuery } from './common.js';
+import { AuditEntryCells, ErrorNote, Hash, useQuery, type AuditEntryRow } from './common.js';
 
-interface Entry {
-  globalPosition: number;
-  eventId: string;
-  eventType: string;
-  eventHash: string;
-  recordedAt: string | null;
-  actor: string | null;
-  actorName: string | null;
-  role: string | null;
-  reason: string | null;
-  summary: string;
-  siteId: string | null;
-  subjectId: string | null;
-}
+type Entry = AuditEntryRow;
 interface AuditData {
   auditTrail: { edges: Array<{ cursor: string; node: Entry }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
 }

@@ -64,6 +64,14 @@ export interface AuditEntryCellsProps {
   summary: string;
 }
 
+/** One audit-trail entry as the audit trail and the saved reviews fetch it. */
+export interface AuditEntryRow extends AuditEntryCellsProps {
+  globalPosition: number;
+  eventHash: string;
+  siteId: string | null;
+  subjectId: string | null;
+}
+
 /** The shared cells of an audit row: position (linking to its inclusion proof), when, who, what, why. */
 export function AuditEntryCells({ e }: { e: AuditEntryCellsProps }) {
   return (

@@ -131,27 +131,12 @@ export class OperationCompiler {
     let shape = op.op + '|' + op.table + '|';
     switch (op.op) {
       case 'upsert':
-      case 'insertIfAbsent': {
-        const row = op.row;
-        for (const column in row) {
-          const value = row[column] as ColumnValue;
-          shape += column + ',';
-          if (value === null || typeof value !== 'object') params.push(value);
-          else shape += lookupShape(value, params);
-        }
+      case 'insertIfAbsent':
+        shape += columnsShape(op.row, params);
         break;
-      }
-      case 'update': {
-        const set = op.set;
-        for (const column in set) {
-          const value = set[column] as ColumnValue;
-          shape += column + ',';
-          if (value === null || typeof value !== 'object') params.push(value);
-          else shape += lookupShape(value, params);
-        }
-        shape += '|' + whereShape(op.where, params);
+      case 'update':
+        shape += columnsShape(op.set, params) + '|' + whereShape(op.where, params);
         break;
-      }
       case 'delete':
         shape += whereShape(op.where, params);
         break;
@@ -163,6 +148,18 @@ export class OperationCompiler {
     }
     return { sql, params };
   }
+}
+
+/** The columns of a row (or of an update's set) into the shape; plain values into `params`. */
+function columnsShape(row: Record<string, ColumnValue>, params: SqlScalar[]): string {
+  let shape = '';
+  for (const column in row) {
+    const value = row[column] as ColumnValue;
+    shape += column + ',';
+    if (value === null || typeof value !== 'object') params.push(value);
+    else shape += lookupShape(value, params);
+  }
+  return shape;
 }
 
 /** Shape of a lookup (its table, column, where columns and fallback presence); collects its parameters. */
