@@ -37,10 +37,11 @@ export async function run(): Promise<void> {
     await svc.execute({ type: 'RegisterTrial', data: { trialId: 'T', title: 't', sponsor: 's' } }, m);
     await svc.execute({ type: 'EnrollSite', data: { trialId: 'T', siteId: 'A', name: 'A' } }, m);
     // Images in their own streams: each command reads the trial stream for facts and appends to a new stream.
+    // Each image its own bytes: the same bytes for another subject are refused (issue 15).
     await Promise.all(Array.from({ length: 20 }, (_, i) => svc.execute({ type: 'EnrollSubject', data: { trialId: 'T', siteId: 'A', subjectId: `T-A-${i}` } }, m)));
     const acquire = (i: number) => svc.execute({
       type: 'AcquireImage',
-      data: { imageId: `I${i}`, trialId: 'T', siteId: 'A', subjectId: `T-A-${i % 20}`, modality: 'T1', scanner: { vendor: 'v', model: 'm' }, fieldStrengthT: 3, trMs: 500, teMs: 10, sliceThicknessMm: 1, artifactSha256: 'a'.repeat(64) },
+      data: { imageId: `I${i}`, trialId: 'T', siteId: 'A', subjectId: `T-A-${i % 20}`, modality: 'T1', scanner: { vendor: 'v', model: 'm' }, fieldStrengthT: 3, trMs: 500, teMs: 10, sliceThicknessMm: 1, artifactSha256: i.toString(16).padStart(64, 'a') },
     }, m);
     t = performance.now();
     for (let i = 0; i < N; i++) await acquire(i);
