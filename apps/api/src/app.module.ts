@@ -65,7 +65,10 @@ export class AppModule {
             ],
             // HTTP requests carry their headers; a WebSocket subscription its connectionParams (graphql-ws).
             context: graphqlContext,
-            subscriptions: config.serveHttp ? { 'graphql-ws': { path: '/graphql', ...graphqlWsErrorHooks((formatted, error) => formatGraphqlError(formatted, error, logger)) } } : undefined,
+            // A busy browser may send connection_init late: 15 s, not graphql-ws's 3 s, before the socket is closed.
+            subscriptions: config.serveHttp
+              ? { 'graphql-ws': { path: '/graphql', connectionInitWaitTimeout: 15_000, ...graphqlWsErrorHooks((formatted, error) => formatGraphqlError(formatted, error, logger)) } }
+              : undefined,
             formatError: (formatted, error) => formatGraphqlError(formatted, error, logger),
           }),
         }),

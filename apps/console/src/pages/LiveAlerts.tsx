@@ -40,16 +40,27 @@ export function LiveAlerts({ trialId, onAlert }: { trialId: string; onAlert?: (k
     const session = loadSession();
     if (!session) return;
     const url = `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}/graphql`;
+    // A client replaced by a newer one (another trial, a remount) no longer sets the state.
+    let current = true;
     const client = createClient({
       url,
       connectionParams: { authorization: `Bearer ${session.token}` },
-      retryAttempts: 3,
-      on: { connected: () => setState('live'), closed: () => setState('closed') },
+      // A monitor leaves the page open: reconnect after a lost socket or a server restart, for as
+      // long as the page shows (graphql-ws waits longer between attempts each time). A refusal
+      // (FORBIDDEN, UNAUTHENTICATED) ends the subscription through `error`, not through a retry.
+      retryAttempts: Number.POSITIVE_INFINITY,
+      shouldRetry: () => true,
+      on: {
+        connecting: () => current && setState('connecting'),
+        connected: () => current && setState('live'),
+        closed: () => current && setState('closed'),
+      },
     });
     const stop = client.subscribe<{ monitorAlerts: Alert }>(
       { query: MONITOR_ALERTS, variables: { trialId } },
       {
         next: (message) => {
+          if (!current) return;
           if (message.errors?.[0]) setProblem(message.errors[0].message);
           const alert = message.data?.monitorAlerts;
           if (alert) {
@@ -58,13 +69,15 @@ export function LiveAlerts({ trialId, onAlert }: { trialId: string; onAlert?: (k
           }
         },
         error: (error: unknown) => {
+          if (!current) return;
           setProblem(Array.isArray(error) ? String((error[0] as { message?: string })?.message) : 'the alert connection was closed');
           setState('closed');
         },
-        complete: () => setState('closed'),
+        complete: () => current && setState('closed'),
       },
     );
     return () => {
+      current = false;
       stop();
       void client.dispose();
     };
