@@ -73,19 +73,17 @@ class Subscriber {
     for (const w of this.waiters.splice(0)) w();
   }
 
-  /** Resolves when `predicate` holds (checked on every message); rejects after `ms`. */
+  /** Resolves when `predicate` holds, checked on every message; rejects if it does not within `ms`. */
   async until(predicate: () => boolean, ms: number, what: string): Promise<void> {
-    const deadline = performance.now() + ms;
-    while (!predicate()) {
-      const left = deadline - performance.now();
-      if (left <= 0) throw new Error(`${what}: not within ${ms} ms (alerts: ${JSON.stringify(this.alerts.map((a) => a.alert.kind))}, error: ${JSON.stringify(this.error)})`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
+    if (predicate()) return;
+    let deadline: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, fail) => {
+      deadline = setTimeout(() => fail(new Error(`${what}: not within ${ms} ms (alerts: ${JSON.stringify(this.alerts.map((a) => a.alert.kind))}, error: ${JSON.stringify(this.error)})`)), ms);
+    });
+    try {
+      while (!predicate()) await Promise.race([new Promise<void>((woken) => this.waiters.push(woken)), late]);
+    } finally {
+      clearTimeout(deadline);
     }
   }
 

@@ -103,6 +103,12 @@ export function LineagePage({ trialId, initialId }: { trialId: string; initialId
     // Depth and direction apply at once; the id and asOf when the form is sent.
   }, [root, direction, depth, load]);
 
+  /** The slider let go at `value`: the graph as of that position (its far end is "now"). */
+  function showAsOf(value: string) {
+    if (!root || ledgerSize === undefined) return;
+    void load(root, direction, depth, Number(value) >= ledgerSize - 1 ? '' : value);
+  }
+
   async function expand(nodeId: string) {
     if (!graph) return;
     setBusy(true);
@@ -203,14 +209,8 @@ export function LineagePage({ trialId, initialId }: { trialId: string; initialId
               value={asOf === '' ? ledgerSize - 1 : Math.min(Number(asOf), ledgerSize - 1)}
               // Dragging sets the position; letting go (or a key) shows the graph as it was then.
               onChange={(e) => setAsOf(Number(e.target.value) >= ledgerSize - 1 ? '' : e.target.value)}
-              onPointerUp={(e) => {
-                const v = Number((e.target as HTMLInputElement).value);
-                if (root) void load(root, direction, depth, v >= ledgerSize - 1 ? '' : String(v));
-              }}
-              onKeyUp={(e) => {
-                const v = Number((e.target as HTMLInputElement).value);
-                if (root) void load(root, direction, depth, v >= ledgerSize - 1 ? '' : String(v));
-              }}
+              onPointerUp={(e) => showAsOf((e.target as HTMLInputElement).value)}
+              onKeyUp={(e) => showAsOf((e.target as HTMLInputElement).value)}
             />
           </label>
         ) : null}
