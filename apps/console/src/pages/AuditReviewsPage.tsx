@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { graphql } from '../api/client.js';
 import { COMPLETE_AUDIT_REVIEW, COMPLETED_AUDIT_REVIEWS, REVIEW_EDITS_AFTER_LOCK, REVIEW_OUTSIDE_SITE_HOURS, REVIEW_UNUSUAL_VOLUME, SIGN_RECORD } from '../api/documents.js';
 import { AuditEntryCells, ErrorNote, Hash, useQuery, when, type AuditEntryRow } from './common.js';
@@ -81,6 +81,20 @@ export function AuditReviewsPage({ trialId, canComplete }: { trialId: string; ca
   const [signing, setSigning] = useState(false);
   const [done, setDone] = useState<string>();
   const completed = useQuery(() => graphql<{ completedAuditReviews: CompletedReview[] }>(COMPLETED_AUDIT_REVIEWS, { trialId }), [trialId]);
+  // The list is a read model: a signature just recorded shows once the projection has applied it.
+  // After signing, ask again (every 250 ms, for up to 30 s) until the signed review lists it.
+  const [awaiting, setAwaiting] = useState<{ eventId: string; until: number }>();
+  const { data: completedData, reload: reloadCompleted } = completed;
+  useEffect(() => {
+    if (!awaiting || !completedData) return;
+    const review = completedData.completedAuditReviews.find((r) => r.event.eventId === awaiting.eventId);
+    if ((review && review.signatures.length > 0) || Date.now() > awaiting.until) {
+      setAwaiting(undefined);
+      return;
+    }
+    const timer = setTimeout(reloadCompleted, 250);
+    return () => clearTimeout(timer);
+  }, [awaiting, completedData, reloadCompleted]);
 
   async function run(e: FormEvent) {
     e.preventDefault();
@@ -104,6 +118,7 @@ export function AuditReviewsPage({ trialId, canComplete }: { trialId: string; ca
     setPassword('');
     setConclusion('');
     setDone(`Review recorded and signed (event ${target.eventId}).`);
+    setAwaiting({ eventId: target.eventId, until: Date.now() + 30_000 });
     completed.reload();
   }
 
